@@ -1,0 +1,8 @@
+// Rewrites the configuration tables of README.md from the option definitions (run after `npm run build`).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { withConfigTable } from '../dist/src/configTable.js';
+
+for (const file of ['README.md']) {
+  writeFileSync(file, withConfigTable(readFileSync(file, 'utf8')));
+  console.log(`updated ${file}`);
+}

@@ -1,0 +1,20 @@
+import type { ParseArgsConfig } from 'node:util';
+
+/** Output sinks, injectable so commands are tested without a terminal. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  /** Resolves with the process exit code. */
+  run(args: { values: Record<string, unknown>; positionals: string[] }, io: CliIo): Promise<number>;
+}
+
+/** Exit codes of every pgtel command, documented in the README. */
+export const EXIT = { ok: 0, failure: 1, usage: 2, unhealthy: 3 } as const;

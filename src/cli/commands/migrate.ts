@@ -1,0 +1,41 @@
+import { openDatabase } from '../../db/openDatabase.js';
+import { migrate } from '../../schema/migrate.js';
+import { type Command, EXIT } from '../Command.js';
+
+export const migrateCommand: Command = {
+  name: 'migrate',
+  summary: 'Create or upgrade the schema and partitions (--dry-run lists pending migrations)',
+  usage: 'pgtel migrate [--dry-run] [--json]',
+  options: { 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } },
+  async run({ values }, io) {
+    const dryRun = values['dry-run'] === true;
+    const db = await openDatabase();
+    try {
+      const result = await migrate(db, {
+        dryRun,
+        onMigration: (m) =>
+          values.json || io.err(`applying ${String(m.version).padStart(4, '0')}_${m.name}...\n`),
+      });
+      if (values.json) {
+        io.out(
+          `${JSON.stringify({ dryRun, version: result.version, migrations: result.applied.map((m) => ({ version: m.version, name: m.name })) })}\n`,
+        );
+      } else if (dryRun) {
+        io.out(
+          result.applied.length === 0
+            ? 'Up to date: nothing to apply.\n'
+            : `Would apply ${result.applied.length} migration(s):\n`,
+        );
+        for (const m of result.applied)
+          io.out(`\n-- ${String(m.version).padStart(4, '0')}_${m.name}.sql\n${m.sql}`);
+      } else {
+        io.out(
+          `Schema "${db.schema}" at version ${result.version} on ${db.description} (${result.applied.length} applied now).\n`,
+        );
+      }
+      return EXIT.ok;
+    } finally {
+      await db.close();
+    }
+  },
+};

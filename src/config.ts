@@ -1,0 +1,179 @@
+import { ConfigError } from './errors.js';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+
+/** Every setting of pgtel, resolved once: explicit options > environment > defaults. */
+export interface PgtelConfig {
+  /** PostgreSQL connection string. Unset: the embedded PGlite database in `dataDir`. */
+  databaseUrl: string | undefined;
+  /** Folder of the embedded database, or `memory://` for an in-memory one. */
+  dataDir: string;
+  /** Schema holding pgtel's tables; quoted, so any name is safe. */
+  schema: string;
+  /** Maximum connections of the node-postgres pool. */
+  poolSize: number;
+  /** Monthly partitions created ahead of the current month. */
+  partitionsAhead: number;
+  /** Per-table retention in days, overriding each table's default (metrics 90, spans 30). */
+  retentionDays: Record<string, number>;
+  /** Minimum level of pgtel's own log lines (stderr). */
+  logLevel: LogLevel;
+  /** Service name recorded on spans and metrics. */
+  serviceName: string;
+}
+
+export type PgtelOptions = Partial<PgtelConfig>;
+
+interface OptionDefinition<K extends keyof PgtelConfig> {
+  key: K;
+  /** Environment variables read, first set wins. */
+  env: readonly string[];
+  default: PgtelConfig[K];
+  /** Human form of the default for documentation. */
+  defaultText: string;
+  description: string;
+  parse(raw: string): PgtelConfig[K];
+  /** Returns a problem description, or undefined when the value is acceptable. */
+  check(value: PgtelConfig[K]): string | undefined;
+}
+
+type AnyOptionDefinition = { [K in keyof PgtelConfig]: OptionDefinition<K> }[keyof PgtelConfig];
+
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+
+function integerIn(min: number, max: number) {
+  return {
+    parse: (raw: string) => (/^-?\d+$/.test(raw.trim()) ? Number(raw) : Number.NaN),
+    check: (value: number) =>
+      Number.isInteger(value) && value >= min && value <= max
+        ? undefined
+        : `must be a whole number from ${min} to ${max}`,
+  };
+}
+
+function parseRetention(raw: string): Record<string, number> {
+  const result: Record<string, number> = {};
+  for (const part of raw.split(',').filter((p) => p.trim() !== '')) {
+    const [table, days] = part.split('=').map((s) => s.trim());
+    result[table ?? ''] = days !== undefined && /^\d+$/.test(days) ? Number(days) : Number.NaN;
+  }
+  return result;
+}
+
+/** The option table. README.md's configuration table is checked against it by a test. */
+export const optionDefinitions: readonly AnyOptionDefinition[] = [
+  {
+    key: 'databaseUrl',
+    env: ['PGTEL_DATABASE_URL', 'DATABASE_URL'],
+    default: undefined,
+    defaultText: '(unset: embedded PGlite)',
+    description: 'PostgreSQL connection string (`postgres://` or `postgresql://`).',
+    parse: (raw) => raw,
+    check: (value) =>
+      value === undefined || /^postgres(ql)?:\/\//i.test(value)
+        ? undefined
+        : 'must start with postgres:// or postgresql://',
+  },
+  {
+    key: 'dataDir',
+    env: ['PGTEL_DATA_DIR'],
+    default: './.pgtel/data',
+    defaultText: '`./.pgtel/data`',
+    description: 'Folder of the embedded database when no URL is set; `memory://` keeps it in memory.',
+    parse: (raw) => raw,
+    check: (value) => (value.trim() === '' ? 'must not be empty' : undefined),
+  },
+  {
+    key: 'schema',
+    env: ['PGTEL_SCHEMA'],
+    default: 'observability',
+    defaultText: '`observability`',
+    description: "Schema holding pgtel's tables.",
+    parse: (raw) => raw,
+    check: (value) =>
+      value === '' || Buffer.byteLength(value) > 63 || value.includes('\0')
+        ? 'must be 1 to 63 bytes without NUL characters'
+        : undefined,
+  },
+  {
+    key: 'poolSize',
+    env: ['PGTEL_POOL_SIZE'],
+    default: 10,
+    defaultText: '`10`',
+    description: 'Maximum connections of the PostgreSQL pool.',
+    ...integerIn(1, 1000),
+  },
+  {
+    key: 'partitionsAhead',
+    env: ['PGTEL_PARTITIONS_AHEAD'],
+    default: 2,
+    defaultText: '`2`',
+    description: 'Monthly partitions kept ready after the current month.',
+    ...integerIn(0, 24),
+  },
+  {
+    key: 'retentionDays',
+    env: ['PGTEL_RETENTION_DAYS'],
+    default: {},
+    defaultText: '`metrics=90,spans=30`',
+    description: 'Days of data kept per table, e.g. `metrics=180,spans=14`; older partitions are dropped.',
+    parse: parseRetention,
+    check: (value) =>
+      Object.entries(value).every(([table, days]) => table !== '' && Number.isInteger(days) && days > 0)
+        ? undefined
+        : 'must be a list like metrics=90,spans=30 with whole numbers of days above 0',
+  },
+  {
+    key: 'logLevel',
+    env: ['PGTEL_LOG_LEVEL'],
+    default: 'info',
+    defaultText: '`info`',
+    description: "Minimum level of pgtel's own log lines: debug, info, warn, error or silent.",
+    parse: (raw) => raw.trim().toLowerCase() as LogLevel,
+    check: (value) => (LOG_LEVELS.includes(value) ? undefined : `must be one of ${LOG_LEVELS.join(', ')}`),
+  },
+  {
+    key: 'serviceName',
+    env: ['OTEL_SERVICE_NAME'],
+    default: 'unknown_service:node',
+    defaultText: '`unknown_service:node`',
+    description: 'Service name recorded on spans and metrics.',
+    parse: (raw) => raw.trim(),
+    check: (value) => (value === '' ? 'must not be empty' : undefined),
+  },
+];
+
+function resolveOne(
+  definition: AnyOptionDefinition,
+  options: PgtelOptions,
+  env: NodeJS.ProcessEnv,
+): [keyof PgtelConfig, unknown] {
+  const explicit = options[definition.key];
+  if (explicit !== undefined) {
+    const problem = (definition.check as (v: unknown) => string | undefined)(explicit);
+    if (problem)
+      throw new ConfigError(`Option ${definition.key} ${problem} (got ${JSON.stringify(explicit)}).`);
+    return [definition.key, explicit];
+  }
+  for (const name of definition.env) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    const value = definition.parse(raw);
+    const problem = (definition.check as (v: unknown) => string | undefined)(value);
+    if (problem) {
+      const shown = name.includes('URL') ? '(value hidden)' : JSON.stringify(raw);
+      throw new ConfigError(
+        `Environment variable ${name} ${problem} (got ${shown}); fix or unset it (option ${definition.key}).`,
+      );
+    }
+    return [definition.key, value];
+  }
+  return [definition.key, definition.default];
+}
+
+/** Resolves every option once; throws ConfigError naming the option and the fix. */
+export function resolveConfig(options: PgtelOptions = {}, env: NodeJS.ProcessEnv = process.env): PgtelConfig {
+  return Object.fromEntries(
+    optionDefinitions.map((d) => resolveOne(d, options, env)),
+  ) as unknown as PgtelConfig;
+}

@@ -1,0 +1,93 @@
+/** Stable error codes: callers branch on `code`, never on message text. */
+export type PgtelErrorCode =
+  | 'PGTEL_CONFIG'
+  | 'PGTEL_DATABASE'
+  | 'PGTEL_MIGRATION'
+  | 'PGTEL_SCHEMA_TOO_NEW'
+  | 'PGTEL_LOCKED'
+  | 'PGTEL_INVALID'
+  | 'PGTEL_NOT_FOUND'
+  | 'PGTEL_CONFLICT'
+  | 'PGTEL_TIMEOUT';
+
+/** Base class of every error pgtel throws on purpose. */
+export class PgtelError extends Error {
+  readonly code: PgtelErrorCode;
+
+  constructor(code: PgtelErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** An option or environment variable has an invalid value; the message names it and the fix. */
+export class ConfigError extends PgtelError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('PGTEL_CONFIG', message, options);
+  }
+}
+
+/**
+ * A statement failed. Carries the SQL text and the server's SQLSTATE, never the parameter values
+ * (they may hold user data or secrets).
+ */
+export class DatabaseError extends PgtelError {
+  readonly sql: string | undefined;
+  readonly sqlState: string | undefined;
+
+  constructor(message: string, options: { cause?: unknown; sql?: string; sqlState?: string } = {}) {
+    super('PGTEL_DATABASE', message, { cause: options.cause });
+    this.sql = options.sql;
+    this.sqlState = options.sqlState;
+  }
+}
+
+/** Invalid input from the caller (bad metric type, percentile out of range, malformed id...). */
+export class ValidationError extends PgtelError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('PGTEL_INVALID', message, options);
+  }
+}
+
+export class NotFoundError extends PgtelError {
+  constructor(message: string) {
+    super('PGTEL_NOT_FOUND', message);
+  }
+}
+
+/** The operation lost a race or conflicts with existing state (duplicate id, illegal transition). */
+export class ConflictError extends PgtelError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('PGTEL_CONFLICT', message, options);
+  }
+}
+
+/** Another process holds the embedded database folder. */
+export class LockedError extends PgtelError {
+  readonly holderPid: number;
+
+  constructor(message: string, holderPid: number) {
+    super('PGTEL_LOCKED', message);
+    this.holderPid = holderPid;
+  }
+}
+
+export class MigrationError extends PgtelError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('PGTEL_MIGRATION', message, options);
+  }
+}
+
+/** The database was migrated by a newer pgtel than this one. */
+export class SchemaTooNewError extends PgtelError {
+  constructor(message: string) {
+    super('PGTEL_SCHEMA_TOO_NEW', message);
+  }
+}
+
+export class TimeoutError extends PgtelError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('PGTEL_TIMEOUT', message, options);
+  }
+}
