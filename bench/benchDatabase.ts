@@ -1,0 +1,21 @@
+import type { Database } from '../src/db/Database.js';
+import { openDatabase } from '../src/db/openDatabase.js';
+import { quoteIdent } from '../src/db/quoteIdent.js';
+import { migrate } from '../src/schema/migrate.js';
+
+/** Benchmarks run on the real server: PGTEL_BENCH_DATABASE_URL, default the local test database. */
+export const benchDatabaseUrl =
+  process.env.PGTEL_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** A fresh, migrated schema for one benchmark; drop it with `dropBenchDatabase`. */
+export async function openBenchDatabase(schema: string): Promise<Database> {
+  const db = await openDatabase({ databaseUrl: benchDatabaseUrl, schema });
+  await db.exec(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+  await migrate(db);
+  return db;
+}
+
+export async function dropBenchDatabase(db: Database): Promise<void> {
+  await db.exec(`DROP SCHEMA IF EXISTS ${quoteIdent(db.schema)} CASCADE`);
+  await db.close();
+}

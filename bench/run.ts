@@ -1,0 +1,39 @@
+// Runs every bench/*.bench.js module (compiled to dist/bench), prints a table, writes bench/results.json.
+// Usage: npm run bench [-- name-filter]
+import { readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { renderTable } from '../src/cli/renderTable.js';
+import type { BenchResult } from './harness.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const filter = process.argv[2] ?? '';
+const results: BenchResult[] = [];
+for (const file of readdirSync(here)
+  .filter((f) => f.endsWith('.bench.js') && f.includes(filter))
+  .sort()) {
+  process.stderr.write(`running ${file}...\n`);
+  const module = (await import(pathToFileURL(join(here, file)).href)) as {
+    default: () => Promise<BenchResult[]>;
+  };
+  results.push(...(await module.default()));
+}
+const fmt = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toPrecision(3));
+process.stdout.write(
+  renderTable(
+    ['benchmark', 'unit', 'pgtel', 'baseline', 'baseline is', 'ratio', 'target', 'pass'],
+    results.map((r) => [
+      r.name,
+      r.unit,
+      fmt(r.ours),
+      fmt(r.baseline),
+      r.baselineName,
+      r.ratio.toFixed(3),
+      r.target,
+      r.pass ? 'yes' : 'NO',
+    ]),
+  ),
+);
+const out = join(here, '..', '..', 'bench', 'results.json');
+writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+process.stderr.write(`wrote ${out}\n`);
