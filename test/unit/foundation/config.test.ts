@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { optionDefinitions, resolveConfig } from '../../../src/config.js';
+import { renderConfigTable } from '../../../src/configTable.js';
+import { ConfigError } from '../../../src/errors.js';
+
+describe('resolveConfig', () => {
+  it('uses defaults when nothing is set', () => {
+    const config = resolveConfig({}, {});
+    expect(config).toMatchObject({ databaseUrl: undefined, dataDir: './.pgtel/data', schema: 'observability', poolSize: 10, partitionsAhead: 2 });
+  });
+
+  it('prefers explicit options over environment over defaults', () => {
+    const env = { PGTEL_POOL_SIZE: '4', PGTEL_SCHEMA: 'from_env', DATABASE_URL: 'postgres://a@h/db' };
+    expect(resolveConfig({ poolSize: 7 }, env)).toMatchObject({ poolSize: 7, schema: 'from_env', databaseUrl: 'postgres://a@h/db' });
+  });
+
+  it('reads PGTEL_DATABASE_URL before DATABASE_URL', () => {
+    const env = { PGTEL_DATABASE_URL: 'postgres://first@h/db', DATABASE_URL: 'postgres://second@h/db' };
+    expect(resolveConfig({}, env).databaseUrl).toBe('postgres://first@h/db');
+  });
+
+  it('parses per-table retention', () => {
+    expect(resolveConfig({}, { PGTEL_RETENTION_DAYS: 'metrics=180, spans=14' }).retentionDays).toEqual({ metrics: 180, spans: 14 });
+  });
+
+  it.each([
+    [{ PGTEL_POOL_SIZE: 'ten' }, /PGTEL_POOL_SIZE must be a whole number from 1 to 1000 \(got "ten"\)/],
+    [{ PGTEL_LOG_LEVEL: 'loud' }, /PGTEL_LOG_LEVEL must be one of debug, info, warn, error, silent/],
+    [{ PGTEL_RETENTION_DAYS: 'metrics=-1' }, /PGTEL_RETENTION_DAYS must be a list like metrics=90/],
+    [{ PGTEL_PARTITIONS_AHEAD: '99' }, /PGTEL_PARTITIONS_AHEAD must be a whole number from 0 to 24/],
+  ])('rejects invalid environment %j naming the variable and the fix', (env, message) => {
+    expect(() => resolveConfig({}, env)).toThrowError(ConfigError);
+    expect(() => resolveConfig({}, env)).toThrowError(message);
+  });
+
+  it('never echoes a connection string it rejects', () => {
+    const env = { DATABASE_URL: 'mysql://root:hunter2@db/app' };
+    expect(() => resolveConfig({}, env)).toThrowError(/DATABASE_URL must start with postgres:\/\/.*\(value hidden\)/);
+    expect(() => resolveConfig({}, env)).not.toThrowError(/hunter2/);
+  });
+
+  it('rejects invalid explicit options', () => {
+    expect(() => resolveConfig({ poolSize: 0 }, {})).toThrowError(/Option poolSize must be a whole number/);
+    expect(() => resolveConfig({ schema: '' }, {})).toThrowError(/Option schema/);
+  });
+
+  it('documents every option in the README table', () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain(renderConfigTable());
+    for (const definition of optionDefinitions) expect(readme).toContain(`\`${definition.key}\``);
+  });
+});
