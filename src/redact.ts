@@ -1,6 +1,6 @@
 const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)([^@\s/]*)@/gi;
-const KEY_VALUE_SECRET =
-  /\b(password|passwd|pwd|token|secret|api[_-]?key|authorization)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s&,;]+)/gi;
+const AUTHORIZATION = /\b(authorization)(\s*[=:]\s*)(?:(?:Bearer|Basic|Token)\s+)?[^\s,;&]+/gi;
+const KEY_VALUE_SECRET = /\b(password|passwd|pwd|token|secret|api[_-]?key)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s&,;]+)/gi;
 const BEARER = /\b(Bearer\s+)[A-Za-z0-9._~+/=-]+/g;
 
 /**
@@ -8,5 +8,9 @@ const BEARER = /\b(Bearer\s+)[A-Za-z0-9._~+/=-]+/g;
  * `postgres://user:secret@host` becomes `postgres://user:***@host`, `password=x` becomes `password=***`.
  */
 export function redact(text: string): string {
-  return text.replace(URL_PASSWORD, '$1***@').replace(KEY_VALUE_SECRET, '$1$2***').replace(BEARER, '$1***');
+  return text
+    .replace(AUTHORIZATION, '$1$2***')
+    .replace(URL_PASSWORD, '$1***@')
+    .replace(KEY_VALUE_SECRET, '$1$2***')
+    .replace(BEARER, '$1***');
 }
