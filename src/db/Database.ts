@@ -18,10 +18,25 @@ function firstLine(sql: string): string {
   return line.length > 120 ? `${line.slice(0, 117)}...` : line;
 }
 
-function wrapError(error: unknown, sql: string): DatabaseError {
+/** The server echoes bad input ("invalid input syntax: \"...\""): put $n where a parameter value appears. */
+function withoutParams(message: string, params: readonly unknown[] | undefined): string {
+  let result = message;
+  params?.forEach((value, i) => {
+    const text =
+      typeof value === 'string'
+        ? value
+        : typeof value === 'object' && value !== null
+          ? JSON.stringify(value)
+          : '';
+    if (text.length >= 3) result = result.replaceAll(text, `$${i + 1}`);
+  });
+  return result;
+}
+
+function wrapError(error: unknown, sql: string, params?: readonly unknown[]): DatabaseError {
   if (error instanceof DatabaseError) return error;
   const e = error as { message?: string; code?: string };
-  const message = redact(e?.message ?? String(error));
+  const message = redact(withoutParams(e?.message ?? String(error), params));
   const sqlState = typeof e?.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : undefined;
   return new DatabaseError(`${message} (while running: ${firstLine(sql)})`, { cause: error, sql, sqlState });
 }
@@ -49,7 +64,7 @@ export class DatabaseSession {
     try {
       return (await this.session.query(sql, params)) as QueryResult<R>;
     } catch (error) {
-      throw wrapError(error, sql);
+      throw wrapError(error, sql, params);
     }
   }
 

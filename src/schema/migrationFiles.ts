@@ -30,10 +30,8 @@ export function loadMigrations(folder = join(packageRoot(), 'sql', 'migrations')
     })
     .sort((a, b) => a.version - b.version);
   migrations.forEach((m, i) => {
-    if (m.version !== i + 1)
-      throw new MigrationError(
-        `Migration versions must be consecutive: expected ${i + 1}, found ${m.version} (${m.name})`,
-      );
+    if (m.version === migrations[i - 1]?.version)
+      throw new MigrationError(`Two migration files share version ${m.version}`);
   });
   return migrations;
 }
