@@ -1,6 +1,6 @@
 // Runs every bench/*.bench.js module (compiled to dist/bench), prints a table, writes bench/results.json.
 // Usage: npm run bench [-- name-filter]
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { renderTable } from '../src/cli/renderTable.js';
@@ -34,6 +34,9 @@ process.stdout.write(
     ]),
   ),
 );
+// A filtered run replaces its own lines and keeps the others' latest figures.
 const out = join(here, '..', '..', 'bench', 'results.json');
-writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+const earlier: BenchResult[] = filter && existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : [];
+const merged = [...earlier.filter((old) => !results.some((r) => r.name === old.name)), ...results];
+writeFileSync(out, `${JSON.stringify(merged, null, 2)}\n`);
 process.stderr.write(`wrote ${out}\n`);
