@@ -7,12 +7,22 @@ import { ConfigError } from '../../../src/errors.js';
 describe('resolveConfig', () => {
   it('uses defaults when nothing is set', () => {
     const config = resolveConfig({}, {});
-    expect(config).toMatchObject({ databaseUrl: undefined, dataDir: './.pgtel/data', schema: 'observability', poolSize: 10, partitionsAhead: 2 });
+    expect(config).toMatchObject({
+      databaseUrl: undefined,
+      dataDir: './.pgtel/data',
+      schema: 'observability',
+      poolSize: 10,
+      partitionsAhead: 2,
+    });
   });
 
   it('prefers explicit options over environment over defaults', () => {
     const env = { PGTEL_POOL_SIZE: '4', PGTEL_SCHEMA: 'from_env', DATABASE_URL: 'postgres://a@h/db' };
-    expect(resolveConfig({ poolSize: 7 }, env)).toMatchObject({ poolSize: 7, schema: 'from_env', databaseUrl: 'postgres://a@h/db' });
+    expect(resolveConfig({ poolSize: 7 }, env)).toMatchObject({
+      poolSize: 7,
+      schema: 'from_env',
+      databaseUrl: 'postgres://a@h/db',
+    });
   });
 
   it('reads PGTEL_DATABASE_URL before DATABASE_URL', () => {
@@ -21,7 +31,10 @@ describe('resolveConfig', () => {
   });
 
   it('parses per-table retention', () => {
-    expect(resolveConfig({}, { PGTEL_RETENTION_DAYS: 'metrics=180, spans=14' }).retentionDays).toEqual({ metrics: 180, spans: 14 });
+    expect(resolveConfig({}, { PGTEL_RETENTION_DAYS: 'metrics=180, spans=14' }).retentionDays).toEqual({
+      metrics: 180,
+      spans: 14,
+    });
   });
 
   it.each([
@@ -36,7 +49,9 @@ describe('resolveConfig', () => {
 
   it('never echoes a connection string it rejects', () => {
     const env = { DATABASE_URL: 'mysql://root:hunter2@db/app' };
-    expect(() => resolveConfig({}, env)).toThrowError(/DATABASE_URL must start with postgres:\/\/.*\(value hidden\)/);
+    expect(() => resolveConfig({}, env)).toThrowError(
+      /DATABASE_URL must start with postgres:\/\/.*\(value hidden\)/,
+    );
     expect(() => resolveConfig({}, env)).not.toThrowError(/hunter2/);
   });
 

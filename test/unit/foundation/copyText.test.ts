@@ -12,11 +12,15 @@ describe('encodeCopyText', () => {
   });
 
   it('writes numbers including NaN and infinities as PostgreSQL reads them', () => {
-    expect(encodeCopyText([[1.5, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 10n]])).toBe('1.5\tNaN\tInfinity\t-Infinity\t10\n');
+    expect(encodeCopyText([[1.5, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 10n]])).toBe(
+      '1.5\tNaN\tInfinity\t-Infinity\t10\n',
+    );
   });
 
   it('writes dates as UTC ISO text and objects as JSON', () => {
-    expect(encodeCopyText([[new Date('2026-01-02T03:04:05.678Z'), { a: 'x\ty' }]])).toBe('2026-01-02T03:04:05.678Z\t{"a":"x\\\\ty"}\n');
+    expect(encodeCopyText([[new Date('2026-01-02T03:04:05.678Z'), { a: 'x\ty' }]])).toBe(
+      '2026-01-02T03:04:05.678Z\t{"a":"x\\\\ty"}\n',
+    );
   });
 
   it('writes arrays as PostgreSQL array literals with quoting', () => {
@@ -27,11 +31,16 @@ describe('encodeCopyText', () => {
 describe('toPgText and toJsonText', () => {
   it('replaces NUL and lone surrogates, which PostgreSQL refuses', () => {
     expect(toPgText('a\0b\uD800')).toBe('a\uFFFDb\uFFFD');
-    expect(JSON.parse(toJsonText({ 'k\0': 'v\0', arr: ['\uDC00'] }))).toEqual({ 'k\uFFFD': 'v\uFFFD', arr: ['\uFFFD'] });
+    expect(JSON.parse(toJsonText({ 'k\0': 'v\0', arr: ['\uDC00'] }))).toEqual({
+      'k\uFFFD': 'v\uFFFD',
+      arr: ['\uFFFD'],
+    });
   });
 
   it('keeps ordinary JSON untouched and maps bigint to text', () => {
-    expect(toJsonText({ a: 1, b: 'ü', c: [true, null], d: 5n })).toBe('{"a":1,"b":"ü","c":[true,null],"d":"5"}');
+    expect(toJsonText({ a: 1, b: 'ü', c: [true, null], d: 5n })).toBe(
+      '{"a":1,"b":"ü","c":[true,null],"d":"5"}',
+    );
     expect(toJsonText(undefined)).toBe('null');
   });
 });

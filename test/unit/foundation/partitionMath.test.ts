@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { isExpired, monthStart, monthsAhead, partitionMonth, partitionName, retentionCutoff } from '../../../src/schema/partitionMath.js';
+import {
+  isExpired,
+  monthStart,
+  monthsAhead,
+  partitionMonth,
+  partitionName,
+  retentionCutoff,
+} from '../../../src/schema/partitionMath.js';
 
 describe('partition month arithmetic', () => {
   it('finds the UTC month of an instant whatever its offset', () => {
@@ -16,7 +23,9 @@ describe('partition month arithmetic', () => {
   });
 
   it('lists the current month and the months ahead', () => {
-    expect(monthsAhead(Date.parse('2026-11-28T00:00:00Z'), 2).map((d) => d.toISOString().slice(0, 7))).toEqual(['2026-11', '2026-12', '2027-01']);
+    expect(
+      monthsAhead(Date.parse('2026-11-28T00:00:00Z'), 2).map((d) => d.toISOString().slice(0, 7)),
+    ).toEqual(['2026-11', '2026-12', '2027-01']);
   });
 
   it('expires a month only when all of it is older than the cutoff', () => {
