@@ -20,6 +20,22 @@ export interface PgtelConfig {
   logLevel: LogLevel;
   /** Service name recorded on spans and metrics. */
   serviceName: string;
+  /** Port of `pgtel serve` (the OTLP/HTTP port). */
+  port: number;
+  /** Interface `pgtel serve` listens on; loopback unless configured. */
+  host: string;
+  /** Bearer token required by the routes in `authScopes`; unset: no token needed. */
+  apiToken: string | undefined;
+  /** Route groups the token guards: any of api, ingest, metrics, probes, dashboard. */
+  authScopes: string[];
+  /** Largest accepted request body in bytes (compressed size; decompressed is capped at 4x). */
+  maxBodyBytes: number;
+  /** Statement timeout of every user-driven query (API, SQL rules), in milliseconds. */
+  queryTimeoutMs: number;
+  /** Period of the frequent background jobs (alert evaluation, notification dispatch, sweeps), ms. */
+  jobIntervalMs: number;
+  /** Period of maintenance (partitions, rollups, retention), ms. */
+  maintenanceIntervalMs: number;
 }
 
 export type PgtelOptions = Partial<PgtelConfig>;
@@ -50,6 +66,8 @@ function integerIn(min: number, max: number) {
         : `must be a whole number from ${min} to ${max}`,
   };
 }
+
+const AUTH_SCOPES = ['api', 'ingest', 'metrics', 'probes', 'dashboard'];
 
 function parseRetention(raw: string): Record<string, number> {
   const result: Record<string, number> = {};
@@ -140,6 +158,74 @@ export const optionDefinitions: readonly AnyOptionDefinition[] = [
     description: 'Service name recorded on spans and metrics.',
     parse: (raw) => raw.trim(),
     check: (value) => (value === '' ? 'must not be empty' : undefined),
+  },
+  {
+    key: 'port',
+    env: ['PGTEL_PORT'],
+    default: 4318,
+    defaultText: '`4318`',
+    description: 'Port of `pgtel serve` (probes, `/metrics`, OTLP, API, dashboard); 0 picks a free one.',
+    ...integerIn(0, 65535),
+  },
+  {
+    key: 'host',
+    env: ['PGTEL_HOST'],
+    default: '127.0.0.1',
+    defaultText: '`127.0.0.1`',
+    description: 'Interface `pgtel serve` listens on; set `0.0.0.0` to accept other machines.',
+    parse: (raw) => raw.trim(),
+    check: (value) => (value === '' ? 'must not be empty' : undefined),
+  },
+  {
+    key: 'apiToken',
+    env: ['PGTEL_API_TOKEN'],
+    default: undefined,
+    defaultText: '(unset: no token)',
+    description: 'Bearer token required on the route groups of `authScopes`.',
+    parse: (raw) => raw,
+    check: (value) => (value === undefined || value.length >= 16 ? undefined : 'must be at least 16 characters'),
+  },
+  {
+    key: 'authScopes',
+    env: ['PGTEL_AUTH_SCOPES'],
+    default: ['api', 'ingest'],
+    defaultText: '`api,ingest`',
+    description: 'Route groups the token guards: any of `api`, `ingest`, `metrics`, `probes`, `dashboard`.',
+    parse: (raw) => raw.split(',').map((s) => s.trim()).filter((s) => s !== ''),
+    check: (value) =>
+      value.every((scope) => AUTH_SCOPES.includes(scope)) ? undefined : `must list only ${AUTH_SCOPES.join(', ')}`,
+  },
+  {
+    key: 'maxBodyBytes',
+    env: ['PGTEL_MAX_BODY_BYTES'],
+    default: 16 * 1024 * 1024,
+    defaultText: '`16777216` (16 MiB)',
+    description: 'Largest accepted request body; larger ones get 413. Decompressed bodies may be 4x this.',
+    ...integerIn(1024, 1024 * 1024 * 1024),
+  },
+  {
+    key: 'queryTimeoutMs',
+    env: ['PGTEL_QUERY_TIMEOUT_MS'],
+    default: 5000,
+    defaultText: '`5000`',
+    description: 'Statement timeout of every user-driven query (API, SQL alert rules), in milliseconds.',
+    ...integerIn(10, 600_000),
+  },
+  {
+    key: 'jobIntervalMs',
+    env: ['PGTEL_JOB_INTERVAL_MS'],
+    default: 15_000,
+    defaultText: '`15000`',
+    description: 'Period of alert evaluation, notification dispatch and workflow sweeps, in milliseconds.',
+    ...integerIn(100, 3_600_000),
+  },
+  {
+    key: 'maintenanceIntervalMs',
+    env: ['PGTEL_MAINTENANCE_INTERVAL_MS'],
+    default: 3_600_000,
+    defaultText: '`3600000` (1 h)',
+    description: 'Period of partition maintenance, rollups and retention, in milliseconds.',
+    ...integerIn(1000, 86_400_000),
   },
 ];
 
