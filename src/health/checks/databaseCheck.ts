@@ -1,0 +1,43 @@
+import type { Database } from '../../db/Database.js';
+import type { HealthCheck } from '../HealthCheck.js';
+import type { ProbeName } from '../HealthStatus.js';
+import { boundedQuery } from './boundedQuery.js';
+
+/** Options shared by the built-in checks. */
+export interface BuiltinCheckOptions {
+  /** Check name in `details.checks` and for `?exclude=`. */
+  name?: string;
+  /** Probes the check belongs to. */
+  probes?: readonly ProbeName[];
+  /** Default 500 ms; database checks also use it as the server-side statement timeout. */
+  timeoutMs?: number;
+  critical?: boolean;
+}
+
+export interface DatabaseCheckOptions extends BuiltinCheckOptions {
+  /** The probe query. Default `SELECT 1`. */
+  sql?: string;
+}
+
+export const DEFAULT_CHECK_TIMEOUT_MS = 500;
+
+/**
+ * PostgreSQL reachable: runs `SELECT 1` (name `database`, readiness, critical) under a statement
+ * timeout equal to the check timeout, so a hung query is cancelled on the server too.
+ * Messages are the seed's: "Connected" / "Connection failed".
+ */
+export function databaseCheck(db: Database, options: DatabaseCheckOptions = {}): HealthCheck {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
+  const sql = options.sql ?? 'SELECT 1';
+  return {
+    name: options.name ?? 'database',
+    probes: options.probes ?? ['readiness'],
+    critical: options.critical ?? true,
+    timeoutMs,
+    passMessage: 'Connected',
+    failMessage: 'Connection failed',
+    check: async (signal) => {
+      await boundedQuery(db, sql, [], timeoutMs, signal);
+    },
+  };
+}
