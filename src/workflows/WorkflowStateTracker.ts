@@ -1,0 +1,331 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { type Clock, systemClock } from '../clock.js';
+import type { Database, Row } from '../db/Database.js';
+import { ConflictError, DatabaseError, NotFoundError, ValidationError } from '../errors.js';
+import { activeSpanContext } from '../tracing/activeSpanContext.js';
+import { generateCorrelationId } from '../tracing/generateCorrelationId.js';
+import { DEFAULT_MAX_METADATA_BYTES, metadataJson } from './metadataJson.js';
+import { planEntry, planTransition } from './planTransition.js';
+import { toHistoryEntry, toWorkflow, type Workflow, type WorkflowHistoryEntry } from './Workflow.js';
+import { WorkflowConflictError } from './WorkflowConflictError.js';
+import {
+  defineWorkflow,
+  isWorkflowStatus,
+  type WorkflowDefinition,
+  type WorkflowStatus,
+} from './WorkflowDefinition.js';
+import { parseCorrelationId, parseLabel, parseOptionalLabel, parseWorkflowId } from './workflowInput.js';
+import {
+  createStatement,
+  heartbeatStatement,
+  readStatement,
+  transitionStatement,
+} from './workflowStatements.js';
+
+export interface WorkflowStateTrackerOptions {
+  /** Source of time for timestamps, deadlines and heartbeats (default the system clock). */
+  clock?: Clock;
+  /** Phases, allowed moves and time limits per workflow type; other types follow the default lifecycle. */
+  definitions?: Record<string, WorkflowDefinition>;
+  /** Largest metadata object accepted per call, serialised (default 1 MiB, 1,048,576 bytes). */
+  maxMetadataBytes?: number;
+  /** Recorded as the actor of changes that name none (default `<hostname>:<pid>`). */
+  actor?: string;
+}
+
+export interface CreateWorkflowInput {
+  /** A UUID (default: a random one). */
+  workflowId?: string;
+  /** 32 hex, trace-compatible (default: generateCorrelationId(), the active trace's id if any). */
+  correlationId?: string;
+  workflowType: string;
+  /** Default: the type's `initialPhase`, else none. */
+  phase?: string;
+  metadata?: Record<string, unknown>;
+  actor?: string;
+  reason?: string;
+}
+
+export interface TransitionInput {
+  /** New phase (default: unchanged). */
+  phase?: string;
+  /** New status (default: unchanged). */
+  status?: WorkflowStatus;
+  /** Merged (shallowly) into the workflow's metadata and kept with the history entry. */
+  metadata?: Record<string, unknown>;
+  actor?: string;
+  reason?: string;
+  /** An error message, kept as the workflow's last error. */
+  error?: string;
+  /** Refuse the change unless the workflow is still at this version. */
+  expectedVersion?: number;
+  /** A retried call with the same key returns the first call's result instead of changing anything. */
+  idempotencyKey?: string;
+}
+
+export interface ListWorkflowsOptions {
+  status?: WorkflowStatus;
+  type?: string;
+  stuck?: boolean;
+  /** Default 100, at most 10,000. */
+  limit?: number;
+}
+
+/** Time spent in one phase (from the `workflow_phase_durations` view). */
+export interface PhaseDuration {
+  phase: string | null;
+  enteredAt: Date;
+  /** Null while the workflow is still in the phase. */
+  leftAt: Date | null;
+  /** Up to now (the tracker's clock) while the phase is still open. */
+  durationMs: number;
+}
+
+type ReadRow = Row & { idempotent_hash: string | null; idempotent_result: Row | null };
+
+function requestHash(parts: readonly unknown[]): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+}
+
+/**
+ * Workflow state in PostgreSQL: creation, guarded transitions with full history, heartbeats and
+ * queries. Every change is one statement that checks the version it read, so concurrent callers
+ * cannot both win; the loser gets a WorkflowConflictError naming the current state.
+ */
+export class WorkflowStateTracker {
+  private readonly db: Database;
+  private readonly clock: Clock;
+  private readonly definitions: Map<string, WorkflowDefinition>;
+  private readonly maxMetadataBytes: number;
+  private readonly actor: string;
+
+  constructor(db: Database, options: WorkflowStateTrackerOptions = {}) {
+    this.db = db;
+    this.clock = options.clock ?? systemClock;
+    this.definitions = new Map(
+      Object.entries(options.definitions ?? {}).map(([type, d]) => [type, defineWorkflow(type, d)]),
+    );
+    this.maxMetadataBytes = options.maxMetadataBytes ?? DEFAULT_MAX_METADATA_BYTES;
+    this.actor = options.actor ?? `${hostname()}:${process.pid}`;
+  }
+
+  /** Creates a workflow in status `pending`. A workflow id already in use is a ConflictError ("duplicate"). */
+  async createWorkflow(input: CreateWorkflowInput): Promise<Workflow> {
+    const trace = activeSpanContext();
+    const workflowId = input.workflowId === undefined ? randomUUID() : parseWorkflowId(input.workflowId);
+    const correlationId =
+      input.correlationId === undefined ? generateCorrelationId() : parseCorrelationId(input.correlationId);
+    const type = parseLabel('Workflow type', input.workflowType);
+    const definition = this.definitionOf(type);
+    const phase = parseOptionalLabel('Phase', input.phase ?? definition.initialPhase);
+    const metadata = metadataJson(input.metadata ?? {}, this.maxMetadataBytes);
+    const plan = planEntry(definition, type, 'pending', phase, new Date(this.clock.now()));
+    try {
+      const result = await this.db.query(createStatement(this.db), [
+        workflowId,
+        correlationId,
+        type,
+        phase,
+        metadata,
+        plan.phaseEnteredAt,
+        plan.deadlineAt,
+        plan.heartbeatTimeoutMs,
+        plan.dueAt,
+        parseOptionalLabel('Actor', input.actor) ?? this.actor,
+        parseOptionalLabel('Reason', input.reason, 2000),
+        trace?.traceId ?? null,
+        trace?.spanId ?? null,
+      ]);
+      return toWorkflow(result.rows[0]!);
+    } catch (error) {
+      if (error instanceof DatabaseError && error.sqlState === '23505')
+        throw new ConflictError(`Workflow ${workflowId} already exists (duplicate workflow id).`, {
+          cause: error,
+        });
+      throw error;
+    }
+  }
+
+  /**
+   * Moves a workflow to a new status and/or phase in one guarded statement that also appends the
+   * history entry (with the caller's active trace and span). Unknown id: NotFoundError. Illegal move,
+   * stale `expectedVersion` or a lost race: WorkflowConflictError naming the current state.
+   */
+  async transition(workflowId: string, input: TransitionInput): Promise<Workflow> {
+    const trace = activeSpanContext();
+    const id = parseWorkflowId(workflowId);
+    if (input.status === undefined && input.phase === undefined)
+      throw new ValidationError('A transition needs a new status, a new phase or both.');
+    if (input.status !== undefined && !isWorkflowStatus(input.status))
+      throw new ValidationError(
+        `Unknown workflow status ${JSON.stringify(input.status)}; use pending, running, completed, failed or cancelled.`,
+      );
+    if (input.expectedVersion !== undefined && !Number.isInteger(input.expectedVersion))
+      throw new ValidationError('expectedVersion must be a whole number.');
+    const phaseInput = input.phase === undefined ? undefined : parseLabel('Phase', input.phase);
+    const metadata = metadataJson(input.metadata ?? {}, this.maxMetadataBytes);
+    const actor = parseOptionalLabel('Actor', input.actor) ?? this.actor;
+    const reason = parseOptionalLabel('Reason', input.reason, 2000);
+    const error = parseOptionalLabel('Error', input.error, 10_000);
+    const key = parseOptionalLabel('Idempotency key', input.idempotencyKey);
+    const hash = key === null ? null : requestHash([input.status, phaseInput, metadata, reason, error]);
+
+    const current = await this.read(id, key);
+    const remembered = this.remembered(current, key, hash);
+    if (remembered) return remembered;
+    const workflow = toWorkflow(current);
+    const position = {
+      workflowId: id,
+      status: workflow.status,
+      phase: workflow.currentPhase,
+      version: workflow.version,
+    };
+    if (input.expectedVersion !== undefined && input.expectedVersion !== workflow.version)
+      throw new WorkflowConflictError(`expected version ${input.expectedVersion}`, position);
+    const to = { status: input.status ?? workflow.status, phase: phaseInput ?? workflow.currentPhase };
+    const now = new Date(this.clock.now());
+    const plan = planTransition(
+      this.definitionOf(workflow.workflowType),
+      workflow.workflowType,
+      workflow,
+      to,
+      now,
+    );
+    const result = await this.db.query(transitionStatement(this.db), [
+      id,
+      workflow.version,
+      plan.status,
+      plan.phase,
+      metadata,
+      now,
+      plan.phaseEnteredAt,
+      plan.heartbeatAt,
+      plan.deadlineAt,
+      plan.heartbeatTimeoutMs,
+      plan.dueAt,
+      plan.closedAt,
+      actor,
+      reason,
+      error,
+      trace?.traceId ?? null,
+      trace?.spanId ?? null,
+      workflow.status,
+      workflow.currentPhase,
+      key,
+      hash,
+    ]);
+    if (result.rows[0]) return toWorkflow(result.rows[0]);
+    // Someone else changed the workflow between our read and our write.
+    const after = await this.read(id, key);
+    const retried = this.remembered(after, key, hash);
+    if (retried) return retried;
+    const now2 = toWorkflow(after);
+    throw new WorkflowConflictError(
+      `transition to ${to.status}${to.phase === null ? '' : ` (phase "${to.phase}")`} lost the race against a concurrent change made after version ${workflow.version}`,
+      { workflowId: id, status: now2.status, phase: now2.currentPhase, version: now2.version },
+    );
+  }
+
+  /**
+   * Records a sign of life: pushes the heartbeat deadline back and clears a stuck mark. Adds no
+   * history entry. A closed workflow is a WorkflowConflictError (its worker should stop).
+   */
+  async heartbeat(workflowId: string): Promise<Workflow> {
+    const id = parseWorkflowId(workflowId);
+    const result = await this.db.query(heartbeatStatement(this.db), [id, new Date(this.clock.now())]);
+    if (result.rows[0]) return toWorkflow(result.rows[0]);
+    const workflow = toWorkflow(await this.read(id, null));
+    throw new WorkflowConflictError('heartbeat refused, the workflow is closed', {
+      workflowId: id,
+      status: workflow.status,
+      phase: workflow.currentPhase,
+      version: workflow.version,
+    });
+  }
+
+  /** The workflow, or undefined when there is none with this id. */
+  async getWorkflow(workflowId: string): Promise<Workflow | undefined> {
+    const result = await this.db.query(
+      `SELECT * FROM ${this.db.table('workflow_state')} WHERE workflow_id = $1::uuid`,
+      [parseWorkflowId(workflowId)],
+    );
+    return result.rows[0] ? toWorkflow(result.rows[0]) : undefined;
+  }
+
+  /** Workflows newest first, optionally filtered by status, type and stuck mark. */
+  async listWorkflows(options: ListWorkflowsOptions = {}): Promise<Workflow[]> {
+    const limit = options.limit ?? 100;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
+      throw new ValidationError(`limit must be a whole number from 1 to 10000 (got ${limit}).`);
+    if (options.status !== undefined && !isWorkflowStatus(options.status))
+      throw new ValidationError(`Unknown workflow status ${JSON.stringify(options.status)}.`);
+    const result = await this.db.query(
+      `SELECT * FROM ${this.db.table('workflow_state')}
+        WHERE ($1::text IS NULL OR status = $1::text) AND ($2::text IS NULL OR workflow_type = $2::text)
+          AND ($3::boolean IS NULL OR stuck = $3::boolean)
+        ORDER BY created_at DESC, workflow_id LIMIT $4::integer`,
+      [options.status ?? null, options.type ?? null, options.stuck ?? null, limit],
+    );
+    return result.rows.map(toWorkflow);
+  }
+
+  /** Every workflow sharing this correlation (trace) id, newest first. */
+  async findByCorrelationId(correlationId: string): Promise<Workflow[]> {
+    const result = await this.db.query(
+      `SELECT * FROM ${this.db.table('workflow_state')} WHERE correlation_id = $1::text
+        ORDER BY created_at DESC, workflow_id`,
+      [parseCorrelationId(correlationId)],
+    );
+    return result.rows.map(toWorkflow);
+  }
+
+  /** The workflow's history, oldest first. Unknown id: NotFoundError. */
+  async getHistory(workflowId: string): Promise<WorkflowHistoryEntry[]> {
+    const id = parseWorkflowId(workflowId);
+    const result = await this.db.query(
+      `SELECT * FROM ${this.db.table('workflow_history')} WHERE workflow_id = $1::uuid ORDER BY version, id`,
+      [id],
+    );
+    if (result.rows.length === 0) await this.read(id, null);
+    return result.rows.map(toHistoryEntry);
+  }
+
+  /** Time spent in each phase, oldest first; an open phase counts up to now. Unknown id: NotFoundError. */
+  async phaseDurations(workflowId: string): Promise<PhaseDuration[]> {
+    const id = parseWorkflowId(workflowId);
+    const result = await this.db.query<{ phase: string | null; entered_at: Date; left_at: Date | null }>(
+      `SELECT phase, entered_at, left_at FROM ${this.db.table('workflow_phase_durations')}
+        WHERE workflow_id = $1::uuid ORDER BY entered_version`,
+      [id],
+    );
+    if (result.rows.length === 0) await this.read(id, null);
+    const now = this.clock.now();
+    return result.rows.map((r) => ({
+      phase: r.phase,
+      enteredAt: r.entered_at,
+      leftAt: r.left_at,
+      durationMs: (r.left_at?.getTime() ?? now) - r.entered_at.getTime(),
+    }));
+  }
+
+  private definitionOf(type: string): WorkflowDefinition {
+    return this.definitions.get(type) ?? {};
+  }
+
+  private async read(id: string, key: string | null): Promise<ReadRow> {
+    const result = await this.db.query<ReadRow>(readStatement(this.db), [id, key]);
+    if (!result.rows[0]) throw new NotFoundError(`Workflow ${id} not found.`);
+    return result.rows[0];
+  }
+
+  /** The first result of an idempotent call already made with this key, if any. */
+  private remembered(row: ReadRow, key: string | null, hash: string | null): Workflow | undefined {
+    if (key === null || row.idempotent_result === null) return undefined;
+    if (row.idempotent_hash !== hash)
+      throw new ConflictError(
+        `Idempotency key "${key}" was already used on workflow ${row.workflow_id} for a different transition.`,
+      );
+    return toWorkflow(row.idempotent_result);
+  }
+}
