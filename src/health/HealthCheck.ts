@@ -20,7 +20,8 @@ export interface HealthCheck {
   /** Shown in `details.checks` and used by `?exclude=`: letters, digits, `_ . : -`, at most 64. */
   name: string;
   /** Receives a signal aborted when the check's timeout expires; pass it on to fetch, queries... */
-  check: (signal: AbortSignal) => CheckOutcome | Promise<CheckOutcome> | Promise<void>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: an async check that returns nothing is Promise<void>
+  check: (signal: AbortSignal) => CheckOutcome | Promise<CheckOutcome | void>;
   /** Probes this check belongs to. Default `['readiness']`. Liveness takes no checks. */
   probes?: readonly ProbeName[];
   /** Default true. A failing non-critical check makes the probe `warn` (still ready). */

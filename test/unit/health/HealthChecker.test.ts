@@ -135,8 +135,20 @@ describe('HealthChecker probes', () => {
     const b = gate();
     const checker = new HealthChecker({ checkTimeoutMs: 5_000, probeDeadlineMs: 5_000 });
     const started: string[] = [];
-    checker.addCheck({ name: 'a', check: () => (started.push('a'), a.promise) });
-    checker.addCheck({ name: 'b', check: () => (started.push('b'), b.promise) });
+    checker.addCheck({
+      name: 'a',
+      check: () => {
+        started.push('a');
+        return a.promise;
+      },
+    });
+    checker.addCheck({
+      name: 'b',
+      check: () => {
+        started.push('b');
+        return b.promise;
+      },
+    });
     const pending = checker.readiness();
     await new Promise((resolve) => setImmediate(resolve));
     expect(started.sort()).toEqual(['a', 'b']);
@@ -151,7 +163,13 @@ describe('HealthChecker single-flight, cache and staleness', () => {
     const slow = gate<boolean>();
     let runs = 0;
     const checker = new HealthChecker({ checkTimeoutMs: 5_000, probeDeadlineMs: 5_000 });
-    checker.addCheck({ name: 'slow', check: () => (runs++, slow.promise) });
+    checker.addCheck({
+      name: 'slow',
+      check: () => {
+        runs++;
+        return slow.promise;
+      },
+    });
     const all = Array.from({ length: 100 }, () => checker.readiness());
     slow.open(true);
     const results = await Promise.all(all);
@@ -221,7 +239,14 @@ describe('HealthChecker startup latch and manual readiness', () => {
     let startupRuns = 0;
     const clock = new ManualClock();
     const checker = new HealthChecker({ clock });
-    checker.addCheck({ name: 'tables', probes: ['startup'], check: () => (startupRuns++, loaded) });
+    checker.addCheck({
+      name: 'tables',
+      probes: ['startup'],
+      check: () => {
+        startupRuns++;
+        return loaded;
+      },
+    });
     checker.addCheck({ name: 'db', check: () => true });
     expect(await checker.startup()).toMatchObject({ healthy: false, message: 'Waiting for initial data' });
     clock.advance(1_000);
