@@ -1,0 +1,74 @@
+import { Hono } from 'hono';
+import type { PgtelConfig } from '../config.js';
+import type { HealthHandlers } from '../health/healthHandlers.js';
+import { hasBearerToken } from './bearerAuth.js';
+import { errorResponse, responseForError } from './httpError.js';
+import { createOtlpHandlers, type OtlpSinks } from './otlpHandlers.js';
+import { serveStatic } from './serveStatic.js';
+
+export interface AppDeps {
+  config: Pick<PgtelConfig, 'apiToken' | 'authScopes' | 'maxBodyBytes'>;
+  health: HealthHandlers;
+  /** Prometheus text exposition of pgtel's own and the collector's metrics. */
+  renderMetrics(): string | Promise<string>;
+  otlp: OtlpSinks;
+  /** The JSON API, mounted under `/api`. */
+  api?: Hono;
+  /** Folder of the dashboard's static files, served at `/`. */
+  webRoot?: string;
+}
+
+const PROBE_PATHS = new Set(['/livez', '/readyz', '/startupz', '/health']);
+
+/** Which guarded group a path belongs to (see the `authScopes` option). */
+export function scopeOf(path: string): 'probes' | 'metrics' | 'ingest' | 'api' | 'dashboard' {
+  if (PROBE_PATHS.has(path)) return 'probes';
+  if (path === '/metrics') return 'metrics';
+  if (path.startsWith('/v1/')) return 'ingest';
+  if (path === '/api' || path.startsWith('/api/')) return 'api';
+  return 'dashboard';
+}
+
+/**
+ * The whole HTTP surface of `pgtel serve` as a fetch handler `(Request) => Promise<Response>`:
+ * probes, `/metrics`, OTLP/HTTP ingest, the JSON API and the dashboard. Testable without a socket.
+ */
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  const { apiToken, authScopes, maxBodyBytes } = deps.config;
+
+  app.use('*', async (c, next) => {
+    if (apiToken && authScopes.includes(scopeOf(c.req.path)) && !hasBearerToken(c.req.raw, apiToken)) {
+      return errorResponse(401, 'PGTEL_UNAUTHORIZED', 'missing or wrong bearer token', {
+        'www-authenticate': 'Bearer',
+      });
+    }
+    await next();
+  });
+  app.onError((error) => responseForError(error));
+  app.notFound((c) => errorResponse(404, 'PGTEL_NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`));
+
+  for (const path of PROBE_PATHS) {
+    const handler = deps.health.routes[path]!;
+    app.on(['GET', 'HEAD'], path, (c) => handler(c.req.raw));
+  }
+  app.get('/metrics', async () => {
+    return new Response(await deps.renderMetrics(), {
+      headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' },
+    });
+  });
+  const otlp = createOtlpHandlers(deps.otlp, maxBodyBytes);
+  app.post('/v1/traces', (c) => otlp.traces(c.req.raw));
+  app.post('/v1/metrics', (c) => otlp.metrics(c.req.raw));
+  if (deps.api) app.route('/api', deps.api);
+  for (const path of [...PROBE_PATHS, '/metrics', '/v1/traces', '/v1/metrics']) {
+    app.all(path, (c) =>
+      errorResponse(405, 'PGTEL_METHOD_NOT_ALLOWED', `${c.req.method} is not allowed on ${path}`),
+    );
+  }
+  if (deps.webRoot) {
+    const webRoot = deps.webRoot;
+    app.get('*', async (c) => (await serveStatic(webRoot, c.req.path)) ?? c.notFound());
+  }
+  return app;
+}
