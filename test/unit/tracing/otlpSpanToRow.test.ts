@@ -5,7 +5,12 @@ import { otlpSpanToRow, unixNanoToIso } from '../../../src/tracing/otlpSpanToRow
 const start = 1_767_225_600_123_456_789n; // 2026-01-01T00:00:00.123456789Z
 
 const span: OtlpSpan = {
-  resource: { attributes: { 'service.name': 'checkout' }, serviceName: 'checkout', droppedAttributesCount: 0, schemaUrl: '' },
+  resource: {
+    attributes: { 'service.name': 'checkout' },
+    serviceName: 'checkout',
+    droppedAttributesCount: 0,
+    schemaUrl: '',
+  },
   scope: { name: 'lib', version: '1.2.3', attributes: {}, droppedAttributesCount: 0, schemaUrl: '' },
   traceId: '0af7651916cd43dd8448eb211c80319c',
   spanId: 'b7ad6b7169203331',
@@ -20,9 +25,26 @@ const span: OtlpSpan = {
   endTime: new Date(Number((start + 2_500_000n) / 1_000_000n)),
   attributes: { 'http.status_code': 200, tags: ['a', 'b'] },
   droppedAttributesCount: 1,
-  events: [{ name: 'retry', timeUnixNano: start + 1_000n, time: new Date(0), attributes: { n: 1 }, droppedAttributesCount: 0 }],
+  events: [
+    {
+      name: 'retry',
+      timeUnixNano: start + 1_000n,
+      time: new Date(0),
+      attributes: { n: 1 },
+      droppedAttributesCount: 0,
+    },
+  ],
   droppedEventsCount: 2,
-  links: [{ traceId: '1'.repeat(32), spanId: '2'.repeat(16), traceState: '', attributes: {}, droppedAttributesCount: 0, flags: 0 }],
+  links: [
+    {
+      traceId: '1'.repeat(32),
+      spanId: '2'.repeat(16),
+      traceState: '',
+      attributes: {},
+      droppedAttributesCount: 0,
+      flags: 0,
+    },
+  ],
   droppedLinksCount: 3,
   status: { code: 'error', message: 'boom' },
 };
@@ -48,7 +70,14 @@ describe('otlpSpanToRow', () => {
       status: 'error',
       statusMessage: 'boom',
       attributes: { 'http.status_code': 200, tags: ['a', 'b'] },
-      events: [{ name: 'retry', time: '2026-01-01T00:00:00.123457Z', attributes: { n: 1 }, droppedAttributesCount: 0 }],
+      events: [
+        {
+          name: 'retry',
+          time: '2026-01-01T00:00:00.123457Z',
+          attributes: { n: 1 },
+          droppedAttributesCount: 0,
+        },
+      ],
       links: [{ traceId: '1'.repeat(32), spanId: '2'.repeat(16), attributes: {}, droppedAttributesCount: 0 }],
       resource: { 'service.name': 'checkout' },
       scope: { name: 'lib', version: '1.2.3' },
