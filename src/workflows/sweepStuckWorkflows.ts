@@ -11,6 +11,8 @@ export interface SweepOptions {
   batchSize?: number;
   /** Actor recorded on the history entries (default `pgtel:sweep`). */
   actor?: string;
+  /** Only sweep workflows of this type (default: all types). */
+  type?: string;
 }
 
 export interface SweepResult {
@@ -42,6 +44,7 @@ export async function sweepStuckWorkflows(db: Database, options: SweepOptions = 
                    ELSE 'no heartbeat for ' || heartbeat_timeout_ms || ' ms' END AS why
          FROM ${state}
         WHERE status IN ('pending', 'running') AND NOT stuck AND due_at <= $1::timestamptz
+          AND ($5::text IS NULL OR workflow_type = $5::text)
         ORDER BY due_at LIMIT $2::integer
         FOR UPDATE SKIP LOCKED
      ), marked AS (
@@ -68,7 +71,7 @@ export async function sweepStuckWorkflows(db: Database, options: SweepOptions = 
               $1::timestamptz, $4::text, 'timeout', why FROM marked WHERE $3::boolean
      )
      SELECT * FROM marked ORDER BY due_at NULLS LAST, workflow_id`,
-    [now, batchSize, fail, options.actor ?? 'pgtel:sweep'],
+    [now, batchSize, fail, options.actor ?? 'pgtel:sweep', options.type ?? null],
   );
   const swept = result.rows.map(toWorkflow);
   return { swept, failed: fail ? swept.length : 0 };
