@@ -1,3 +1,68 @@
+export {
+  type AlertInstance,
+  getAlertHistory,
+  type HistoryEntry,
+  listAlertInstances,
+} from './alerts/alertQueries.js';
+export {
+  AlertmanagerNotifier,
+  type AlertmanagerNotifierOptions,
+} from './alerts/notifiers/AlertmanagerNotifier.js';
+export { ChatNotifier, type ChatNotifierOptions } from './alerts/notifiers/ChatNotifier.js';
+export { escapeHtml, formatChatMessage } from './alerts/notifiers/formatChatMessage.js';
+export { LogNotifier } from './alerts/notifiers/LogNotifier.js';
+export type { Notification, NotificationAlert, Notifier, SendContext } from './alerts/notifiers/Notifier.js';
+export type { NotifierOutcome } from './alerts/notifiers/sendNow.js';
+export { WebhookNotifier, type WebhookNotifierOptions } from './alerts/notifiers/WebhookNotifier.js';
+export {
+  type DispatchOptions,
+  type DispatchOutcome,
+  dispatchOutbox,
+  requeueFailedNotifications,
+} from './alerts/outbox/dispatchOutbox.js';
+export type {
+  AlertRuleDefinition,
+  Comparison,
+  ErrorBehaviour,
+  NoDataBehaviour,
+  RuleLevel,
+  RuleSource,
+} from './alerts/rules/AlertRule.js';
+export {
+  type EvaluateOptions,
+  type EvaluationSummary,
+  evaluateDueRules,
+} from './alerts/rules/evaluateDueRules.js';
+export { ALERT_STATES, type AlertState } from './alerts/rules/InstanceState.js';
+export {
+  deleteAlertRule,
+  listAlertRules,
+  type StoredRule,
+  saveAlertRules,
+} from './alerts/rules/ruleStore.js';
+export { SEVERITIES, type Severity } from './alerts/Severity.js';
+export { ALERT_TYPES, type Alert, type AlertType, type StoredAlert } from './alerts/seed/Alert.js';
+export {
+  AlertThresholdChecker,
+  type AlertThresholdCheckerOptions,
+} from './alerts/seed/AlertThresholdChecker.js';
+export { acknowledgeAlert } from './alerts/seed/acknowledgeAlert.js';
+export { type AlertThresholds, defaultAlertThresholds } from './alerts/seed/alertThresholds.js';
+export {
+  type CheckAllOptions,
+  checkAllThresholds,
+  type ThresholdValues,
+} from './alerts/seed/checkAllThresholds.js';
+export { type DeliverAlertOptions, type DeliveryResult, deliverAlert } from './alerts/seed/deliverAlert.js';
+export { getRecentAlerts, type RecentAlertsQuery } from './alerts/seed/getRecentAlerts.js';
+export { sendTestAlert } from './alerts/sendTestAlert.js';
+export type { Silence, SilenceMatcher } from './alerts/silences/Silence.js';
+export {
+  createSilence,
+  expireSilence,
+  listSilences,
+  type NewSilence,
+} from './alerts/silences/silenceStore.js';
 export { type Clock, systemClock } from './clock.js';
 export {
   type LogLevel,

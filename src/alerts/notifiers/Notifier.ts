@@ -1,0 +1,55 @@
+import type { Severity } from '../Severity.js';
+
+/** One alert inside a notification, in Alertmanager's vocabulary. */
+export interface NotificationAlert {
+  fingerprint: string;
+  status: 'firing' | 'resolved';
+  severity: Severity;
+  /** Includes `alertname` and `severity`. */
+  labels: Record<string, string>;
+  /** `summary` and `description` at least. */
+  annotations: Record<string, string>;
+  /** ISO time the alert started firing. */
+  startsAt: string;
+  /** ISO time it resolved; null while firing. */
+  endsAt: string | null;
+  /** The value that caused the notification, when there is one. */
+  value: number | null;
+}
+
+/** A group of alerts sent together: what the outbox stores and every notifier formats. */
+export interface Notification {
+  groupKey: string;
+  /** `firing` when any alert of the group fires. */
+  status: 'firing' | 'resolved';
+  groupLabels: Record<string, string>;
+  commonLabels: Record<string, string>;
+  commonAnnotations: Record<string, string>;
+  alerts: NotificationAlert[];
+  /** ISO time the notification was decided. */
+  createdAt: string;
+}
+
+export interface SendContext {
+  /** Stable per notification: a retry sends the same key so receivers can drop duplicates. */
+  idempotencyKey: string;
+  signal: AbortSignal;
+}
+
+/**
+ * A delivery channel. `configured: false` (e.g. a chat notifier without a token) means "skip me":
+ * it is never a failure. `severities` routes: only alerts of these severities reach this notifier.
+ */
+export interface Notifier {
+  readonly name: string;
+  readonly configured: boolean;
+  /** Severities routed to this notifier (default: all). */
+  readonly severities?: readonly Severity[] | undefined;
+  /** Resolves when the receiver accepted the notification; throws otherwise. */
+  send(notification: Notification, context: SendContext): Promise<void>;
+}
+
+/** True when `notifier` takes alerts of `severity`. */
+export function routes(notifier: Notifier, severity: Severity): boolean {
+  return notifier.severities === undefined || notifier.severities.includes(severity);
+}

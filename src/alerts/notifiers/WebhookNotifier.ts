@@ -1,0 +1,39 @@
+import type { Severity } from '../Severity.js';
+import { alertmanagerWebhookPayload } from './alertmanagerWebhookPayload.js';
+import type { Notification, Notifier, SendContext } from './Notifier.js';
+import { postJson } from './postJson.js';
+
+export interface WebhookNotifierOptions {
+  /** Receiver URL; unset means not configured (skipped, not a failure). */
+  url: string | undefined;
+  /** Notifier name, also the webhook `receiver` field (default `webhook`). */
+  name?: string;
+  severities?: readonly Severity[];
+  /** Extra headers, e.g. authorization. */
+  headers?: Record<string, string>;
+  /** `externalURL` and `generatorURL` in the body (default empty). */
+  externalURL?: string;
+}
+
+/** POSTs the Alertmanager webhook JSON (version 4) with an `Idempotency-Key` header. */
+export class WebhookNotifier implements Notifier {
+  readonly name: string;
+  readonly configured: boolean;
+  readonly severities: readonly Severity[] | undefined;
+  private readonly options: WebhookNotifierOptions;
+
+  constructor(options: WebhookNotifierOptions) {
+    this.options = options;
+    this.name = options.name ?? 'webhook';
+    this.configured = Boolean(options.url);
+    this.severities = options.severities;
+  }
+
+  async send(notification: Notification, context: SendContext): Promise<void> {
+    const body = alertmanagerWebhookPayload(notification, this.name, this.options.externalURL ?? '');
+    await postJson(this.options.url!, body, {
+      headers: { ...this.options.headers, 'idempotency-key': context.idempotencyKey },
+      signal: context.signal,
+    });
+  }
+}

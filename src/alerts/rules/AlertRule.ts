@@ -1,0 +1,92 @@
+import type { Severity } from '../Severity.js';
+
+type LabelMap = Record<string, string>;
+
+/** Where a rule's values come from. Metric sources read `metrics.metric_value` rows of one metric name. */
+export type RuleSource =
+  /** One value per label group: an aggregate of the samples in the window. */
+  | {
+      kind: 'aggregate';
+      metric: string;
+      aggregate: 'avg' | 'min' | 'max' | 'sum' | 'count' | 'last';
+      windowMs: number;
+      labels?: LabelMap;
+      groupBy?: string[];
+    }
+  /** The p-quantile (0..1) over the window, via the `metric_percentile` SQL function. */
+  | { kind: 'percentile'; metric: string; p: number; windowMs: number; labels?: LabelMap }
+  /** Change per second over the window: summed deltas for counters, last minus first for gauges. */
+  | { kind: 'rate'; metric: string; windowMs: number; labels?: LabelMap; groupBy?: string[] }
+  /** 1 when the metric has no sample in the window, else 0. */
+  | { kind: 'absent'; metric: string; windowMs: number; labels?: LabelMap }
+  /**
+   * Current average over `windowMs` divided by the median over the `baselineMs` before it (default
+   * 7 days): 2 means twice the baseline. Groups without a positive baseline yield nothing.
+   */
+  | {
+      kind: 'baseline';
+      metric: string;
+      windowMs: number;
+      baselineMs?: number;
+      labels?: LabelMap;
+      groupBy?: string[];
+    }
+  /**
+   * Any read-only SQL returning a numeric `value` column; every other column is a label. Runs in a
+   * READ ONLY transaction with a statement timeout (default 5 s). `$1` is the evaluation time.
+   */
+  | { kind: 'sql'; sql: string; timeoutMs?: number };
+
+/** A threshold per severity; `resolveThreshold` (hysteresis) is where an active level stops. */
+export interface RuleLevel {
+  severity: Severity;
+  threshold: number;
+  resolveThreshold?: number;
+}
+
+export type Comparison = '>' | '>=' | '<' | '<=';
+
+/** What to do when the source returns no row at all: an explicit state, or treat as ok / alerting / unchanged. */
+export type NoDataBehaviour = 'nodata' | 'ok' | 'alerting' | 'keep_last';
+/** What to do when evaluation fails: an explicit state (never a recovery), alerting, or unchanged. */
+export type ErrorBehaviour = 'error' | 'alerting' | 'keep_last';
+
+/** An alerting rule, Prometheus/Grafana style. */
+export interface AlertRuleDefinition {
+  /** Unique; the `alertname` label. */
+  name: string;
+  source: RuleSource;
+  /** How a value is compared with thresholds (default `>`). */
+  comparison?: Comparison;
+  /** One or more severities, each with its threshold. */
+  levels: RuleLevel[];
+  /** How long the condition must hold before firing (default 0). */
+  forMs?: number;
+  /** How long an alert keeps firing after the condition clears (default 0). */
+  keepFiringForMs?: number;
+  /** Evaluation interval (default 60 s). */
+  intervalMs?: number;
+  /** Extra labels on every alert of the rule. */
+  labels?: LabelMap;
+  /** Templates: `{{value}}`, `{{severity}}`, `{{labels.x}}`, `{{details.x}}` (default summary = name). */
+  annotations?: LabelMap;
+  /** Default `nodata`. */
+  noData?: NoDataBehaviour;
+  /** Default `error`. */
+  onError?: ErrorBehaviour;
+  /** A firing alert notifies again after this long (default 4 h). */
+  repeatIntervalMs?: number;
+  /** Labels whose values group alerts into one notification (default `['alertname']`). */
+  groupBy?: string[];
+  /** Type written to the `alerts` table (default `rule`). */
+  alertType?: string;
+  /** State changes within `flapWindowMs` (default 1 h) at which the alert counts as flapping (default 4). */
+  flapThreshold?: number;
+  flapWindowMs?: number;
+}
+
+/** A rule with every default applied. */
+export type AlertRule = Required<Omit<AlertRuleDefinition, 'labels' | 'annotations'>> & {
+  labels: LabelMap;
+  annotations: LabelMap;
+};

@@ -1,0 +1,38 @@
+import { type Severity, severityRank } from '../Severity.js';
+import type { AlertRule, Comparison, RuleLevel } from './AlertRule.js';
+
+export function compare(comparison: Comparison, value: number, threshold: number): boolean {
+  switch (comparison) {
+    case '>':
+      return value > threshold;
+    case '>=':
+      return value >= threshold;
+    case '<':
+      return value < threshold;
+    case '<=':
+      return value <= threshold;
+  }
+}
+
+/**
+ * The most severe level `value` reaches, or null. Hysteresis: while an alert is active at `active`,
+ * that level and the milder ones hold until the value passes their `resolveThreshold`, so a value
+ * hovering around a threshold does not flip the alert on and off.
+ */
+export function matchSeverity(
+  rule: Pick<AlertRule, 'levels' | 'comparison'>,
+  value: number,
+  active: Severity | null,
+): RuleLevel | null {
+  if (Number.isNaN(value)) return null;
+  const levels = [...rule.levels].sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
+  for (const level of levels) {
+    if (compare(rule.comparison, value, level.threshold)) return level;
+    const holds =
+      active !== null &&
+      severityRank(level.severity) <= severityRank(active) &&
+      compare(rule.comparison, value, level.resolveThreshold ?? level.threshold);
+    if (holds) return level;
+  }
+  return null;
+}

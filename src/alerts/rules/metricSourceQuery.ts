@@ -1,0 +1,86 @@
+import { toJsonText } from '../../db/jsonText.js';
+import type { RuleSource } from './AlertRule.js';
+
+type MetricSource = Exclude<RuleSource, { kind: 'sql' }>;
+
+export interface SourceQuery {
+  sql: string;
+  params: unknown[];
+}
+
+const LAST = '(array_agg(metric_value ORDER BY recorded_at DESC))[1]';
+const FIRST = '(array_agg(metric_value ORDER BY recorded_at))[1]';
+
+/**
+ * The SQL of a metric source: rows of `labels` (jsonb, the group-by label values), `value` and
+ * optional `details` (jsonb) over the samples of one metric in (now - window, now]. Pure.
+ * `name` maps pgtel table/function names to their schema-qualified form.
+ */
+export function metricSourceQuery(
+  source: MetricSource,
+  name: (object: string) => string,
+  now: number,
+): SourceQuery {
+  const params: unknown[] = [
+    source.metric,
+    new Date(now - source.windowMs),
+    new Date(now),
+    toJsonText(source.labels ?? {}),
+  ];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const groupBy = 'groupBy' in source ? (source.groupBy ?? []) : [];
+  const labels =
+    groupBy.length === 0
+      ? `'{}'::jsonb`
+      : `jsonb_strip_nulls(jsonb_build_object(${groupBy
+          .map((g) => {
+            const p = param(g);
+            return `${p}::text, labels->>${p}::text`;
+          })
+          .join(', ')}))`;
+  const where = (from: string, to: string) =>
+    `FROM ${name('metrics')} WHERE metric_name = $1 AND recorded_at > ${from} AND recorded_at <= ${to} AND labels @> $4::jsonb`;
+  switch (source.kind) {
+    case 'aggregate': {
+      const value =
+        source.aggregate === 'last'
+          ? LAST
+          : source.aggregate === 'count'
+            ? 'count(*)::double precision'
+            : `${source.aggregate}(metric_value)`;
+      return { sql: `SELECT ${labels} AS labels, ${value} AS value ${where('$2', '$3')} GROUP BY 1`, params };
+    }
+    case 'rate': {
+      const seconds = param(source.windowMs / 1000);
+      const change = `CASE WHEN bool_and(metric_type = 'counter') THEN sum(metric_value) ELSE ${LAST} - ${FIRST} END`;
+      return {
+        sql: `SELECT ${labels} AS labels, ${change} / ${seconds}::double precision AS value ${where('$2', '$3')} GROUP BY 1`,
+        params,
+      };
+    }
+    case 'absent':
+      return {
+        sql: `SELECT '{}'::jsonb AS labels, CASE WHEN count(*) = 0 THEN 1 ELSE 0 END::double precision AS value ${where('$2', '$3')}`,
+        params,
+      };
+    case 'percentile': {
+      const p = param(source.p);
+      return {
+        sql: `SELECT '{}'::jsonb AS labels, ${name('metric_percentile')}($1, ${p}::double precision, $2, $3, $4::jsonb) AS value`,
+        params,
+      };
+    }
+    case 'baseline': {
+      const baselineFrom = param(new Date(now - source.windowMs - (source.baselineMs ?? 7 * 86_400_000)));
+      const sql = `WITH cur AS (SELECT ${labels} AS labels, avg(metric_value) AS v ${where('$2', '$3')} GROUP BY 1),
+        base AS (SELECT ${labels} AS labels, percentile_cont(0.5) WITHIN GROUP (ORDER BY metric_value) AS b
+                 ${where(baselineFrom, '$2')} GROUP BY 1)
+        SELECT cur.labels, cur.v / base.b AS value, jsonb_build_object('current', cur.v, 'baseline', base.b) AS details
+          FROM cur JOIN base ON base.labels = cur.labels WHERE base.b > 0`;
+      return { sql, params };
+    }
+  }
+}

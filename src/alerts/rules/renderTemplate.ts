@@ -1,0 +1,24 @@
+export interface TemplateData {
+  value: number | null;
+  severity: string | null;
+  labels: Record<string, string>;
+  details: Record<string, number | string | null>;
+}
+
+function show(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number')
+    return Number.isInteger(value) ? String(value) : String(Number(value.toFixed(4)));
+  return String(value);
+}
+
+/** Fills `{{value}}`, `{{severity}}`, `{{labels.name}}` and `{{details.name}}`; unknown names render empty. */
+export function renderTemplate(template: string, data: TemplateData): string {
+  return template.replace(/\{\{\s*([a-zA-Z_]+)(?:\.([^}\s]+))?\s*\}\}/g, (_m, head: string, key?: string) => {
+    if (head === 'value') return show(data.value);
+    if (head === 'severity') return show(data.severity);
+    if (head === 'labels' && key) return show(data.labels[key]);
+    if (head === 'details' && key) return show(data.details[key]);
+    return '';
+  });
+}

@@ -1,0 +1,72 @@
+import type { Database } from '../../db/Database.js';
+import { redact } from '../../redact.js';
+import type { RuleSource } from './AlertRule.js';
+import { metricSourceQuery } from './metricSourceQuery.js';
+
+/** One labelled value returned by a rule's source. */
+export interface Sample {
+  labels: Record<string, string>;
+  value: number;
+  details: Record<string, number | string | null>;
+}
+
+export type SourceResult = { ok: true; samples: Sample[] } | { ok: false; error: string };
+
+function labelText(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value.toISOString();
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+/** Rows of a user SQL rule: a numeric `value` column, every other non-null column a label. */
+export function samplesFromRows(rows: Record<string, unknown>[]): Sample[] {
+  return rows.flatMap((row) => {
+    if (!('value' in row)) throw new Error('the rule query must return a column named "value"');
+    const raw = row.value;
+    if (raw === null) return [];
+    if (typeof raw !== 'number') throw new Error(`column "value" must be numeric (got ${typeof raw})`);
+    const labels: Record<string, string> = {};
+    for (const [k, v] of Object.entries(row)) {
+      const text = k === 'value' ? null : labelText(v);
+      if (text !== null) labels[k] = text;
+    }
+    return [{ labels, value: raw, details: {} }];
+  });
+}
+
+/**
+ * Runs a rule's source at `now`. Never throws: a failing query is `{ ok: false }` so the rule can enter
+ * its error state. User SQL is wrapped as one sub-select (no second statement, no data-modifying
+ * WITH) inside a READ ONLY transaction with a statement timeout; `$1` is the evaluation time.
+ */
+export async function runRuleSource(db: Database, source: RuleSource, now: number): Promise<SourceResult> {
+  try {
+    if (source.kind === 'sql') {
+      const body = source.sql.trim().replace(/;+\s*$/, '');
+      const rows = await db.transaction(
+        async (tx) =>
+          (
+            await tx.query(`SELECT * FROM (${body}\n) AS rule_result WHERE $1::timestamptz IS NOT NULL`, [
+              new Date(now),
+            ])
+          ).rows,
+        { readOnly: true, statementTimeoutMs: source.timeoutMs ?? 5_000 },
+      );
+      return { ok: true, samples: samplesFromRows(rows) };
+    }
+    const query = metricSourceQuery(source, (n) => db.table(n), now);
+    const result = await db.query<{
+      labels: Record<string, string>;
+      value: number | null;
+      details?: Sample['details'];
+    }>(query.sql, query.params);
+    return {
+      ok: true,
+      samples: result.rows
+        .filter((r) => r.value !== null && Number.isFinite(r.value))
+        .map((r) => ({ labels: r.labels, value: r.value!, details: r.details ?? {} })),
+    };
+  } catch (error) {
+    return { ok: false, error: redact((error as Error).message ?? String(error)) };
+  }
+}

@@ -1,0 +1,30 @@
+import type { Severity } from '../Severity.js';
+
+/** The alert types of the seed. */
+export const ALERT_TYPES = [
+  'integration_failure',
+  'performance_degradation',
+  'data_quality',
+  'resource_exhaustion',
+] as const;
+
+export type AlertType = (typeof ALERT_TYPES)[number];
+
+/** One alert as the seed's checks produce it and `deliverAlert` stores it in the `alerts` table. */
+export interface Alert {
+  /** One of ALERT_TYPES for the seed checks; rules may use their own type name. */
+  alertType: string;
+  severity: Severity;
+  title: string;
+  message: string;
+  metadata: Record<string, unknown>;
+}
+
+/** An alert as stored in the `alerts` table. */
+export interface StoredAlert extends Alert {
+  id: number;
+  triggeredAt: Date;
+  acknowledgedAt: Date | null;
+  acknowledgedBy: string | null;
+  fingerprint: string | null;
+}

@@ -1,0 +1,80 @@
+import type { Severity } from '../Severity.js';
+import type { Alert } from './Alert.js';
+import type { AlertThresholds } from './alertThresholds.js';
+import { formatFixed } from './formatFixed.js';
+
+// The seed's four alert rules as pure functions: titles, messages and severities kept exactly.
+
+/** Degradation when current > multiplier x baseline; no alert without a positive baseline. */
+export function performanceDegradationAlert(
+  metric: string,
+  current: number,
+  baseline: number | null,
+  t: AlertThresholds,
+): Alert | null {
+  if (baseline === null || baseline === 0 || !Number.isFinite(baseline) || !Number.isFinite(current)) {
+    return null;
+  }
+  const multiplier = t.degradationMultipliers[metric] ?? t.degradationMultiplier;
+  if (current <= multiplier * baseline) return null;
+  const pct = formatFixed(((current - baseline) / baseline) * 100, 0);
+  return {
+    alertType: 'performance_degradation',
+    severity: 'warning',
+    title: `Performance Degradation: ${metric}`,
+    message: `${metric}: ${formatFixed(current, 2)} (baseline: ${formatFixed(baseline, 2)}, +${pct}%)`,
+    metadata: { metric, current_value: current, baseline, multiplier },
+  };
+}
+
+/** Always an alert: critical above the error-count threshold, else warning. */
+export function integrationFailureAlert(
+  component: string,
+  error: string,
+  errorCount: number,
+  t: AlertThresholds,
+): Alert {
+  const severity: Severity = errorCount > t.integrationCriticalErrorCount ? 'critical' : 'warning';
+  return {
+    alertType: 'integration_failure',
+    severity,
+    title: `Integration Failure: ${component}`,
+    message: `${component} failed: ${error}`,
+    metadata: { component, error, error_count: errorCount },
+  };
+}
+
+/** An alert when issues > 0: critical above the critical count, else warning. */
+export function dataQualityAlert(
+  check: string,
+  issueCount: number,
+  details: Record<string, unknown> | undefined,
+  t: AlertThresholds,
+): Alert | null {
+  if (!(issueCount > 0)) return null;
+  return {
+    alertType: 'data_quality',
+    severity: issueCount > t.dataQualityCriticalCount ? 'critical' : 'warning',
+    title: `Data Quality: ${check}`,
+    message: `Found ${issueCount} ${check} issues`,
+    metadata: { check, issue_count: issueCount, ...(details ? { details } : {}) },
+  };
+}
+
+/** An alert when usage >= threshold (per resource, else the default): critical at the critical level. */
+export function resourceExhaustionAlert(
+  resource: string,
+  usagePercent: number,
+  threshold: number | undefined,
+  t: AlertThresholds,
+): Alert | null {
+  const limit = threshold ?? t.resourceThresholds[resource] ?? t.resourceThresholdPercent;
+  if (!(usagePercent >= limit)) return null;
+  return {
+    alertType: 'resource_exhaustion',
+    severity: usagePercent >= t.resourceCriticalPercent ? 'critical' : 'warning',
+    title: `Resource Exhaustion: ${resource}`,
+    message: `${resource} at ${formatFixed(usagePercent, 1)}% (threshold: ${formatFixed(limit, 0)}%)`,
+    metadata: { resource, usage_percent: usagePercent, threshold: limit },
+  };
+}
