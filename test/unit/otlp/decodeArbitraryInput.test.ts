@@ -113,7 +113,7 @@ describe('decoding arbitrary input never throws anything but OtlpDecodeError', (
         fc.uint8Array({ maxLength: 512 }),
         contentTypes,
         contentEncodings,
-        decodesOrFailsTyped,
+        (bytes, type, encoding) => decodesOrFailsTyped(bytes, type, encoding),
       ),
       { numRuns: 500 },
     );
