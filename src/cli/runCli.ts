@@ -3,9 +3,10 @@ import { PgtelError } from '../errors.js';
 import { redact } from '../redact.js';
 import { type CliIo, type Command, EXIT } from './Command.js';
 import { migrateCommand } from './commands/migrate.js';
+import { serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
 
-const commands: readonly Command[] = [migrateCommand, statusCommand];
+const commands: readonly Command[] = [serveCommand, migrateCommand, statusCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -1,0 +1,47 @@
+import { PgtelServer } from '../../http/PgtelServer.js';
+import { type Command, EXIT } from '../Command.js';
+
+/** What `pgtel serve` prints on start: its URLs and the environment an application needs. */
+export function serveBanner(url: string, database: string, token: boolean): string {
+  return [
+    `pgtel serving on ${url} (${database})`,
+    `  dashboard  ${url}/`,
+    `  probes     ${url}/livez  ${url}/readyz  ${url}/startupz`,
+    `  metrics    ${url}/metrics`,
+    `  OTLP/HTTP  ${url}/v1/traces  ${url}/v1/metrics`,
+    `  JSON API   ${url}/api`,
+    '',
+    'Send telemetry from any OpenTelemetry SDK with:',
+    `  export OTEL_EXPORTER_OTLP_ENDPOINT=${url}`,
+    '  export OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf',
+    '  export OTEL_SERVICE_NAME=my-service',
+    ...(token ? ['  export OTEL_EXPORTER_OTLP_HEADERS="Authorization=Bearer <PGTEL_API_TOKEN>"'] : []),
+    '',
+  ].join('\n');
+}
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'Run the service: probes, /metrics, OTLP ingest, JSON API, dashboard, background jobs',
+  usage: 'pgtel serve [--port N] [--host H]',
+  options: { port: { type: 'string' }, host: { type: 'string' } },
+  async run({ values }, io) {
+    const server = await PgtelServer.start({
+      ...(values.port !== undefined ? { port: Number(values.port) } : {}),
+      ...(values.host !== undefined ? { host: String(values.host) } : {}),
+    });
+    io.out(serveBanner(server.url, server.db.description, server.config.apiToken !== undefined));
+    return new Promise<number>((resolve) => {
+      const stop = (signal: string) => {
+        io.err(`pgtel: ${signal} received, shutting down (send it again to exit at once)\n`);
+        process.once(signal, () => resolve(EXIT.failure));
+        server.close().then(
+          () => resolve(EXIT.ok),
+          () => resolve(EXIT.failure),
+        );
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
+    });
+  },
+};

@@ -1,0 +1,54 @@
+import { Hono } from 'hono';
+import { systemClock } from '../../clock.js';
+import type { ApiDeps } from './ApiDeps.js';
+import { listMetrics, metricPercentiles, metricSeries } from './metricQueries.js';
+import { QueryParams } from './QueryParams.js';
+import { readOnlyQuery } from './readOnlyQuery.js';
+import { seriesStep, timeWindow } from './timeWindow.js';
+
+const HOUR = 3_600_000;
+
+/** `/metrics`: the list, a metric's series over time and its percentiles. */
+export function metricRoutes(deps: ApiDeps): Hono {
+  const clock = deps.clock ?? systemClock;
+  const app = new Hono();
+
+  app.get('/', async (c) => {
+    const params = QueryParams.of(c.req.url);
+    const window = timeWindow(params, clock, 24 * HOUR);
+    params.done();
+    const metrics = await readOnlyQuery(deps, (tx) => listMetrics(tx, window));
+    return c.json({ from: window.from, to: window.to, metrics });
+  });
+
+  app.get('/:name/series', async (c) => {
+    const name = c.req.param('name');
+    const params = QueryParams.of(c.req.url);
+    const window = timeWindow(params, clock, HOUR);
+    const stepMs = seriesStep(window, params.duration('step'));
+    const labels = params.pairs('labels');
+    const groupBy = params.keys('groupBy');
+    const maxLines = params.integer('maxLines', 1, 100, 20);
+    params.done();
+    const result = await readOnlyQuery(deps, (tx) =>
+      metricSeries(tx, name, { window, stepMs, labels, groupBy, maxLines }),
+    );
+    return c.json({ name, from: window.from, to: window.to, stepMs, labels, groupBy, ...result });
+  });
+
+  app.get('/:name/percentiles', async (c) => {
+    const name = c.req.param('name');
+    const params = QueryParams.of(c.req.url);
+    const window = timeWindow(params, clock, HOUR);
+    const stepMs = seriesStep(window, params.duration('step'), 500, 60);
+    const quantiles = params.numbers('p', 0, 1, 5) ?? [0.5, 0.95, 0.99];
+    const labels = params.pairs('labels');
+    params.done();
+    const series = await readOnlyQuery(deps, (tx) =>
+      metricPercentiles(tx, name, { window, stepMs, labels, quantiles }),
+    );
+    return c.json({ name, from: window.from, to: window.to, stepMs, labels, series });
+  });
+
+  return app;
+}
