@@ -100,6 +100,33 @@ export {
   type PartitionReport,
 } from './schema/PartitionManager.js';
 export { type SchemaStatus, schemaStatus } from './schema/schemaStatus.js';
+export { activeSpanContext, type SpanIds } from './tracing/activeSpanContext.js';
+export { AUTO_INSTRUMENTATIONS, type AutoInstrumentation } from './tracing/autoInstrumentations.js';
+export { generateCorrelationId } from './tracing/generateCorrelationId.js';
+export { getTracer } from './tracing/getTracer.js';
+export { isValidSpanId, isValidTraceId, randomSpanId, randomTraceId } from './tracing/ids.js';
+export {
+  PostgreSQLSpanExporter,
+  type PostgreSQLSpanExporterOptions,
+  type SpanExporterStats,
+} from './tracing/PostgreSQLSpanExporter.js';
+export {
+  extractTraceContext,
+  type HeaderCarrier,
+  injectTraceContext,
+  withRemoteParent,
+} from './tracing/propagation.js';
+export type { SpanKindName, SpanRow, SpanStatusName } from './tracing/SpanRow.js';
+export { type SetupTracingOptions, setupTracing, type Tracing } from './tracing/setupTracing.js';
+export { spanToRow } from './tracing/spanToRow.js';
+export { type TracingAttributes, TracingContext, type TracingStatus } from './tracing/TracingContext.js';
+export {
+  formatTraceparent,
+  parseTraceparent,
+  parseTracestate,
+  type RemoteSpanContext,
+} from './tracing/traceparent.js';
+export { type RejectedSpanRow, type WriteSpanRowsResult, writeSpanRows } from './tracing/writeSpanRows.js';
 export { countWorkflows, type WorkflowCounts } from './workflows/countWorkflows.js';
 export { DEFAULT_MAX_METADATA_BYTES } from './workflows/metadataJson.js';
 export {
