@@ -11,6 +11,16 @@ export interface SourceQuery {
 const LAST = '(array_agg(metric_value ORDER BY recorded_at DESC))[1]';
 const FIRST = '(array_agg(metric_value ORDER BY recorded_at))[1]';
 
+// Flushed histogram rows carry count/sum/min/max of many observations; other rows are one value each.
+const AGGREGATES = {
+  avg: 'sum(coalesce(sample_sum, metric_value * sample_count)) / nullif(sum(sample_count), 0)',
+  min: 'min(coalesce(sample_min, metric_value))',
+  max: 'max(coalesce(sample_max, metric_value))',
+  sum: 'sum(metric_value)',
+  count: 'sum(sample_count)::double precision',
+  last: LAST,
+} as const;
+
 /**
  * The SQL of a metric source: rows of `labels` (jsonb, the group-by label values), `value` and
  * optional `details` (jsonb) over the samples of one metric in (now - window, now]. Pure.
@@ -45,12 +55,7 @@ export function metricSourceQuery(
     `FROM ${name('metrics')} WHERE metric_name = $1 AND recorded_at > ${from} AND recorded_at <= ${to} AND labels @> $4::jsonb`;
   switch (source.kind) {
     case 'aggregate': {
-      const value =
-        source.aggregate === 'last'
-          ? LAST
-          : source.aggregate === 'count'
-            ? 'count(*)::double precision'
-            : `${source.aggregate}(metric_value)`;
+      const value = AGGREGATES[source.aggregate];
       return { sql: `SELECT ${labels} AS labels, ${value} AS value ${where('$2', '$3')} GROUP BY 1`, params };
     }
     case 'rate': {
@@ -75,7 +80,7 @@ export function metricSourceQuery(
     }
     case 'baseline': {
       const baselineFrom = param(new Date(now - source.windowMs - (source.baselineMs ?? 7 * 86_400_000)));
-      const sql = `WITH cur AS (SELECT ${labels} AS labels, avg(metric_value) AS v ${where('$2', '$3')} GROUP BY 1),
+      const sql = `WITH cur AS (SELECT ${labels} AS labels, ${AGGREGATES.avg} AS v ${where('$2', '$3')} GROUP BY 1),
         base AS (SELECT ${labels} AS labels, percentile_cont(0.5) WITHIN GROUP (ORDER BY metric_value) AS b
                  ${where(baselineFrom, '$2')} GROUP BY 1)
         SELECT cur.labels, cur.v / base.b AS value, jsonb_build_object('current', cur.v, 'baseline', base.b) AS details
