@@ -36,6 +36,8 @@ export interface PgtelConfig {
   jobIntervalMs: number;
   /** Period of maintenance (partitions, rollups, retention), ms. */
   maintenanceIntervalMs: number;
+  /** Days a completed, failed or cancelled workflow and its history are kept after it closed. */
+  workflowRetentionDays: number;
 }
 
 export type PgtelOptions = Partial<PgtelConfig>;
@@ -183,7 +185,8 @@ export const optionDefinitions: readonly AnyOptionDefinition[] = [
     defaultText: '(unset: no token)',
     description: 'Bearer token required on the route groups of `authScopes`.',
     parse: (raw) => raw,
-    check: (value) => (value === undefined || value.length >= 16 ? undefined : 'must be at least 16 characters'),
+    check: (value) =>
+      value === undefined || value.length >= 16 ? undefined : 'must be at least 16 characters',
   },
   {
     key: 'authScopes',
@@ -191,9 +194,15 @@ export const optionDefinitions: readonly AnyOptionDefinition[] = [
     default: ['api', 'ingest'],
     defaultText: '`api,ingest`',
     description: 'Route groups the token guards: any of `api`, `ingest`, `metrics`, `probes`, `dashboard`.',
-    parse: (raw) => raw.split(',').map((s) => s.trim()).filter((s) => s !== ''),
+    parse: (raw) =>
+      raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== ''),
     check: (value) =>
-      value.every((scope) => AUTH_SCOPES.includes(scope)) ? undefined : `must list only ${AUTH_SCOPES.join(', ')}`,
+      value.every((scope) => AUTH_SCOPES.includes(scope))
+        ? undefined
+        : `must list only ${AUTH_SCOPES.join(', ')}`,
   },
   {
     key: 'maxBodyBytes',
@@ -226,6 +235,15 @@ export const optionDefinitions: readonly AnyOptionDefinition[] = [
     defaultText: '`3600000` (1 h)',
     description: 'Period of partition maintenance, rollups and retention, in milliseconds.',
     ...integerIn(1000, 86_400_000),
+  },
+  {
+    key: 'workflowRetentionDays',
+    env: ['PGTEL_WORKFLOW_RETENTION_DAYS'],
+    default: 30,
+    defaultText: '`30`',
+    description:
+      'Days closed (completed, failed, cancelled) workflows and their history are kept; open ones are never removed.',
+    ...integerIn(1, 36_500),
   },
 ];
 
