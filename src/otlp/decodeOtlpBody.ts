@@ -1,4 +1,5 @@
 import type protobuf from 'protobufjs';
+import { ConfigError } from '../errors.js';
 import { gunzipLimited } from './gunzipLimited.js';
 import { OtlpDecodeError } from './OtlpDecodeError.js';
 import { otlpFormatOf } from './otlpFormat.js';
@@ -28,7 +29,8 @@ async function decodeContentEncoding(body: Uint8Array, contentEncoding: string, 
 /**
  * Turns an OTLP/HTTP request body into the raw message of `type` (see `rawOtlp.ts`): checks the content
  * type (415), the size before and after decompression (413), undoes gzip, then decodes protobuf or
- * OTLP/JSON (400 when malformed). Throws nothing but {@link OtlpDecodeError}.
+ * OTLP/JSON (400 when malformed). Throws nothing but {@link OtlpDecodeError} for any body; a
+ * `maxBodyBytes` that is not a non-negative integer is a ConfigError.
  */
 export async function decodeOtlpBody(
   type: protobuf.Type,
@@ -39,6 +41,9 @@ export async function decodeOtlpBody(
 ): Promise<unknown> {
   const format = otlpFormatOf(contentType);
   const maxBytes = options.maxBodyBytes ?? DEFAULT_MAX_OTLP_BODY_BYTES;
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) {
+    throw new ConfigError(`maxBodyBytes must be a non-negative integer, got ${maxBytes}`);
+  }
   if (body.byteLength > maxBytes) {
     throw new OtlpDecodeError(
       413,

@@ -4,6 +4,9 @@ import { type OtlpFormat, otlpContentTypes, otlpFormatOf } from './otlpFormat.js
 import type { OtlpRejections } from './otlpModel.js';
 import { otlpTypes } from './protoRoot.js';
 
+/** Messages are cut to this many characters, keeping responses far below OTLP's 4 MiB response limit. */
+const MAX_MESSAGE_CHARS = 4096;
+
 /** A response body and the Content-Type header to send with it. */
 export interface EncodedOtlpResponse {
   body: Uint8Array;
@@ -23,6 +26,10 @@ function responseFormat(requestContentType: string | undefined): OtlpFormat {
   }
 }
 
+function truncate(message: string): string {
+  return message.length > MAX_MESSAGE_CHARS ? `${message.slice(0, MAX_MESSAGE_CHARS - 3)}...` : message;
+}
+
 function encode(type: protobuf.Type, message: object, format: OtlpFormat): EncodedOtlpResponse {
   const body =
     format === 'protobuf' ? type.encode(message).finish() : new TextEncoder().encode(JSON.stringify(message));
@@ -40,19 +47,29 @@ function exportResponse(
   if (rejected === 0 && errorMessage === '') return encode(type, {}, format);
   // int64 is a decimal string in proto3 JSON.
   const count = format === 'json' ? String(rejected) : rejected;
-  return encode(type, { partialSuccess: { [rejectedField]: count, errorMessage } }, format);
+  return encode(
+    type,
+    { partialSuccess: { [rejectedField]: count, errorMessage: truncate(errorMessage) } },
+    format,
+  );
 }
 
 /**
  * The body of a 200 answer to `POST /v1/traces`: an ExportTraceServiceResponse, with `partial_success`
  * set when spans were rejected (or `errorMessage` carries a warning), in the request's encoding.
  */
-export function encodeTraceResponse(result: OtlpRejections, requestContentType: string | undefined) {
+export function encodeTraceResponse(
+  result: OtlpRejections,
+  requestContentType: string | undefined,
+): EncodedOtlpResponse {
   return exportResponse(otlpTypes.ExportTraceServiceResponse, 'rejectedSpans', result, requestContentType);
 }
 
 /** The body of a 200 answer to `POST /v1/metrics` (ExportMetricsServiceResponse); see {@link encodeTraceResponse}. */
-export function encodeMetricsResponse(result: OtlpRejections, requestContentType: string | undefined) {
+export function encodeMetricsResponse(
+  result: OtlpRejections,
+  requestContentType: string | undefined,
+): EncodedOtlpResponse {
   return exportResponse(
     otlpTypes.ExportMetricsServiceResponse,
     'rejectedDataPoints',
@@ -64,11 +81,16 @@ export function encodeMetricsResponse(result: OtlpRejections, requestContentType
 /**
  * The body of a 4xx/5xx OTLP/HTTP answer: a google.rpc.Status with a developer-facing message, in
  * the request's encoding (JSON when the request's content type was unsupported). `code` is a
- * google.rpc.Code; OTLP clients ignore it, so it may be left out.
+ * google.rpc.Code; OTLP clients ignore it, so it may be left out. Messages longer than 4096 characters
+ * are truncated (so are partial-success messages).
  */
 export function encodeStatus(
   status: { message: string; code?: number },
   requestContentType: string | undefined,
 ): EncodedOtlpResponse {
-  return encode(otlpTypes.Status, status, responseFormat(requestContentType));
+  return encode(
+    otlpTypes.Status,
+    { ...status, message: truncate(status.message) },
+    responseFormat(requestContentType),
+  );
 }

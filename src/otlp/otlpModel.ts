@@ -92,6 +92,7 @@ export interface OtlpExemplar {
   filteredAttributes: Attributes;
   timeUnixNano: bigint;
   time: Date;
+  /** int64 values are converted to the nearest double; NaN when the exemplar carries no value. */
   value: number;
   /** 32 lowercase hex characters, or null when the exemplar has no trace. */
   traceId: string | null;

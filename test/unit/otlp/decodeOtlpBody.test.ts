@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
+import { ConfigError } from '../../../src/errors.js';
 import { DEFAULT_MAX_OTLP_BODY_BYTES } from '../../../src/otlp/decodeOtlpBody.js';
 import { decodeTraceRequest } from '../../../src/otlp/decodeTraceRequest.js';
 import { OtlpDecodeError } from '../../../src/otlp/OtlpDecodeError.js';
@@ -75,6 +76,16 @@ describe('size limits', () => {
   test('the default limit is the 64 MiB the OTLP specification recommends', () => {
     expect(DEFAULT_MAX_OTLP_BODY_BYTES).toBe(64 * 1024 * 1024);
   });
+
+  test.each([-1, 1.5, Number.POSITIVE_INFINITY, Number.NaN])(
+    'maxBodyBytes %d is a ConfigError',
+    async (maxBodyBytes) => {
+      const error = await decodeTraceRequest(protobuf, 'application/x-protobuf', undefined, {
+        maxBodyBytes,
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConfigError);
+    },
+  );
 
   test('a body over the limit is a 413 before anything is decoded', async () => {
     const error = await decodeError(

@@ -69,6 +69,17 @@ describe('encodeStatus', () => {
     });
   });
 
+  test('long messages are cut to 4096 characters, in Status and partial success alike', () => {
+    const long = 'x'.repeat(100_000);
+    const status = JSON.parse(text(encodeStatus({ message: long }, 'application/json').body));
+    expect(status.message).toHaveLength(4096);
+    expect(status.message.endsWith('...')).toBe(true);
+    const response = JSON.parse(
+      text(encodeTraceResponse({ rejected: 1, errorMessage: long }, 'application/json').body),
+    );
+    expect(response.partialSuccess.errorMessage).toHaveLength(4096);
+  });
+
   test('a request in an unsupported content type gets a JSON Status', () => {
     for (const contentType of ['text/plain', undefined]) {
       const encoded = encodeStatus({ message: 'unsupported content type' }, contentType);
