@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import type { Database } from '../db/Database.js';
 import { ConfigError, ValidationError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
+import { describeMetrics } from './describeMetrics.js';
 import {
   Instrument,
   type InstrumentKind,
@@ -352,18 +353,15 @@ export class MetricsCollector {
     if (!this.db || this.undescribed.length === 0) return;
     const batch = this.undescribed.splice(0);
     try {
-      await this.db.query(
-        `INSERT INTO ${this.db.table('metric_descriptions')} AS d (metric_name, instrument, unit, description, raw)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[])
-         ON CONFLICT (metric_name) DO UPDATE SET instrument = excluded.instrument, unit = excluded.unit,
-           description = excluded.description, raw = excluded.raw, updated_at = now()`,
-        [
-          batch.map((i) => i.name),
-          batch.map((i) => i.kind),
-          batch.map((i) => i.options.unit ?? ''),
-          batch.map((i) => i.options.description ?? ''),
-          batch.map((i) => i.raw),
-        ],
+      await describeMetrics(
+        this.db,
+        batch.map((i) => ({
+          name: i.name,
+          kind: i.kind,
+          unit: i.options.unit ?? '',
+          description: i.options.description ?? '',
+          raw: i.raw,
+        })),
       );
     } catch {
       this.undescribed.unshift(...batch);
