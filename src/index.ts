@@ -92,6 +92,42 @@ export {
   TimeoutError,
   ValidationError,
 } from './errors.js';
+export type { InstrumentKind, InstrumentOptions, MetricType } from './metrics/Instrument.js';
+export type {
+  BoundCounter,
+  BoundGauge,
+  BoundHistogram,
+  Counter,
+  EndTimer,
+  Gauge,
+  Histogram,
+  UpDownCounter,
+} from './metrics/instruments.js';
+export type { Labels } from './metrics/labelKey.js';
+export { bucketKey, bucketValue, LogSketch, RELATIVE_ACCURACY, sketchQuantile } from './metrics/LogSketch.js';
+export {
+  type CollectorStats,
+  type FlushReport,
+  type Metric,
+  MetricsCollector,
+  type MetricsCollectorOptions,
+  type MetricSnapshot,
+} from './metrics/MetricsCollector.js';
+export { PgtelMetricExporter, type PgtelMetricExporterOptions } from './metrics/PgtelMetricExporter.js';
+export {
+  getPercentile,
+  type MetricQueryOptions,
+  type MetricRecord,
+  type PercentileOptions,
+  queryMetrics,
+} from './metrics/queryMetrics.js';
+export {
+  DEFAULT_PROMETHEUS_BUCKETS,
+  PROMETHEUS_CONTENT_TYPE,
+  renderPrometheus,
+} from './metrics/renderPrometheus.js';
+export { type RollupOptions, type RollupReport, rollupMetrics } from './metrics/rollupMetrics.js';
+export type { SeriesSnapshot } from './metrics/Series.js';
 export { ensureObservabilityTables } from './schema/ensureObservabilityTables.js';
 export { type MigrateOptions, type MigrateResult, migrate } from './schema/migrate.js';
 export {
@@ -102,9 +138,12 @@ export {
 export { type SchemaStatus, schemaStatus } from './schema/schemaStatus.js';
 export { activeSpanContext, type SpanIds } from './tracing/activeSpanContext.js';
 export { AUTO_INSTRUMENTATIONS, type AutoInstrumentation } from './tracing/autoInstrumentations.js';
+export type { SpanNode } from './tracing/buildSpanTree.js';
 export { generateCorrelationId } from './tracing/generateCorrelationId.js';
+export { getTrace, type Trace } from './tracing/getTrace.js';
 export { getTracer } from './tracing/getTracer.js';
 export { isValidSpanId, isValidTraceId, randomSpanId, randomTraceId } from './tracing/ids.js';
+export { listOperations, listServices } from './tracing/listServices.js';
 export {
   PostgreSQLSpanExporter,
   type PostgreSQLSpanExporterOptions,
@@ -117,6 +156,13 @@ export {
   withRemoteParent,
 } from './tracing/propagation.js';
 export type { SpanKindName, SpanRow, SpanStatusName } from './tracing/SpanRow.js';
+export type { StoredSpan } from './tracing/StoredSpan.js';
+export {
+  type SpanSearch,
+  type SpanSearchPage,
+  type SpanSummary,
+  searchSpans,
+} from './tracing/searchSpans.js';
 export { type SetupTracingOptions, setupTracing, type Tracing } from './tracing/setupTracing.js';
 export { spanToRow } from './tracing/spanToRow.js';
 export { type TracingAttributes, TracingContext, type TracingStatus } from './tracing/TracingContext.js';
