@@ -128,6 +128,42 @@ export {
 } from './metrics/renderPrometheus.js';
 export { type RollupOptions, type RollupReport, rollupMetrics } from './metrics/rollupMetrics.js';
 export type { SeriesSnapshot } from './metrics/Series.js';
+export type { InstrumentKind, InstrumentOptions, MetricType } from './metrics/Instrument.js';
+export type {
+  BoundCounter,
+  BoundGauge,
+  BoundHistogram,
+  Counter,
+  EndTimer,
+  Gauge,
+  Histogram,
+  UpDownCounter,
+} from './metrics/instruments.js';
+export { bucketKey, bucketValue, LogSketch, RELATIVE_ACCURACY, sketchQuantile } from './metrics/LogSketch.js';
+export type { Labels } from './metrics/labelKey.js';
+export {
+  type CollectorStats,
+  type FlushReport,
+  type Metric,
+  type MetricSnapshot,
+  MetricsCollector,
+  type MetricsCollectorOptions,
+} from './metrics/MetricsCollector.js';
+export { PgtelMetricExporter, type PgtelMetricExporterOptions } from './metrics/PgtelMetricExporter.js';
+export {
+  getPercentile,
+  type MetricQueryOptions,
+  type MetricRecord,
+  type PercentileOptions,
+  queryMetrics,
+} from './metrics/queryMetrics.js';
+export {
+  DEFAULT_PROMETHEUS_BUCKETS,
+  PROMETHEUS_CONTENT_TYPE,
+  renderPrometheus,
+} from './metrics/renderPrometheus.js';
+export { type RollupOptions, type RollupReport, rollupMetrics } from './metrics/rollupMetrics.js';
+export type { SeriesSnapshot } from './metrics/Series.js';
 export { ensureObservabilityTables } from './schema/ensureObservabilityTables.js';
 export { type MigrateOptions, type MigrateResult, migrate } from './schema/migrate.js';
 export {
