@@ -8,7 +8,7 @@ export interface PoolStats {
 }
 
 /**
- * Pool saturation from pool statistics: `warn` when callers wait for a connection or when the share
+ * Pool saturation from pool statistics: `warn` when callers wait on a full pool or when the share
  * of connections in use reaches `warnAt` (0..1), else `pass`. The observed value is that share.
  */
 export function poolSaturation(stats: PoolStats, warnAt: number): CheckOutcome {
@@ -16,7 +16,8 @@ export function poolSaturation(stats: PoolStats, warnAt: number): CheckOutcome {
   const ratio = stats.max > 0 ? inUse / stats.max : 0;
   const usage = `${inUse}/${stats.max} connections in use`;
   const base = { observedValue: ratio, observedUnit: 'ratio' };
-  if (stats.waiting > 0) {
+  // Below max, waiters only wait for a new connection to open: that is growth, not saturation.
+  if (stats.waiting > 0 && stats.total >= stats.max) {
     return { ...base, status: 'warn', message: `${usage}, ${stats.waiting} waiting for a connection` };
   }
   if (ratio >= warnAt) {

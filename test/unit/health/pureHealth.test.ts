@@ -73,6 +73,8 @@ describe('poolSaturation', () => {
       message: '2/2 connections in use, 3 waiting for a connection',
     });
     expect(poolSaturation({ total: 0, idle: 0, waiting: 0, max: 0 }, 0.9)).toMatchObject({ status: 'pass' });
+    // A pool still growing has callers waiting for new connections: not saturated.
+    expect(poolSaturation({ total: 1, idle: 0, waiting: 1, max: 10 }, 0.9)).toMatchObject({ status: 'pass' });
   });
 });
 
