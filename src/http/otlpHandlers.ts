@@ -6,6 +6,7 @@ import {
   encodeStatus,
   encodeTraceResponse,
 } from '../otlp/encodeResponse.js';
+import { otlpFormatOf } from '../otlp/otlpFormat.js';
 import type { DecodedMetrics, DecodedTraces, OtlpRejections } from '../otlp/otlpModel.js';
 import { statusOf } from './httpError.js';
 import { readBody } from './readBody.js';
@@ -40,6 +41,7 @@ export function createOtlpHandlers(sinks: OtlpSinks, maxBodyBytes: number) {
     async (request: Request): Promise<Response> => {
       const contentType = request.headers.get('content-type') ?? undefined;
       try {
+        otlpFormatOf(contentType); // refuse a wrong content type (415) before reading the upload
         const body = await readBody(request, maxBodyBytes);
         const decoded = await decode(
           body,

@@ -1,37 +1,38 @@
 import { Hono } from 'hono';
 import { systemClock } from '../../clock.js';
-import { ValidationError } from '../../errors.js';
-import { isValidTraceId } from '../../tracing/ids.js';
+import { NotFoundError, ValidationError } from '../../errors.js';
+import { getTrace } from '../../tracing/getTrace.js';
+import { listOperations, listServices } from '../../tracing/listServices.js';
 import type { ApiDeps } from './ApiDeps.js';
+import { flattenSpanTree } from './flattenSpanTree.js';
 import { decodeCursor, encodeCursor } from './pageCursor.js';
 import { QueryParams } from './QueryParams.js';
 import { readOnlyQuery } from './readOnlyQuery.js';
-import { orderSpanTree } from './spanTree.js';
+import { searchTraces } from './searchTraces.js';
 import { timeWindow } from './timeWindow.js';
-import { listOperations, listServices, searchTraces, traceSpans } from './traceQueries.js';
+import { workflowsOfTrace } from './workflowQueries.js';
 
 const HOUR = 3_600_000;
 /** Spans shown of one trace; a bigger trace is cut (and says so). */
 const MAX_TRACE_SPANS = 5000;
 
-/** `/services`, `/operations`, `/traces` (search) and `/traces/:traceId` (one trace as a tree). */
+/** `/services`, `/operations`, `/traces` (search) and `/traces/:traceId` (one trace as a waterfall). */
 export function traceRoutes(deps: ApiDeps): Hono {
   const clock = deps.clock ?? systemClock;
   const app = new Hono();
 
   app.get('/services', async (c) => {
-    const params = QueryParams.of(c.req.url);
-    const window = timeWindow(params, clock, 24 * HOUR);
-    params.done();
-    return c.json({ services: await readOnlyQuery(deps, (tx) => listServices(tx, window)) });
+    QueryParams.of(c.req.url).done();
+    return c.json({ services: await readOnlyQuery(deps, (tx) => listServices(tx)) });
   });
 
   app.get('/operations', async (c) => {
     const params = QueryParams.of(c.req.url);
     const service = params.string('service', 256);
-    const window = timeWindow(params, clock, 24 * HOUR);
     params.done();
-    return c.json({ operations: await readOnlyQuery(deps, (tx) => listOperations(tx, window, service)) });
+    if (service === undefined)
+      throw new ValidationError('service is required: /api/operations?service=<name>');
+    return c.json({ service, operations: await readOnlyQuery(deps, (tx) => listOperations(tx, service)) });
   });
 
   app.get('/traces', async (c) => {
@@ -61,28 +62,19 @@ export function traceRoutes(deps: ApiDeps): Hono {
 
   app.get('/traces/:traceId', async (c) => {
     const traceId = c.req.param('traceId').toLowerCase();
-    if (!isValidTraceId(traceId))
-      throw new ValidationError('trace id must be 32 hex characters, not all zeros');
     QueryParams.of(c.req.url).done();
-    const { spans, workflows } = await readOnlyQuery(deps, (tx) =>
-      traceSpans(tx, traceId, MAX_TRACE_SPANS + 1),
-    );
-    if (spans.length === 0)
-      return c.json({ error: { code: 'PGTEL_NOT_FOUND', message: `trace ${traceId} not found` } }, 404);
-    const kept = spans.slice(0, MAX_TRACE_SPANS);
-    const start = Date.parse(kept[0]!.startTime);
-    const durationMs = Math.max(...kept.map((s) => s.offsetMs + s.durationMs));
+    const { trace, workflows } = await readOnlyQuery(deps, async (tx) => ({
+      trace: await getTrace(tx, traceId, { maxSpans: MAX_TRACE_SPANS }),
+      workflows: await workflowsOfTrace(tx, traceId),
+    }));
+    if (!trace) throw new NotFoundError(`trace ${traceId} not found`);
+    const { roots, ...summary } = trace;
+    const spans = flattenSpanTree(roots);
     return c.json({
-      traceId,
-      startTime: kept[0]!.startTime,
-      durationMs,
-      endTime: new Date(start + durationMs).toISOString(),
-      spanCount: kept.length,
-      errorCount: kept.filter((s) => s.status === 'error').length,
-      services: [...new Set(kept.map((s) => s.serviceName))].sort(),
-      truncated: spans.length > MAX_TRACE_SPANS,
+      ...summary,
+      errorCount: spans.filter((s) => s.status === 'error').length,
       workflows,
-      spans: orderSpanTree(kept),
+      spans,
     });
   });
 

@@ -90,7 +90,7 @@ describe('OTLP/HTTP trace ingest with the OpenTelemetry SDK as the sender', () =
 });
 
 describe('OTLP/HTTP ingest refuses what it cannot accept', () => {
-  const post = (body: BodyInit, headers: Record<string, string>) =>
+  const post = (body: Uint8Array | string, headers: Record<string, string>) =>
     fetch(`${ctx.server.url}/v1/traces`, { method: 'POST', body, headers });
 
   it('answers malformed protobuf with 400 and a Status body', async () => {
