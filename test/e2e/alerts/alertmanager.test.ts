@@ -1,0 +1,165 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AlertmanagerNotifier } from '../../../src/alerts/notifiers/AlertmanagerNotifier.js';
+import { alertmanagerWebhookPayload } from '../../../src/alerts/notifiers/alertmanagerWebhookPayload.js';
+import type { Notification } from '../../../src/alerts/notifiers/Notifier.js';
+import { dispatchOutbox } from '../../../src/alerts/outbox/dispatchOutbox.js';
+import { evaluateDueRules } from '../../../src/alerts/rules/evaluateDueRules.js';
+import { saveAlertRules } from '../../../src/alerts/rules/ruleStore.js';
+import { ManualClock } from '../../../src/testing/ManualClock.js';
+import { useTestDatabase } from '../../helpers/testDatabase.js';
+import { type HttpReceiver, startHttpReceiver } from '../../integration/alerts/httpReceiver.js';
+
+const BINARY = 'prometheus-alertmanager';
+const installed = (() => {
+  try {
+    execFileSync(BINARY, ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Polls `check` until it returns a value (Alertmanager works in real time, on its own timers). */
+async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const ctx = useTestDatabase();
+let receiver: HttpReceiver;
+let alertmanager: ChildProcess | undefined;
+let amUrl = '';
+let dir = '';
+let output = '';
+
+beforeAll(async () => {
+  if (!installed) return;
+  receiver = await startHttpReceiver();
+  dir = mkdtempSync(join(tmpdir(), 'pgtel-am-'));
+  writeFileSync(
+    join(dir, 'alertmanager.yml'),
+    `route:
+  receiver: hook
+  group_by: [alertname]
+  group_wait: 0s
+  group_interval: 1s
+  repeat_interval: 1h
+receivers:
+  - name: hook
+    webhook_configs:
+      - url: ${receiver.url}/from-alertmanager
+        send_resolved: true
+`,
+  );
+  const port = await freePort();
+  amUrl = `http://127.0.0.1:${port}`;
+  alertmanager = spawn(
+    BINARY,
+    [
+      `--config.file=${join(dir, 'alertmanager.yml')}`,
+      `--storage.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--cluster.listen-address=',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  alertmanager.stderr?.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  await eventually(
+    async () => ((await fetch(`${amUrl}/-/ready`)).ok ? true : undefined),
+    'Alertmanager to start',
+  );
+}, 30_000);
+
+afterAll(async () => {
+  if (!installed) return;
+  if (alertmanager && alertmanager.exitCode === null) {
+    const exited = new Promise((resolve) => alertmanager?.once('exit', resolve));
+    alertmanager.kill('SIGTERM');
+    await exited;
+  }
+  await receiver.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe.runIf(installed)('a real Alertmanager receiving pgtel alerts', () => {
+  it('gets firing and resolved alerts through /api/v2/alerts and routes them to its webhook', async () => {
+    // Alertmanager judges endsAt by the real time, so pgtel's clock starts a little behind it.
+    const clock = new ManualClock(Date.now() - 10 * 60_000);
+    const db = ctx.db;
+    await db.exec(`CREATE TABLE ${db.table('am_control')} (v double precision)`);
+    await db.exec(`INSERT INTO ${db.table('am_control')} VALUES (99)`);
+    await saveAlertRules(
+      db,
+      [
+        {
+          name: 'PgtelDiskFull',
+          source: { kind: 'sql', sql: `SELECT v AS value, 'db1' AS instance FROM ${db.table('am_control')}` },
+          levels: [{ severity: 'critical', threshold: 90 }],
+          intervalMs: 60_000,
+          annotations: { summary: 'Disk {{labels.instance}} at {{value}}%' },
+        },
+      ],
+      clock,
+    );
+    const notifiers = [new AlertmanagerNotifier({ url: amUrl, clock })];
+    await evaluateDueRules(db, { clock, notifiers });
+    expect((await dispatchOutbox(db, { clock, notifiers })).map((o) => o.ok)).toEqual([true]);
+
+    const active = await eventually(async () => {
+      const alerts = (await (await fetch(`${amUrl}/api/v2/alerts`)).json()) as {
+        labels: Record<string, string>;
+        annotations: Record<string, string>;
+        status: { state: string };
+      }[];
+      return alerts.find((a) => a.labels.alertname === 'PgtelDiskFull');
+    }, 'the alert in Alertmanager');
+    expect(active.labels).toMatchObject({ severity: 'critical', instance: 'db1' });
+    expect(active.annotations.summary).toBe('Disk db1 at 99%');
+    expect(active.status.state).toBe('active');
+
+    const firing = await eventually(
+      async () => receiver.requests.find((r) => (r.body as { status?: string }).status === 'firing'),
+      "Alertmanager's webhook notification",
+    );
+    // Alertmanager's own webhook body has the shape pgtel's webhook notifier sends.
+    const ours = alertmanagerWebhookPayload({ alerts: [] } as unknown as Notification, 'hook', '');
+    expect(Object.keys(firing.body as object).sort()).toEqual(Object.keys(ours).sort());
+    expect((firing.body as { version: string }).version).toBe('4');
+
+    await db.exec(`UPDATE ${db.table('am_control')} SET v = 10`);
+    clock.advance(60_000);
+    await evaluateDueRules(db, { clock, notifiers });
+    expect((await dispatchOutbox(db, { clock, notifiers })).map((o) => o.ok)).toEqual([true]);
+    const resolved = await eventually(
+      async () => receiver.requests.find((r) => (r.body as { status?: string }).status === 'resolved'),
+      'the resolved notification from Alertmanager',
+    );
+    expect(
+      (resolved.body as { alerts: { labels: Record<string, string> }[] }).alerts[0]?.labels.alertname,
+    ).toBe('PgtelDiskFull');
+  }, 60_000);
+});
