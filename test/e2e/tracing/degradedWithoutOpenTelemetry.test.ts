@@ -23,7 +23,7 @@ function productionPackages(): string[] {
     packages: Record<string, { dev?: boolean; optional?: boolean; peer?: boolean; devOptional?: boolean }>;
   };
   return Object.entries(lock.packages)
-    .filter(([path, info]) => path.startsWith('node_modules/') && !path.slice(13).includes('node_modules/'))
+    .filter(([path]) => path.startsWith('node_modules/') && !path.slice(13).includes('node_modules/'))
     .filter(([, info]) => !info.dev && !info.devOptional && !info.peer)
     .map(([path]) => path.slice('node_modules/'.length));
 }
