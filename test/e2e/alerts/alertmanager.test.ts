@@ -91,7 +91,9 @@ receivers:
   await eventually(
     async () => ((await fetch(`${amUrl}/-/ready`)).ok ? true : undefined),
     'Alertmanager to start',
-  );
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}; its output: ${output}`);
+  });
 }, 30_000);
 
 afterAll(async () => {
