@@ -220,10 +220,10 @@ export class WorkflowStateTracker {
     const after = await this.read(id, key);
     const retried = this.remembered(after, key, hash);
     if (retried) return retried;
-    const now2 = toWorkflow(after);
+    const latest = toWorkflow(after);
     throw new WorkflowConflictError(
       `transition to ${to.status}${to.phase === null ? '' : ` (phase "${to.phase}")`} lost the race against a concurrent change made after version ${workflow.version}`,
-      { workflowId: id, status: now2.status, phase: now2.currentPhase, version: now2.version },
+      { workflowId: id, status: latest.status, phase: latest.currentPhase, version: latest.version },
     );
   }
 
