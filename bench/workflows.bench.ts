@@ -55,12 +55,22 @@ async function measure(db: Database, clients: number, each: number): Promise<[nu
   return [ours, seed];
 }
 
+/** Best figure of each side over `rounds` alternating runs, so a burst of load hits both sides alike. */
+async function bestOf(fn: () => Promise<[number, number]>, rounds = 3): Promise<[number, number]> {
+  let best: [number, number] = [0, 0];
+  for (let r = 0; r < rounds; r++) {
+    const [ours, seed] = await fn();
+    best = [Math.max(best[0], ours), Math.max(best[1], seed)];
+  }
+  return best;
+}
+
 export default async function workflowsBench(): Promise<BenchResult[]> {
   const db = await openBenchDatabase('pgtel_bench_workflows');
   try {
     await measure(db, 1, 20); // warm-up
-    const [single, singleSeed] = await measure(db, 1, 200);
-    const [concurrent, concurrentSeed] = await measure(db, 8, 50);
+    const [single, singleSeed] = await bestOf(() => measure(db, 1, 100));
+    const [concurrent, concurrentSeed] = await bestOf(() => measure(db, 8, 25));
     const baseline = 'bare UPDATE (seed: no guard, no history)';
     return [
       compare(
