@@ -27,7 +27,7 @@ const { default: pg } = await import('pg');
 const http = await import('node:http');
 const client = new pg.Client({ connectionString: databaseUrl });
 await client.connect();
-const server = http.createServer(async (req, res) => {
+const server = http.createServer(async (_req, res) => {
   const result = await client.query('SELECT 41 + 1 AS answer');
   // Storing spans from inside a traced request (as OTLP ingest does): pgtel's COPY must not become a span.
   const now = new Date().toISOString();
