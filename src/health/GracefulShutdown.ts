@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { ValidationError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
 import type { HealthChecker } from './HealthChecker.js';
+import { HEALTH_DEFAULTS } from './healthDefaults.js';
 import { errorText } from './runBoundedCheck.js';
 import { checkShutdownBudget } from './shutdownBudget.js';
 
@@ -95,10 +96,10 @@ export class GracefulShutdown {
   constructor(options: GracefulShutdownOptions = {}) {
     this.options = {
       checker: options.checker,
-      gracePeriodMs: options.gracePeriodMs ?? 30_000,
-      readinessDelayMs: options.readinessDelayMs ?? 5_000,
-      drainTimeoutMs: options.drainTimeoutMs ?? 10_000,
-      hookTimeoutMs: options.hookTimeoutMs ?? 3_000,
+      gracePeriodMs: options.gracePeriodMs ?? HEALTH_DEFAULTS.gracePeriodMs,
+      readinessDelayMs: options.readinessDelayMs ?? HEALTH_DEFAULTS.readinessDelayMs,
+      drainTimeoutMs: options.drainTimeoutMs ?? HEALTH_DEFAULTS.drainTimeoutMs,
+      hookTimeoutMs: options.hookTimeoutMs ?? HEALTH_DEFAULTS.hookTimeoutMs,
       signals: options.signals ?? ['SIGTERM', 'SIGINT'],
       exit: options.exit ?? true,
       logger: options.logger ?? createLogger('info'),

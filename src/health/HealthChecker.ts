@@ -11,6 +11,7 @@ import {
   TRANSITIONS_METRIC,
 } from './HealthMetrics.js';
 import type { CheckResult, CheckStatus, HealthStatus, ProbeName } from './HealthStatus.js';
+import { HEALTH_DEFAULTS } from './healthDefaults.js';
 import { probeDeadline } from './probeDeadline.js';
 
 export interface HealthCheckerOptions {
@@ -84,9 +85,9 @@ export class HealthChecker {
 
   constructor(options: HealthCheckerOptions = {}) {
     this.clock = options.clock ?? systemClock;
-    this.checkTimeoutMs = positive(options.checkTimeoutMs, 500, 'checkTimeoutMs');
-    this.deadlineMs = positive(options.probeDeadlineMs, 600, 'probeDeadlineMs');
-    const cacheTtlMs = positive(options.cacheTtlMs, 1000, 'cacheTtlMs');
+    this.checkTimeoutMs = positive(options.checkTimeoutMs, HEALTH_DEFAULTS.checkTimeoutMs, 'checkTimeoutMs');
+    this.deadlineMs = positive(options.probeDeadlineMs, HEALTH_DEFAULTS.probeDeadlineMs, 'probeDeadlineMs');
+    const cacheTtlMs = positive(options.cacheTtlMs, HEALTH_DEFAULTS.cacheTtlMs, 'cacheTtlMs');
     this.refreshIntervalMs =
       options.refreshIntervalMs === undefined
         ? undefined

@@ -1,6 +1,7 @@
 import { healthStatus } from './aggregateProbe.js';
 import type { HealthChecker, ProbeOptions } from './HealthChecker.js';
 import type { HealthStatus } from './HealthStatus.js';
+import { HEALTH_DEFAULTS } from './healthDefaults.js';
 import { type HealthEndpoint, renderHealthResponse } from './renderHealthResponse.js';
 
 /** A fetch-style handler: what `pgtel serve`, Hono, Bun, Deno or the node adapter can mount. */
@@ -67,7 +68,7 @@ export function createHealthHandlers(
   checker: HealthChecker,
   options: HealthHandlerOptions = {},
 ): HealthHandlers {
-  const deadlineMs = options.responseDeadlineMs ?? 700;
+  const deadlineMs = options.responseDeadlineMs ?? HEALTH_DEFAULTS.responseDeadlineMs;
   const { authorize } = options;
 
   const showDetails = (request: Request): Promise<boolean> | boolean => {

@@ -1,6 +1,7 @@
 import type { Database } from '../../db/Database.js';
 import type { HealthCheck } from '../HealthCheck.js';
 import type { ProbeName } from '../HealthStatus.js';
+import { HEALTH_DEFAULTS } from '../healthDefaults.js';
 import { boundedQuery } from './boundedQuery.js';
 
 /** Options shared by the built-in checks. */
@@ -19,7 +20,7 @@ export interface DatabaseCheckOptions extends BuiltinCheckOptions {
   sql?: string;
 }
 
-export const DEFAULT_CHECK_TIMEOUT_MS = 500;
+export const DEFAULT_CHECK_TIMEOUT_MS = HEALTH_DEFAULTS.checkTimeoutMs;
 
 /**
  * PostgreSQL reachable: runs `SELECT 1` (name `database`, readiness, critical) under a statement
