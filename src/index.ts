@@ -238,3 +238,33 @@ export {
   type WorkflowStateTrackerOptions,
 } from './workflows/WorkflowStateTracker.js';
 export { withWorkflowTrace, workflowTraceparent } from './workflows/workflowTrace.js';
+export { type BuiltinCheckOptions, databaseCheck, type DatabaseCheckOptions } from './health/checks/databaseCheck.js';
+export { httpCheck, type HttpCheckOptions } from './health/checks/httpCheck.js';
+export { migrationsCheck } from './health/checks/migrationsCheck.js';
+export { poolSaturationCheck, type PoolSaturationCheckOptions } from './health/checks/poolSaturationCheck.js';
+export { referenceTablesCheck } from './health/checks/referenceTablesCheck.js';
+export { replicaCheck, type ReplicaCheckOptions } from './health/checks/replicaCheck.js';
+export {
+  GracefulShutdown,
+  type GracefulShutdownOptions,
+  type HookReport,
+  type ShutdownReport,
+} from './health/GracefulShutdown.js';
+export type { CheckOutcome, HealthCheck } from './health/HealthCheck.js';
+export {
+  HealthChecker,
+  type HealthCheckerOptions,
+  type HealthTransition,
+  type ProbeOptions,
+} from './health/HealthChecker.js';
+export { HEALTH_DEFAULTS } from './health/healthDefaults.js';
+export {
+  createHealthHandlers,
+  type FetchHandler,
+  type HealthHandlerOptions,
+  type HealthHandlers,
+} from './health/healthHandlers.js';
+export type { HealthMetrics } from './health/HealthMetrics.js';
+export type { CheckResult, CheckStatus, HealthStatus, ProbeName } from './health/HealthStatus.js';
+export { nodeHealthListener } from './health/nodeHealthListener.js';
+export type { HealthEndpoint } from './health/renderHealthResponse.js';
