@@ -66,6 +66,7 @@ async function exporterThroughput(db: Database): Promise<BenchResult> {
       db,
       maxQueueSize: SPANS,
       maxBatchSize: BATCH,
+      flushTimeoutMs: 600_000,
       logger: createLogger('warn'),
     });
     ours = Math.max(
