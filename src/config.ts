@@ -38,6 +38,18 @@ export interface PgtelConfig {
   maintenanceIntervalMs: number;
   /** Days a completed, failed or cancelled workflow and its history are kept after it closed. */
   workflowRetentionDays: number;
+  /** Receiver of alert notifications as Alertmanager webhook JSON (version 4); unset: none. */
+  alertWebhookUrl: string | undefined;
+  /** Alertmanager base URL alerts are pushed to (`/api/v2/alerts`); unset: none. */
+  alertmanagerUrl: string | undefined;
+  /** Chat bot token (Telegram Bot API); unset: no chat notifications. */
+  chatBotToken: string | undefined;
+  /** Chat the bot posts alerts into; unset: no chat notifications. */
+  chatId: string | undefined;
+  /** Bot API base URL. */
+  chatApiUrl: string;
+  /** Alert severities sent to the chat. */
+  chatSeverities: string[];
 }
 
 export type PgtelOptions = Partial<PgtelConfig>;
@@ -78,6 +90,12 @@ function parseRetention(raw: string): Record<string, number> {
     result[table ?? ''] = days !== undefined && /^\d+$/.test(days) ? Number(days) : Number.NaN;
   }
   return result;
+}
+
+function httpUrl(value: string | undefined): string | undefined {
+  return value === undefined || /^https?:\/\/[^\s]+$/i.test(value)
+    ? undefined
+    : 'must be an http:// or https:// URL';
 }
 
 /** The option table. README.md's configuration table is checked against it by a test. */
@@ -244,6 +262,68 @@ export const optionDefinitions: readonly AnyOptionDefinition[] = [
     description:
       'Days closed (completed, failed, cancelled) workflows and their history are kept; open ones are never removed.',
     ...integerIn(1, 36_500),
+  },
+  {
+    key: 'alertWebhookUrl',
+    env: ['PGTEL_ALERT_WEBHOOK_URL'],
+    default: undefined,
+    defaultText: '(unset: none)',
+    description: 'URL receiving alert notifications as Alertmanager webhook JSON (version 4).',
+    parse: (raw) => raw.trim(),
+    check: httpUrl,
+  },
+  {
+    key: 'alertmanagerUrl',
+    env: ['PGTEL_ALERTMANAGER_URL'],
+    default: undefined,
+    defaultText: '(unset: none)',
+    description:
+      'Alertmanager base URL alerts are pushed to (`/api/v2/alerts`), e.g. `http://alertmanager:9093`.',
+    parse: (raw) => raw.trim(),
+    check: httpUrl,
+  },
+  {
+    key: 'chatBotToken',
+    env: ['PGTEL_CHAT_BOT_TOKEN', 'TELEGRAM_BOT_TOKEN'],
+    default: undefined,
+    defaultText: '(unset: no chat)',
+    description: 'Telegram bot token for chat alerts (needs `chatId` too).',
+    parse: (raw) => raw.trim(),
+    check: (value) => (value === '' ? 'must not be empty' : undefined),
+  },
+  {
+    key: 'chatId',
+    env: ['PGTEL_CHAT_ID', 'TELEGRAM_CHAT_ID'],
+    default: undefined,
+    defaultText: '(unset: no chat)',
+    description: 'Chat the bot posts alerts into.',
+    parse: (raw) => raw.trim(),
+    check: (value) => (value === '' ? 'must not be empty' : undefined),
+  },
+  {
+    key: 'chatApiUrl',
+    env: ['PGTEL_CHAT_API_URL'],
+    default: 'https://api.telegram.org',
+    defaultText: '`https://api.telegram.org`',
+    description: 'Bot API base URL (point it at a proxy or a test server).',
+    parse: (raw) => raw.trim(),
+    check: httpUrl,
+  },
+  {
+    key: 'chatSeverities',
+    env: ['PGTEL_CHAT_SEVERITIES'],
+    default: ['critical'],
+    defaultText: '`critical`',
+    description: 'Alert severities sent to the chat: any of `critical`, `warning`, `info`.',
+    parse: (raw) =>
+      raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== ''),
+    check: (value) =>
+      value.length > 0 && value.every((s) => ['critical', 'warning', 'info'].includes(s))
+        ? undefined
+        : 'must list one or more of critical, warning, info',
   },
 ];
 

@@ -14,6 +14,7 @@ export { LogNotifier } from './alerts/notifiers/LogNotifier.js';
 export type { Notification, NotificationAlert, Notifier, SendContext } from './alerts/notifiers/Notifier.js';
 export type { NotifierOutcome } from './alerts/notifiers/sendNow.js';
 export { WebhookNotifier, type WebhookNotifierOptions } from './alerts/notifiers/WebhookNotifier.js';
+export { notifiersFromConfig } from './alerts/notifiersFromConfig.js';
 export {
   type DispatchOptions,
   type DispatchOutcome,
@@ -92,42 +93,40 @@ export {
   TimeoutError,
   ValidationError,
 } from './errors.js';
-export type { InstrumentKind, InstrumentOptions, MetricType } from './metrics/Instrument.js';
-export type {
-  BoundCounter,
-  BoundGauge,
-  BoundHistogram,
-  Counter,
-  EndTimer,
-  Gauge,
-  Histogram,
-  UpDownCounter,
-} from './metrics/instruments.js';
-export type { Labels } from './metrics/labelKey.js';
-export { bucketKey, bucketValue, LogSketch, RELATIVE_ACCURACY, sketchQuantile } from './metrics/LogSketch.js';
 export {
-  type CollectorStats,
-  type FlushReport,
-  type Metric,
-  MetricsCollector,
-  type MetricsCollectorOptions,
-  type MetricSnapshot,
-} from './metrics/MetricsCollector.js';
-export { PgtelMetricExporter, type PgtelMetricExporterOptions } from './metrics/PgtelMetricExporter.js';
+  type BuiltinCheckOptions,
+  type DatabaseCheckOptions,
+  databaseCheck,
+} from './health/checks/databaseCheck.js';
+export { type HttpCheckOptions, httpCheck } from './health/checks/httpCheck.js';
+export { migrationsCheck } from './health/checks/migrationsCheck.js';
+export { type PoolSaturationCheckOptions, poolSaturationCheck } from './health/checks/poolSaturationCheck.js';
+export { referenceTablesCheck } from './health/checks/referenceTablesCheck.js';
+export { type ReplicaCheckOptions, replicaCheck } from './health/checks/replicaCheck.js';
 export {
-  getPercentile,
-  type MetricQueryOptions,
-  type MetricRecord,
-  type PercentileOptions,
-  queryMetrics,
-} from './metrics/queryMetrics.js';
+  GracefulShutdown,
+  type GracefulShutdownOptions,
+  type HookReport,
+  type ShutdownReport,
+} from './health/GracefulShutdown.js';
+export type { CheckOutcome, HealthCheck } from './health/HealthCheck.js';
 export {
-  DEFAULT_PROMETHEUS_BUCKETS,
-  PROMETHEUS_CONTENT_TYPE,
-  renderPrometheus,
-} from './metrics/renderPrometheus.js';
-export { type RollupOptions, type RollupReport, rollupMetrics } from './metrics/rollupMetrics.js';
-export type { SeriesSnapshot } from './metrics/Series.js';
+  HealthChecker,
+  type HealthCheckerOptions,
+  type HealthTransition,
+  type ProbeOptions,
+} from './health/HealthChecker.js';
+export type { HealthMetrics } from './health/HealthMetrics.js';
+export type { CheckResult, CheckStatus, HealthStatus, ProbeName } from './health/HealthStatus.js';
+export { HEALTH_DEFAULTS } from './health/healthDefaults.js';
+export {
+  createHealthHandlers,
+  type FetchHandler,
+  type HealthHandlerOptions,
+  type HealthHandlers,
+} from './health/healthHandlers.js';
+export { nodeHealthListener } from './health/nodeHealthListener.js';
+export type { HealthEndpoint } from './health/renderHealthResponse.js';
 export type { InstrumentKind, InstrumentOptions, MetricType } from './metrics/Instrument.js';
 export type {
   BoundCounter,
@@ -238,33 +237,3 @@ export {
   type WorkflowStateTrackerOptions,
 } from './workflows/WorkflowStateTracker.js';
 export { withWorkflowTrace, workflowTraceparent } from './workflows/workflowTrace.js';
-export { type BuiltinCheckOptions, databaseCheck, type DatabaseCheckOptions } from './health/checks/databaseCheck.js';
-export { httpCheck, type HttpCheckOptions } from './health/checks/httpCheck.js';
-export { migrationsCheck } from './health/checks/migrationsCheck.js';
-export { poolSaturationCheck, type PoolSaturationCheckOptions } from './health/checks/poolSaturationCheck.js';
-export { referenceTablesCheck } from './health/checks/referenceTablesCheck.js';
-export { replicaCheck, type ReplicaCheckOptions } from './health/checks/replicaCheck.js';
-export {
-  GracefulShutdown,
-  type GracefulShutdownOptions,
-  type HookReport,
-  type ShutdownReport,
-} from './health/GracefulShutdown.js';
-export type { CheckOutcome, HealthCheck } from './health/HealthCheck.js';
-export {
-  HealthChecker,
-  type HealthCheckerOptions,
-  type HealthTransition,
-  type ProbeOptions,
-} from './health/HealthChecker.js';
-export { HEALTH_DEFAULTS } from './health/healthDefaults.js';
-export {
-  createHealthHandlers,
-  type FetchHandler,
-  type HealthHandlerOptions,
-  type HealthHandlers,
-} from './health/healthHandlers.js';
-export type { HealthMetrics } from './health/HealthMetrics.js';
-export type { CheckResult, CheckStatus, HealthStatus, ProbeName } from './health/HealthStatus.js';
-export { nodeHealthListener } from './health/nodeHealthListener.js';
-export type { HealthEndpoint } from './health/renderHealthResponse.js';

@@ -33,7 +33,7 @@ export type RuleSource =
     }
   /**
    * Any read-only SQL returning a numeric `value` column; every other column is a label. Runs in a
-   * READ ONLY transaction with a statement timeout (default 5 s). `$1` is the evaluation time.
+   * READ ONLY transaction with a statement timeout (default: the evaluator's, 5 s). `$1` is the evaluation time.
    */
   | { kind: 'sql'; sql: string; timeoutMs?: number };
 

@@ -14,6 +14,8 @@ export interface EvaluateOptions {
   logger?: Logger;
   /** Rules claimed per call (default 20). */
   batchSize?: number;
+  /** Statement timeout of SQL rules that set none (default 5000; `pgtel serve` passes queryTimeoutMs). */
+  sqlTimeoutMs?: number;
 }
 
 export interface EvaluationSummary {
@@ -49,7 +51,9 @@ export async function evaluateDueRules(
     suppressed: 0,
   };
   if (rules.length === 0) return summary;
-  const results = await Promise.all(rules.map((rule) => runRuleSource(db, rule.source, now)));
+  const results = await Promise.all(
+    rules.map((rule) => runRuleSource(db, rule.source, now, options.sqlTimeoutMs)),
+  );
   const active = (await listSilences(db, { clock })).filter((s) => s.startsAt.getTime() <= now);
   const evaluations = rules.map((rule, i) => ({ rule, result: results[i]! }));
   const written = await db.transaction((tx) =>

@@ -37,9 +37,15 @@ export function samplesFromRows(rows: Record<string, unknown>[]): Sample[] {
 /**
  * Runs a rule's source at `now`. Never throws: a failing query is `{ ok: false }` so the rule can enter
  * its error state. User SQL is wrapped as one sub-select (no second statement, no data-modifying
- * WITH) inside a READ ONLY transaction with a statement timeout; `$1` is the evaluation time.
+ * WITH) inside a READ ONLY transaction with a statement timeout (the source's, else `defaultTimeoutMs`);
+ * `$1` is the evaluation time.
  */
-export async function runRuleSource(db: Database, source: RuleSource, now: number): Promise<SourceResult> {
+export async function runRuleSource(
+  db: Database,
+  source: RuleSource,
+  now: number,
+  defaultTimeoutMs = 5_000,
+): Promise<SourceResult> {
   try {
     if (source.kind === 'sql') {
       const body = source.sql.trim().replace(/;+\s*$/, '');
@@ -50,7 +56,7 @@ export async function runRuleSource(db: Database, source: RuleSource, now: numbe
               new Date(now),
             ])
           ).rows,
-        { readOnly: true, statementTimeoutMs: source.timeoutMs ?? 5_000 },
+        { readOnly: true, statementTimeoutMs: source.timeoutMs ?? defaultTimeoutMs },
       );
       return { ok: true, samples: samplesFromRows(rows) };
     }
