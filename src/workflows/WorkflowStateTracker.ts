@@ -7,7 +7,7 @@ import { activeSpanContext } from '../tracing/activeSpanContext.js';
 import { generateCorrelationId } from '../tracing/generateCorrelationId.js';
 import { DEFAULT_MAX_METADATA_BYTES, metadataJson } from './metadataJson.js';
 import { planEntry, planTransition } from './planTransition.js';
-import { toHistoryEntry, toWorkflow, type Workflow, type WorkflowHistoryEntry } from './Workflow.js';
+import { toWorkflow, type Workflow, type WorkflowHistoryEntry } from './Workflow.js';
 import { WorkflowConflictError } from './WorkflowConflictError.js';
 import {
   defineWorkflow,
@@ -16,12 +16,15 @@ import {
   type WorkflowStatus,
 } from './WorkflowDefinition.js';
 import { parseCorrelationId, parseLabel, parseOptionalLabel, parseWorkflowId } from './workflowInput.js';
+import { type PhaseDuration, readHistory, readPhaseDurations, readWorkflow } from './workflowReads.js';
 import {
   createStatement,
   heartbeatStatement,
   readStatement,
   transitionStatement,
 } from './workflowStatements.js';
+
+export type { PhaseDuration } from './workflowReads.js';
 
 export interface WorkflowStateTrackerOptions {
   /** Source of time for timestamps, deadlines and heartbeats (default the system clock). */
@@ -70,16 +73,6 @@ export interface ListWorkflowsOptions {
   stuck?: boolean;
   /** Default 100, at most 10,000. */
   limit?: number;
-}
-
-/** Time spent in one phase (from the `workflow_phase_durations` view). */
-export interface PhaseDuration {
-  phase: string | null;
-  enteredAt: Date;
-  /** Null while the workflow is still in the phase. */
-  leftAt: Date | null;
-  /** Up to now (the tracker's clock) while the phase is still open. */
-  durationMs: number;
 }
 
 type ReadRow = Row & { idempotent_hash: string | null; idempotent_result: Row | null };
@@ -246,11 +239,7 @@ export class WorkflowStateTracker {
 
   /** The workflow, or undefined when there is none with this id. */
   async getWorkflow(workflowId: string): Promise<Workflow | undefined> {
-    const result = await this.db.query(
-      `SELECT * FROM ${this.db.table('workflow_state')} WHERE workflow_id = $1::uuid`,
-      [parseWorkflowId(workflowId)],
-    );
-    return result.rows[0] ? toWorkflow(result.rows[0]) : undefined;
+    return readWorkflow(this.db, parseWorkflowId(workflowId));
   }
 
   /** Workflows newest first, optionally filtered by status, type and stuck mark. */
@@ -283,30 +272,17 @@ export class WorkflowStateTracker {
   /** The workflow's history, oldest first. Unknown id: NotFoundError. */
   async getHistory(workflowId: string): Promise<WorkflowHistoryEntry[]> {
     const id = parseWorkflowId(workflowId);
-    const result = await this.db.query(
-      `SELECT * FROM ${this.db.table('workflow_history')} WHERE workflow_id = $1::uuid ORDER BY version, id`,
-      [id],
-    );
-    if (result.rows.length === 0) await this.read(id, null);
-    return result.rows.map(toHistoryEntry);
+    const history = await readHistory(this.db, id);
+    if (history.length === 0) await this.read(id, null);
+    return history;
   }
 
   /** Time spent in each phase, oldest first; an open phase counts up to now. Unknown id: NotFoundError. */
   async phaseDurations(workflowId: string): Promise<PhaseDuration[]> {
     const id = parseWorkflowId(workflowId);
-    const result = await this.db.query<{ phase: string | null; entered_at: Date; left_at: Date | null }>(
-      `SELECT phase, entered_at, left_at FROM ${this.db.table('workflow_phase_durations')}
-        WHERE workflow_id = $1::uuid ORDER BY entered_version`,
-      [id],
-    );
-    if (result.rows.length === 0) await this.read(id, null);
-    const now = this.clock.now();
-    return result.rows.map((r) => ({
-      phase: r.phase,
-      enteredAt: r.entered_at,
-      leftAt: r.left_at,
-      durationMs: (r.left_at?.getTime() ?? now) - r.entered_at.getTime(),
-    }));
+    const phases = await readPhaseDurations(this.db, id, this.clock.now());
+    if (phases.length === 0) await this.read(id, null);
+    return phases;
   }
 
   private definitionOf(type: string): WorkflowDefinition {
