@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import { LabelTrie } from './LabelTrie.js';
 import { type CanonicalLabels, canonicalLabels, type Labels, labelKey } from './labelKey.js';
 import { GaugeSeries, HistogramSeries, type Series, SumSeries } from './Series.js';
 
@@ -52,6 +53,8 @@ function valueProblem(kind: InstrumentKind, value: unknown): string | undefined 
 export class Instrument {
   readonly series = new Map<string, Series>();
   readonly raw: boolean;
+  /** Fast path from a caller's label object to its series; `series` holds them by canonical key. */
+  private readonly lookup: LabelTrie<Series>;
   private overflow: Series | undefined;
 
   constructor(
@@ -62,6 +65,7 @@ export class Instrument {
     protected readonly sink: InstrumentSink,
   ) {
     this.raw = options.raw === true;
+    this.lookup = new LabelTrie(Math.max(16, maxSeries * 4));
   }
 
   /** Records one observation (counter/up-down increment, gauge value or histogram sample). */
@@ -72,7 +76,7 @@ export class Instrument {
         this.sink.invalid(this.name, problem);
         return;
       }
-      const series = this.series.get(labelKey(labels)) ?? this.addSeries(labels);
+      const series = this.lookup.get(labels) ?? this.slowResolve(labels);
       if (series !== undefined) this.apply(series, value);
     } catch (error) {
       this.sink.invalid(this.name, `recording failed: ${(error as Error)?.message}`);
@@ -94,11 +98,18 @@ export class Instrument {
   /** The series of a label set, created if new; undefined (counted) when the label set is invalid. */
   resolve(labels?: Labels): Series | undefined {
     try {
-      return this.series.get(labelKey(labels)) ?? this.addSeries(labels);
+      return this.lookup.get(labels) ?? this.slowResolve(labels);
     } catch (error) {
       this.sink.invalid(this.name, `labels failed: ${(error as Error)?.message}`);
       return undefined;
     }
+  }
+
+  /** By canonical key (any key order), creating the series if new; remembered on the fast path. */
+  private slowResolve(labels: Labels | undefined): Series | undefined {
+    const series = this.series.get(labelKey(labels)) ?? this.addSeries(labels);
+    if (series !== undefined && series !== this.overflow) this.lookup.set(labels, series);
+    return series;
   }
 
   private addSeries(labels: Labels | undefined): Series | undefined {
