@@ -89,6 +89,18 @@ describe('MetricsCollector in memory', () => {
     expect(metrics.stats()).toMatchObject({ overflowObservations: 990, invalidObservations: 96 });
   });
 
+  it('treats one label set given in any key order, or with numbers for strings, as one series', () => {
+    const metrics = inMemory();
+    metrics.counter('order_total', 1, { a: '1', b: '2' });
+    metrics.counter('order_total', 1, { b: '2', a: '1' });
+    metrics.counter('order_total', 1, { b: 2, a: 1 });
+    metrics.counter('order_total', 1, { a: '1', b: '3' });
+    expect(seriesOf(metrics, 'order_total').map((s) => [s.labels, s.value])).toEqual([
+      [{ a: '1', b: '2' }, 3],
+      [{ a: '1', b: '3' }, 1],
+    ]);
+  });
+
   it('needs a database for queries and says so', () => {
     const metrics = inMemory();
     expect(() => metrics.query('x')).toThrow(/needs a database/);
