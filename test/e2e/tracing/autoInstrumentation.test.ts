@@ -76,5 +76,5 @@ describe.skipIf(!testDatabaseUrl)('auto-instrumentation', () => {
     } finally {
       await db.close();
     }
-  });
+  }, 120_000);
 });

@@ -77,5 +77,6 @@ describe('tracing with the OpenTelemetry packages absent', () => {
       tracerIds: true,
       storedSpans: 0,
     });
-  });
+    // Starting an embedded database in a fresh process takes a while on a loaded machine.
+  }, 180_000);
 });
