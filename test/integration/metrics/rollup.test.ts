@@ -68,6 +68,13 @@ describe('hourly rollups', () => {
     for (const p of [0.5, 0.95, 0.99]) {
       expect(await getPercentile(ctx.db, 'rolled_ms', p, options)).toBeCloseTo(before[p]!, 9);
     }
+    const series = await ctx.db.query<{ bucket_start: Date; value: number | null }>(
+      `SELECT * FROM ${ctx.db.table('metric_percentile_series')}('rolled_ms', 0.5, $1, $2, interval '1 hour', '{"shard":"1"}')`,
+      [new Date('2026-04-01T00:00:00Z'), new Date('2026-04-01T08:00:00Z')],
+    );
+    expect(series.rows).toHaveLength(8);
+    expect(series.rows.slice(0, 7).every((r) => r.value !== null && r.value > 0)).toBe(true);
+    expect(series.rows[7]!.value).toBeNull();
     const view = await ctx.db.query<{ p99: number; sample_count: number }>(
       `SELECT p99, sample_count FROM ${ctx.db.table('metric_hourly_percentiles')} WHERE metric_name = 'rolled_ms' AND labels = '{"shard":"0"}'`,
     );

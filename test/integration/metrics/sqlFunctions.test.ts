@@ -1,7 +1,10 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bucketKey, bucketValue, LogSketch } from '../../../src/metrics/LogSketch.js';
-import { useTestDatabase } from '../../helpers/testDatabase.js';
+import { METRIC_COLUMNS } from '../../../src/metrics/metricRows.js';
+import { onRealServer, testDatabaseUrl, useTestDatabase } from '../../helpers/testDatabase.js';
 
 const ctx = useTestDatabase();
 
@@ -61,5 +64,33 @@ describe('SQL sketch functions', () => {
       `SELECT ${ctx.db.table('metric_percentile')}('nothing', 0.5, now() - interval '1 day', now()) AS q`,
     );
     expect(rows[0]!.q).toBeNull();
+  });
+});
+
+describe.runIf(onRealServer && existsSync('/usr/bin/psql'))('the SQL surface from psql', () => {
+  it('gives p50/p95/p99 to psql with the documented query', async () => {
+    const rows = Array.from({ length: 100 }, (_, i) => [
+      'psql_ms',
+      'histogram',
+      i + 1,
+      new Date(Date.now() - 60_000),
+      { route: '/x' },
+      1,
+      i + 1,
+      i + 1,
+      i + 1,
+      null,
+      null,
+    ]);
+    await ctx.db.copyRows('metrics', METRIC_COLUMNS, rows);
+    const sql = `SET search_path = "${ctx.db.schema}", public;
+      SELECT metric_percentile('psql_ms', 0.50, now() - interval '1 day', now()) AS p50,
+             metric_percentile('psql_ms', 0.95, now() - interval '1 day', now(), '{"route":"/x"}') AS p95,
+             metric_percentile('psql_ms', 0.99, now() - interval '1 day', now()) AS p99;`;
+    const out = spawnSync('psql', [testDatabaseUrl!, '-X', '-A', '-t', '-F', ',', '-c', sql], {
+      encoding: 'utf8',
+    });
+    expect(out.stderr).toBe('');
+    expect(out.stdout.trim().split('\n').at(-1)).toBe('50.5,95.05,99.01');
   });
 });
