@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { getAlertHistory, listAlertInstances } from '../../../src/alerts/alertQueries.js';
+import { ChatNotifier } from '../../../src/alerts/notifiers/ChatNotifier.js';
 import type { Notifier } from '../../../src/alerts/notifiers/Notifier.js';
 import { WebhookNotifier } from '../../../src/alerts/notifiers/WebhookNotifier.js';
 import { dispatchOutbox } from '../../../src/alerts/outbox/dispatchOutbox.js';
@@ -251,6 +252,30 @@ describe('noise control', () => {
     // Stable for longer than the flap window: the settled (firing) state goes out once.
     const settled = await step(HOUR, ['flap', 99, { host: 'a' }]);
     expect(settled.alerts.map((a) => a.status)).toEqual(['firing']);
+  });
+
+  it('routes by severity: the chat gets only critical alerts, escaped HTML', async () => {
+    const chat = await startHttpReceiver();
+    try {
+      const both = [...notifiers, new ChatNotifier({ botToken: 't', chatId: '1', apiUrl: chat.url })];
+      await saveAlertRules(
+        ctx.db,
+        [rule('routed', { annotations: { summary: '{{labels.host}} <hot> & {{severity}}' } })],
+        clock,
+      );
+      clock.advance(MIN);
+      await gauge('routed', 85, { host: 'w' });
+      await gauge('routed', 99, { host: 'c' });
+      await evaluateDueRules(ctx.db, { clock, notifiers: both });
+      await dispatchOutbox(ctx.db, { clock, notifiers: both });
+      expect(chat.requests).toHaveLength(1);
+      expect((chat.requests[0]!.body as { text: string }).text).toContain(
+        '<b>c &lt;hot&gt; &amp; critical</b>',
+      );
+      expect(hook.requests.flatMap((r) => (r.body as { alerts: unknown[] }).alerts)).toHaveLength(2);
+    } finally {
+      await chat.close();
+    }
   });
 
   it('an acknowledged alert stops repeating but still notifies its resolve', async () => {

@@ -9,7 +9,7 @@ import { deliverAlert } from '../../../src/alerts/seed/deliverAlert.js';
 import { getRecentAlerts } from '../../../src/alerts/seed/getRecentAlerts.js';
 import { sendTestAlert } from '../../../src/alerts/sendTestAlert.js';
 import { ManualClock } from '../../../src/testing/ManualClock.js';
-import { useTestDatabase } from '../../helpers/testDatabase.js';
+import { disposeTestDatabase, openTestDatabase, useTestDatabase } from '../../helpers/testDatabase.js';
 import { type HttpReceiver, startHttpReceiver } from './httpReceiver.js';
 
 const HOUR = 3_600_000;
@@ -177,6 +177,20 @@ describe('deliverAlert', () => {
     expect(retried.map((r) => r.ok)).toEqual([true]);
     expect(hook.requests).toHaveLength(2);
     expect(hook.requests[0]!.headers['idempotency-key']).toBe(hook.requests[1]!.headers['idempotency-key']);
+  });
+
+  it('still notifies directly when the database cannot store the alert', async () => {
+    const broken = await openTestDatabase();
+    await disposeTestDatabase(broken);
+    const result = await deliverAlert(
+      broken,
+      { ...alert, title: 'db down' },
+      { clock, notifiers: notifiers() },
+    );
+    expect(result.stored).toBe(false);
+    expect(result.id).toBeNull();
+    expect(result.storeError).toBeTruthy();
+    expect(result.notifiers).toEqual({ chat: { status: 'sent' }, webhook: { status: 'sent' } });
   });
 
   it('refuses a malformed alert with a clear error and stores nothing', async () => {
