@@ -21,6 +21,7 @@ export {
   dispatchOutbox,
   requeueFailedNotifications,
 } from './alerts/outbox/dispatchOutbox.js';
+export { type PruneOptions, pruneAlertData } from './alerts/pruneAlertData.js';
 export type {
   AlertRuleDefinition,
   Comparison,
@@ -118,6 +119,11 @@ export {
 } from './health/HealthChecker.js';
 export type { HealthMetrics } from './health/HealthMetrics.js';
 export type { CheckResult, CheckStatus, HealthStatus, ProbeName } from './health/HealthStatus.js';
+export {
+  HealthTransitionStore,
+  type HealthTransitionStoreOptions,
+  type StoredHealthTransition,
+} from './health/HealthTransitionStore.js';
 export { HEALTH_DEFAULTS } from './health/healthDefaults.js';
 export {
   createHealthHandlers,
