@@ -1,13 +1,13 @@
 import type { DatabaseSession } from '../../db/Database.js';
 import { NotFoundError } from '../../errors.js';
-import {
-  toHistoryEntry,
-  toWorkflow,
-  type Workflow,
-  type WorkflowHistoryEntry,
-} from '../../workflows/Workflow.js';
+import { toWorkflow, type Workflow, type WorkflowHistoryEntry } from '../../workflows/Workflow.js';
 import type { WorkflowStatus } from '../../workflows/WorkflowDefinition.js';
-import type { PhaseDuration } from '../../workflows/WorkflowStateTracker.js';
+import {
+  type PhaseDuration,
+  readHistory,
+  readPhaseDurations,
+  readWorkflow,
+} from '../../workflows/workflowReads.js';
 import type { PageCursor } from './pageCursor.js';
 
 export interface WorkflowFilter {
@@ -54,28 +54,12 @@ export async function workflowDetail(
   workflowId: string,
   now: number,
 ): Promise<{ workflow: Workflow; history: WorkflowHistoryEntry[]; phases: PhaseDuration[] }> {
-  const state = await tx.query(`SELECT * FROM ${tx.table('workflow_state')} WHERE workflow_id = $1::uuid`, [
-    workflowId,
-  ]);
-  if (!state.rows[0]) throw new NotFoundError(`workflow ${workflowId} not found`);
-  const history = await tx.query(
-    `SELECT * FROM ${tx.table('workflow_history')} WHERE workflow_id = $1::uuid ORDER BY version, id`,
-    [workflowId],
-  );
-  const phases = await tx.query<{ phase: string | null; entered_at: Date; left_at: Date | null }>(
-    `SELECT phase, entered_at, left_at FROM ${tx.table('workflow_phase_durations')}
-      WHERE workflow_id = $1::uuid ORDER BY entered_version`,
-    [workflowId],
-  );
+  const workflow = await readWorkflow(tx, workflowId);
+  if (!workflow) throw new NotFoundError(`workflow ${workflowId} not found`);
   return {
-    workflow: toWorkflow(state.rows[0]),
-    history: history.rows.map(toHistoryEntry),
-    phases: phases.rows.map((r) => ({
-      phase: r.phase,
-      enteredAt: r.entered_at,
-      leftAt: r.left_at,
-      durationMs: (r.left_at?.getTime() ?? now) - r.entered_at.getTime(),
-    })),
+    workflow,
+    history: await readHistory(tx, workflowId),
+    phases: await readPhaseDurations(tx, workflowId, now),
   };
 }
 

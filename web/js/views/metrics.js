@@ -1,0 +1,160 @@
+import { api } from '../api.js';
+import { lineChart } from '../chart.js';
+import { badge, h, mount } from '../dom.js';
+import { emptyState } from '../emptyState.js';
+import { routeHref, timeRange, updateParams } from '../state.js';
+
+const SNIPPET = `import { MetricsCollector, openDatabase } from 'pgtel';
+const metrics = new MetricsCollector({ db: await openDatabase() });
+metrics.histogram('http_server_duration_ms', 12.5, { route: '/orders' });`;
+const PERCENTILE_COLORS = ['hsl(210 70% 45%)', 'hsl(35 90% 48%)', 'hsl(0 70% 50%)'];
+
+function chartWidth() {
+  return Math.max(420, Math.min(window.innerWidth - 400, 1200));
+}
+
+function labelText(labels) {
+  const entries = Object.entries(labels);
+  return entries.length ? entries.map(([k, v]) => `${k}=${v}`).join(', ') : 'all series';
+}
+
+/** `#/metrics?name=<metric>&labels=k:v&groupBy=k`: the list and one metric's charts. */
+export async function render(target, route) {
+  const { params } = route;
+  const { from, to } = timeRange(params);
+  const { metrics } = await api.get('metrics', { from, to });
+  if (metrics.length === 0) {
+    return mount(
+      target,
+      h('h1', {}, 'Metrics'),
+      emptyState('No metrics yet', 'Nothing has recorded metrics in this pgtel.', {
+        env: true,
+        snippet: SNIPPET,
+      }),
+    );
+  }
+  const name = params.get('name') ?? metrics.find((m) => m.seriesCount > 0)?.name ?? metrics[0].name;
+  const filter = h('input', {
+    type: 'search',
+    placeholder: 'Filter metrics',
+    'aria-label': 'Filter metrics',
+    class: 'list-filter',
+  });
+  const list = h(
+    'ul',
+    { class: 'metric-list', 'aria-label': 'Metrics' },
+    metrics.map((m) =>
+      h(
+        'li',
+        { 'data-name': m.name },
+        h(
+          'a',
+          {
+            href: routeHref(['metrics'], { name: m.name, range: params.get('range') }),
+            'aria-current': m.name === name ? 'page' : undefined,
+          },
+          h('span', { class: 'metric-name' }, m.name),
+          h(
+            'span',
+            { class: 'metric-meta' },
+            badge(m.type, 'type'),
+            m.unit ? ` ${m.unit}` : '',
+            ` · ${m.seriesCount} series`,
+          ),
+        ),
+      ),
+    ),
+  );
+  filter.addEventListener('input', () => {
+    const needle = filter.value.toLowerCase();
+    for (const li of list.children) li.hidden = !li.dataset.name.toLowerCase().includes(needle);
+  });
+
+  const metric = metrics.find((m) => m.name === name);
+  const labels = params.getAll('labels');
+  const groupBy = params.get('groupBy') ?? '';
+  const controls = h('form', { class: 'filters', 'aria-label': 'Chart options' });
+  const labelsInput = h('input', {
+    name: 'labels',
+    placeholder: 'route:/orders, method:GET',
+    size: 28,
+    value: labels.join(', '),
+  });
+  const groupInput = h('input', { name: 'groupBy', placeholder: 'route,method', size: 16, value: groupBy });
+  controls.append(
+    h('label', { class: 'field' }, h('span', {}, 'Label filter'), labelsInput),
+    h('label', { class: 'field' }, h('span', {}, 'Group by'), groupInput),
+    h('button', { type: 'submit' }, 'Apply'),
+  );
+  controls.addEventListener('submit', (event) => {
+    event.preventDefault();
+    updateParams({
+      labels: labelsInput.value.split(/\s*,\s*/).filter(Boolean),
+      groupBy: groupInput.value.replace(/\s+/g, ''),
+    });
+  });
+
+  const query = { from, to, labels, groupBy };
+  const isHistogram = metric?.type === 'histogram';
+  const [series, percentiles] = await Promise.all([
+    api.get(`metrics/${encodeURIComponent(name)}/series`, query),
+    isHistogram ? api.get(`metrics/${encodeURIComponent(name)}/percentiles`, { from, to, labels }) : null,
+  ]);
+  const width = chartWidth();
+  const what =
+    { counter: 'sum per step', gauge: 'average', histogram: 'mean observation' }[series.type] ?? 'value';
+  const charts = [];
+  if (series.lines.length === 0) {
+    charts.push(
+      h(
+        'p',
+        { class: 'panel muted', 'data-testid': 'no-points' },
+        'No data for this metric and filter in this time range.',
+      ),
+    );
+  } else {
+    charts.push(
+      lineChart({
+        title: `${name} — ${what} by ${groupBy || 'all series'}${series.truncated ? ' (largest groups only)' : ''}`,
+        lines: series.lines.map((l) => ({ label: labelText(l.labels), points: l.points })),
+        unit: metric?.unit,
+        width,
+        from,
+        to,
+      }),
+    );
+  }
+  if (percentiles && series.lines.length > 0) {
+    charts.push(
+      lineChart({
+        title: `${name} — percentiles`,
+        lines: percentiles.series.map((s) => ({
+          label: `p${Math.round(s.p * 1000) / 10}`,
+          points: s.points,
+        })),
+        unit: metric?.unit,
+        width,
+        from,
+        to,
+        colors: PERCENTILE_COLORS,
+      }),
+    );
+  }
+  mount(
+    target,
+    h('h1', {}, 'Metrics'),
+    h(
+      'div',
+      { class: 'split' },
+      h('nav', { class: 'sidebar', 'aria-label': 'Metric list' }, filter, list),
+      h(
+        'section',
+        { class: 'content' },
+        h('h2', {}, name, ' ', metric ? badge(metric.type, 'type') : null),
+        metric?.description ? h('p', { class: 'muted' }, metric.description) : null,
+        controls,
+        charts,
+      ),
+    ),
+  );
+}
