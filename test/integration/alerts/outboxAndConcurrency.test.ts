@@ -3,6 +3,7 @@ import type { Notification } from '../../../src/alerts/notifiers/Notifier.js';
 import { WebhookNotifier } from '../../../src/alerts/notifiers/WebhookNotifier.js';
 import { dispatchOutbox, requeueFailedNotifications } from '../../../src/alerts/outbox/dispatchOutbox.js';
 import { enqueueNotification } from '../../../src/alerts/outbox/enqueueNotification.js';
+import { pruneAlertData } from '../../../src/alerts/pruneAlertData.js';
 import { evaluateDueRules } from '../../../src/alerts/rules/evaluateDueRules.js';
 import { listAlertRules, saveAlertRules } from '../../../src/alerts/rules/ruleStore.js';
 import type { Database } from '../../../src/db/Database.js';
@@ -201,6 +202,16 @@ describe('notifier faults', () => {
     bad.respond = () => 200;
     expect(await requeueFailedNotifications(ctx.db, clock)).toBe(1);
     expect((await dispatchOutbox(ctx.db, { clock, notifiers })).map((o) => o.ok)).toEqual([true]);
+  });
+
+  it('pruning removes old sent rows only', async () => {
+    await enqueue('webhook', 2);
+    const notifiers = [new WebhookNotifier({ url: good.url })];
+    await dispatchOutbox(ctx.db, { clock, notifiers, batchSize: 1 });
+    clock.advance(8 * 24 * 3_600_000);
+    expect((await pruneAlertData(ctx.db, { clock })).outbox).toBe(1);
+    expect(await statuses()).toEqual({ pending: 1 });
+    await expect(pruneAlertData(ctx.db, { clock, historyDays: 0 })).rejects.toThrow(/historyDays/);
   });
 
   it('rows for a notifier this process does not have wait for one that does', async () => {
