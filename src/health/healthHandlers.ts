@@ -74,7 +74,7 @@ export function createHealthHandlers(
   const showDetails = (request: Request): Promise<boolean> | boolean => {
     if (options.exposeDetails) return true;
     if (!authorize) return false;
-    return within(() => authorize(request) === true, deadlineMs, false);
+    return within(async () => (await authorize(request)) === true, deadlineMs, false);
   };
 
   const probe = async (

@@ -77,6 +77,18 @@ describe('health handlers', () => {
       await (await handlers.readyz(get('/readyz?verbose', { headers: { 'x-token': 'let-me-in' } }))).text(),
     ).toContain('[-]database');
     expect(await (await handlers.readyz(get('/readyz?verbose'))).text()).toBe('readyz check failed\n');
+    const asyncAuthorizer = createHealthHandlers(failingChecker(), {
+      authorize: async (request) => request.headers.get('authorization') === 'Bearer ops',
+    });
+    const allowed = await asyncAuthorizer.readyz(
+      get('/readyz', { headers: { authorization: 'Bearer ops' } }),
+    );
+    expect(await allowed.text()).toContain('[-]database');
+    const hanging = createHealthHandlers(failingChecker(), {
+      authorize: () => new Promise<boolean>(() => {}),
+      responseDeadlineMs: 20,
+    });
+    expect(await (await hanging.readyz(get('/readyz?verbose'))).text()).toBe('readyz check failed\n');
     const throwing = createHealthHandlers(failingChecker(), {
       authorize: () => {
         throw new Error('no');
