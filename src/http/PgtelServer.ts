@@ -13,10 +13,13 @@ import { poolSaturationCheck } from '../health/checks/poolSaturationCheck.js';
 import { HealthChecker } from '../health/HealthChecker.js';
 import { createHealthHandlers } from '../health/healthHandlers.js';
 import { JobRunner } from '../jobs/JobRunner.js';
+import { serviceJobs } from '../jobs/serviceJobs.js';
 import { createLogger, type Logger } from '../logger.js';
 import { packageRoot } from '../packageRoot.js';
 import { migrate } from '../schema/migrate.js';
-import { maintainPartitions } from '../schema/PartitionManager.js';
+import { createApiRoutes } from './api/createApiRoutes.js';
+import { HealthChangeLog } from './api/HealthChangeLog.js';
+import { vendorAssets } from './api/vendorAssets.js';
 import { hasBearerToken } from './bearerAuth.js';
 import { createApp } from './createApp.js';
 import { createOtlpSinks } from './otlpSinks.js';
@@ -69,28 +72,22 @@ export class PgtelServer {
     const db = await openDatabase(config);
     try {
       await migrate(db, { partitionsAhead: config.partitionsAhead, clock });
-      const health = new HealthChecker({ clock });
+      const healthChanges = new HealthChangeLog();
+      const health = new HealthChecker({ clock, onTransition: healthChanges.record });
       health.addCheck(databaseCheck(db)).addCheck(poolSaturationCheck(db)).addCheck(migrationsCheck(db));
       const token = config.apiToken;
       const healthHandlers = createHealthHandlers(health, {
         authorize: token ? (request) => hasBearerToken(request, token) : undefined,
       });
       const jobs = new JobRunner({ logger });
-      jobs.add({
-        name: 'partitions',
-        intervalMs: config.maintenanceIntervalMs,
-        run: () =>
-          maintainPartitions(db, {
-            ahead: config.partitionsAhead,
-            retentionDays: config.retentionDays,
-            clock,
-          }),
-      });
+      for (const job of serviceJobs(db, config, clock, logger)) jobs.add(job);
       const app = createApp({
         config,
         health: healthHandlers,
         renderMetrics: () => '',
-        otlp: createOtlpSinks(db),
+        otlp: createOtlpSinks(db, clock),
+        api: createApiRoutes({ db, health, healthChanges, config, clock }),
+        vendor: vendorAssets(),
         webRoot: join(packageRoot(), 'web'),
       });
       const server = createServer(getRequestListener(app.fetch));

@@ -16,6 +16,8 @@ export interface AppDeps {
   api?: Hono;
   /** Folder of the dashboard's static files, served at `/`. */
   webRoot?: string;
+  /** Third-party browser files of the dashboard, mounted under `/vendor`. */
+  vendor?: Hono;
 }
 
 const PROBE_PATHS = new Set(['/livez', '/readyz', '/startupz', '/health']);
@@ -66,6 +68,7 @@ export function createApp(deps: AppDeps): Hono {
       errorResponse(405, 'PGTEL_METHOD_NOT_ALLOWED', `${c.req.method} is not allowed on ${path}`),
     );
   }
+  if (deps.vendor) app.route('/vendor', deps.vendor);
   if (deps.webRoot) {
     const webRoot = deps.webRoot;
     app.get('*', async (c) => (await serveStatic(webRoot, c.req.path)) ?? c.notFound());

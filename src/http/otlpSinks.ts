@@ -1,33 +1,42 @@
+import type { Clock } from '../clock.js';
 import type { Database } from '../db/Database.js';
-import { DatabaseError, PgtelError } from '../errors.js';
-import type { DecodedMetrics, DecodedTraces } from '../otlp/otlpModel.js';
+import { DatabaseError } from '../errors.js';
+import { describeMetrics } from '../metrics/describeMetrics.js';
+import { copyMetricRows } from '../metrics/MetricWriter.js';
+import { otlpMetricRows } from '../metrics/otlpMetricRows.js';
+import type { DecodedMetrics, DecodedTraces, OtlpRejections } from '../otlp/otlpModel.js';
 import { otlpSpanToRow } from '../tracing/otlpSpanToRow.js';
 import { writeSpanRows } from '../tracing/writeSpanRows.js';
 import type { OtlpSinks } from './otlpHandlers.js';
 
+/** Adds refused items to what the OTLP partial-success answer reports. */
+function reject(result: OtlpRejections, count: number, reason: string): void {
+  result.rejected += count;
+  result.errorMessage = result.errorMessage ? `${result.errorMessage}; ${reason}` : reason;
+}
+
 /** Where OTLP/HTTP requests land: the same tables the library writes. */
-export function createOtlpSinks(db: Database): OtlpSinks {
+export function createOtlpSinks(db: Database, clock: Clock): OtlpSinks {
   return {
     async traces(decoded: DecodedTraces) {
       const result = await writeSpanRows(db, decoded.spans.map(otlpSpanToRow));
       if (result.retryable.length > 0) {
-        // Answer 503: the exporter retries the whole request; rows already stored are skipped as duplicates.
+        // Answer 503: the exporter retries the whole request; spans already stored are skipped as duplicates.
         throw new DatabaseError('span storage unavailable', {
           cause: result.transientError,
           sqlState: '08006',
         });
       }
       if (result.rejected.length > 0) {
-        decoded.rejected += result.rejected.length;
-        const reason = `${result.rejected.length} span(s) refused by the database`;
-        decoded.errorMessage = decoded.errorMessage ? `${decoded.errorMessage}; ${reason}` : reason;
+        reject(decoded, result.rejected.length, `${result.rejected.length} span(s) refused by the database`);
       }
     },
-    async metrics(_decoded: DecodedMetrics) {
-      throw Object.assign(
-        new PgtelError('PGTEL_INVALID', 'OTLP metrics ingest is not available in this build'),
-        { httpStatus: 501 },
-      );
+    async metrics(decoded: DecodedMetrics) {
+      const { rows, descriptions, skipped } = otlpMetricRows(decoded.metrics);
+      // One COPY, all or nothing: after a 503 the exporter resends, and no point is stored twice.
+      await copyMetricRows(db, rows, clock.now());
+      await describeMetrics(db, descriptions);
+      for (const { name, reason, points } of skipped) reject(decoded, points, `${name}: ${reason}`);
     },
   };
 }

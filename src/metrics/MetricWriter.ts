@@ -181,16 +181,23 @@ export class MetricWriter {
     return written;
   }
 
-  private async copy(rows: MetricRow[]): Promise<number> {
-    const db = this.options.db;
-    const closedHours = hoursClosedBy(rows, this.options.clock.now());
-    if (closedHours.length === 0) return db.copyRows('metrics', METRIC_COLUMNS, rows);
-    return db.transaction(async (tx) => {
-      const written = await tx.copyRows('metrics', METRIC_COLUMNS, rows);
-      await markHoursDirty(tx, closedHours);
-      return written;
-    });
+  private copy(rows: MetricRow[]): Promise<number> {
+    return copyMetricRows(this.options.db, rows, this.options.clock.now());
   }
+}
+
+/**
+ * COPYs metric rows; rows of hours that had ended by `now` (a rollup may already hold them) also mark
+ * those hours for a new rollup, in the same transaction. All or nothing.
+ */
+export async function copyMetricRows(db: Database, rows: readonly MetricRow[], now: number): Promise<number> {
+  const closedHours = hoursClosedBy(rows, now);
+  if (closedHours.length === 0) return db.copyRows('metrics', METRIC_COLUMNS, rows);
+  return db.transaction(async (tx) => {
+    const written = await tx.copyRows('metrics', METRIC_COLUMNS, rows);
+    await markHoursDirty(tx, closedHours);
+    return written;
+  });
 }
 
 /** Hours of `rows` that had ended by `now`: a rollup may already hold them. */

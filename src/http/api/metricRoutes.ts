@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { systemClock } from '../../clock.js';
+import { ValidationError } from '../../errors.js';
 import type { ApiDeps } from './ApiDeps.js';
 import { listMetrics, metricPercentiles, metricSeries } from './metricQueries.js';
 import { QueryParams } from './QueryParams.js';
@@ -7,6 +8,13 @@ import { readOnlyQuery } from './readOnlyQuery.js';
 import { seriesStep, timeWindow } from './timeWindow.js';
 
 const HOUR = 3_600_000;
+
+/** A metric name from the path: any text (it is only ever a bound parameter), within a sane length. */
+function metricName(raw: string): string {
+  if (raw.length > 255 || raw.includes('\0'))
+    throw new ValidationError('metric name must be at most 255 characters without NUL');
+  return raw;
+}
 
 /** `/metrics`: the list, a metric's series over time and its percentiles. */
 export function metricRoutes(deps: ApiDeps): Hono {
@@ -22,7 +30,7 @@ export function metricRoutes(deps: ApiDeps): Hono {
   });
 
   app.get('/:name/series', async (c) => {
-    const name = c.req.param('name');
+    const name = metricName(c.req.param('name'));
     const params = QueryParams.of(c.req.url);
     const window = timeWindow(params, clock, HOUR);
     const stepMs = seriesStep(window, params.duration('step'));
@@ -37,7 +45,7 @@ export function metricRoutes(deps: ApiDeps): Hono {
   });
 
   app.get('/:name/percentiles', async (c) => {
-    const name = c.req.param('name');
+    const name = metricName(c.req.param('name'));
     const params = QueryParams.of(c.req.url);
     const window = timeWindow(params, clock, HOUR);
     const stepMs = seriesStep(window, params.duration('step'), 500, 60);

@@ -1,0 +1,54 @@
+import { notifiersFromConfig } from '../alerts/notifiersFromConfig.js';
+import { dispatchOutbox } from '../alerts/outbox/dispatchOutbox.js';
+import { evaluateDueRules } from '../alerts/rules/evaluateDueRules.js';
+import type { Clock } from '../clock.js';
+import type { PgtelConfig } from '../config.js';
+import type { Database } from '../db/Database.js';
+import type { Logger } from '../logger.js';
+import { rollupMetrics } from '../metrics/rollupMetrics.js';
+import { maintainPartitions } from '../schema/PartitionManager.js';
+import { pruneWorkflows } from '../workflows/pruneWorkflows.js';
+import { sweepStuckWorkflows } from '../workflows/sweepStuckWorkflows.js';
+import type { Job } from './JobRunner.js';
+
+/**
+ * The background jobs of `pgtel serve`. Each is safe on any number of instances sharing the database:
+ * partitions and rollups take advisory locks, rule evaluation, dispatch and sweeps claim rows with
+ * `FOR UPDATE SKIP LOCKED`, retention deletes in small batches.
+ */
+export function serviceJobs(db: Database, config: PgtelConfig, clock: Clock, logger: Logger): Job[] {
+  const notifiers = notifiersFromConfig(config, logger);
+  return [
+    {
+      name: 'partitions',
+      intervalMs: config.maintenanceIntervalMs,
+      run: () =>
+        maintainPartitions(db, { ahead: config.partitionsAhead, retentionDays: config.retentionDays, clock }),
+    },
+    {
+      name: 'rollups',
+      intervalMs: Math.min(config.maintenanceIntervalMs, 300_000),
+      run: () => rollupMetrics(db, { clock }),
+    },
+    {
+      name: 'alert-evaluation',
+      intervalMs: config.jobIntervalMs,
+      run: () => evaluateDueRules(db, { notifiers, clock, logger, sqlTimeoutMs: config.queryTimeoutMs }),
+    },
+    {
+      name: 'notification-dispatch',
+      intervalMs: Math.max(100, Math.round(config.jobIntervalMs / 3)),
+      run: () => dispatchOutbox(db, { notifiers, clock, logger }),
+    },
+    {
+      name: 'workflow-sweep',
+      intervalMs: config.jobIntervalMs,
+      run: () => sweepStuckWorkflows(db, { clock }),
+    },
+    {
+      name: 'workflow-retention',
+      intervalMs: config.maintenanceIntervalMs,
+      run: () => pruneWorkflows(db, { retentionDays: config.workflowRetentionDays, clock }),
+    },
+  ];
+}

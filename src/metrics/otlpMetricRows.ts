@@ -1,0 +1,114 @@
+import type {
+  Attributes,
+  OtlpExponentialHistogramDataPoint,
+  OtlpHistogramDataPoint,
+  OtlpMetric,
+} from '../otlp/otlpModel.js';
+import type { LogSketch } from './LogSketch.js';
+import type { CanonicalLabels } from './labelKey.js';
+import { metricNameProblem } from './metricName.js';
+import { aggregateRow } from './metricRows.js';
+import { type OtelConversion, sketchFromExplicit, sketchFromExponential } from './otelMetricRows.js';
+
+function labelsOf(attributes: Attributes): CanonicalLabels {
+  const labels: CanonicalLabels = {};
+  for (const key of Object.keys(attributes).sort()) {
+    const value = attributes[key];
+    if (value === undefined || value === null) continue;
+    labels[key] = typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  return labels;
+}
+
+function sketchOf(point: OtlpHistogramDataPoint | OtlpExponentialHistogramDataPoint): LogSketch {
+  const stats = {
+    count: point.count,
+    sum: point.sum ?? undefined,
+    min: point.min ?? undefined,
+    max: point.max ?? undefined,
+  };
+  if ('explicitBounds' in point) {
+    return sketchFromExplicit({
+      ...stats,
+      buckets: { boundaries: point.explicitBounds, counts: point.bucketCounts },
+    });
+  }
+  const { scale, zeroCount, positive, negative } = point;
+  return sketchFromExponential({ ...stats, scale, zeroCount, positive, negative });
+}
+
+const CUMULATIVE_HINT =
+  'cumulative histograms are not stored; set OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=delta';
+
+/**
+ * Converts metrics received over OTLP into `metrics` rows, with the same rules as the SDK bridge:
+ * delta sums become counter rows, gauges and cumulative sums gauge rows (the running total), delta
+ * histograms (explicit or exponential) sketch rows. Cumulative histograms and summaries are skipped
+ * and reported, as are points without a finite value. Pure.
+ */
+export function otlpMetricRows(metrics: readonly OtlpMetric[]): OtelConversion {
+  const result: OtelConversion = { rows: [], descriptions: [], skipped: [] };
+  for (const metric of metrics) {
+    const { name } = metric;
+    const skip = (reason: string, points: number) => result.skipped.push({ name, reason, points });
+    const problem = metricNameProblem(name);
+    if (problem) {
+      skip(problem, metric.dataPoints.length);
+      continue;
+    }
+    if (metric.type === 'summary') {
+      skip('summaries are not stored; send histograms', metric.dataPoints.length);
+      continue;
+    }
+    const kind =
+      metric.type === 'sum'
+        ? metric.isMonotonic
+          ? 'counter'
+          : 'updowncounter'
+        : metric.type === 'gauge'
+          ? 'gauge'
+          : 'histogram';
+    result.descriptions.push({ name, kind, unit: metric.unit, description: metric.description, raw: false });
+    if (metric.type === 'sum' || metric.type === 'gauge') {
+      const type = metric.type === 'sum' && metric.temporality === 'delta' ? 'counter' : 'gauge';
+      let refused = 0;
+      for (const point of metric.dataPoints) {
+        if (point.noRecordedValue) continue;
+        if (!Number.isFinite(point.value)) {
+          refused++;
+          continue;
+        }
+        const aggregate = {
+          value: point.value,
+          count: 1,
+          sum: point.value,
+          min: null,
+          max: null,
+          sketch: null,
+        };
+        result.rows.push(aggregateRow(name, type, labelsOf(point.attributes), aggregate, point.time));
+      }
+      if (refused > 0) skip('value is not a finite number', refused);
+      continue;
+    }
+    if (metric.temporality !== 'delta') {
+      skip(CUMULATIVE_HINT, metric.dataPoints.length);
+      continue;
+    }
+    for (const point of metric.dataPoints) {
+      if (point.noRecordedValue || point.count === 0) continue;
+      const sketch = sketchOf(point);
+      if (sketch.count === 0) continue;
+      const aggregate = {
+        value: sketch.sum / sketch.count,
+        count: sketch.count,
+        sum: sketch.sum,
+        min: sketch.min,
+        max: sketch.max,
+        sketch,
+      };
+      result.rows.push(aggregateRow(name, 'histogram', labelsOf(point.attributes), aggregate, point.time));
+    }
+  }
+  return result;
+}
