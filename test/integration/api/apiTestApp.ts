@@ -31,7 +31,7 @@ export function createTestApp(db: Database, clock: Clock, options: TestAppOption
     config,
     health: createHealthHandlers(health),
     renderMetrics: () => '',
-    otlp: createOtlpSinks(db),
+    otlp: createOtlpSinks(db, clock),
     api: createApiRoutes({ db, health, healthChanges: changes, config, clock }),
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
   });
