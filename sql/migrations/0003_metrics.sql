@@ -94,10 +94,12 @@ BEGIN
   low := floor(rank_);
   FOR i IN 1 .. cardinality(keys) LOOP
     seen := seen + counts[i];
-    bucket := least(coalesce(max_value, 'Infinity'), greatest(coalesce(min_value, '-Infinity'),
-                    metric_bucket_value(keys[i])));
-    IF low_value IS NULL AND seen > low THEN low_value := bucket; END IF;
-    IF seen > low + 1 THEN high_value := bucket; EXIT; END IF;
+    IF seen > low THEN
+      bucket := least(coalesce(max_value, 'Infinity'), greatest(coalesce(min_value, '-Infinity'),
+                      metric_bucket_value(keys[i])));
+      IF low_value IS NULL THEN low_value := bucket; END IF;
+      IF seen > low + 1 THEN high_value := bucket; EXIT; END IF;
+    END IF;
   END LOOP;
   IF low = 0 AND min_value IS NOT NULL THEN low_value := min_value; END IF;
   IF low + 1 >= total - 1 AND max_value IS NOT NULL THEN high_value := max_value; END IF;
@@ -157,27 +159,26 @@ BEGIN
   END IF;
 
   WITH src AS (
-    SELECT u.k, u.c, h.sample_min AS lo, h.sample_max AS hi
-      FROM metrics_hourly h CROSS JOIN LATERAL unnest(h.sketch_keys, h.sketch_counts) AS u(k, c)
-     WHERE h.metric_name = v_name AND h.hour = ANY (v_rolled) AND h.labels @> v_filter
+    SELECT h.sketch_keys AS keys, h.sketch_counts AS counts, h.sample_min AS lo, h.sample_max AS hi
+      FROM metrics_hourly h
+     WHERE h.metric_name = v_name AND h.hour = ANY (v_rolled) AND h.labels @> v_filter AND h.sketch_keys IS NOT NULL
     UNION ALL
-    SELECT u.k, u.c, m.sample_min, m.sample_max
+    SELECT m.sketch_keys, m.sketch_counts, m.sample_min, m.sample_max
       FROM unnest(v_gaps) AS g(r)
       JOIN metrics m ON m.metric_name = v_name AND m.recorded_at >= lower(g.r) AND m.recorded_at < upper(g.r)
-      CROSS JOIN LATERAL unnest(m.sketch_keys, m.sketch_counts) AS u(k, c)
      WHERE m.sketch_keys IS NOT NULL AND m.labels @> v_filter
     UNION ALL
-    SELECT metric_bucket_key(m.metric_value), m.sample_count, m.metric_value, m.metric_value
+    SELECT ARRAY[metric_bucket_key(m.metric_value)], ARRAY[m.sample_count], m.metric_value, m.metric_value
       FROM unnest(v_gaps) AS g(r)
       JOIN metrics m ON m.metric_name = v_name AND m.recorded_at >= lower(g.r) AND m.recorded_at < upper(g.r)
-     WHERE m.sketch_keys IS NULL AND m.labels @> v_filter
+     WHERE m.sketch_keys IS NULL AND m.labels @> v_filter AND metric_bucket_key(m.metric_value) IS NOT NULL
   ), merged AS (
-    SELECT src.k, sum(src.c)::bigint AS c FROM src WHERE src.k IS NOT NULL GROUP BY src.k
+    SELECT u.k, sum(u.c)::bigint AS c FROM src CROSS JOIN LATERAL unnest(src.keys, src.counts) AS u(k, c)
+     GROUP BY u.k
   )
   SELECT (SELECT array_agg(merged.k ORDER BY merged.k) FROM merged),
          (SELECT array_agg(merged.c ORDER BY merged.k) FROM merged),
-         (SELECT min(src.lo) FROM src WHERE src.k IS NOT NULL),
-         (SELECT max(src.hi) FROM src WHERE src.k IS NOT NULL)
+         (SELECT min(src.lo) FROM src), (SELECT max(src.hi) FROM src)
     INTO v_keys, v_counts, v_min, v_max;
   RETURN metric_sketch_quantile(v_keys, v_counts, p, v_min, v_max);
 END
