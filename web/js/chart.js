@@ -1,4 +1,3 @@
-import uPlot from '../vendor/uplot/uPlot.esm.js';
 import { formatNumber, h } from './dom.js';
 
 /** Distinct line colours, in order (Tableau 10). */
@@ -17,9 +16,19 @@ const PALETTE = [
 
 /**
  * A time-series line chart (uPlot) of `lines` ([{ label, points: [[epochMs, value|null]] }]) sharing
- * one x axis over [from, to] (epoch ms): timestamps are merged and gaps left as gaps.
+ * one x axis over [from, to] (epoch ms): timestamps are merged and gaps left as gaps. uPlot is
+ * loaded on first use, so the other views work even where the chart library is not served.
  */
-export function lineChart({ title, lines, from, to, unit = '', width, height = 260, colors = PALETTE }) {
+export async function lineChart({
+  title,
+  lines,
+  from,
+  to,
+  unit = '',
+  width,
+  height = 260,
+  colors = PALETTE,
+}) {
   const xs = [...new Set(lines.flatMap((l) => l.points.map(([t]) => t)))].sort((a, b) => a - b);
   const index = new Map(xs.map((t, i) => [t, i]));
   const data = [xs.map((t) => t / 1000)];
@@ -57,6 +66,7 @@ export function lineChart({ title, lines, from, to, unit = '', width, height = 2
     ],
   };
   // uPlot draws on a canvas; the element may still be detached, so the size is given explicitly.
+  const { default: uPlot } = await import('../vendor/uplot/uPlot.esm.js');
   new uPlot(opts, data, box);
   return box;
 }

@@ -114,7 +114,7 @@ export async function render(target, route) {
     );
   } else {
     charts.push(
-      lineChart({
+      await lineChart({
         title: `${name} — ${what} by ${groupBy || 'all series'}${series.truncated ? ' (largest groups only)' : ''}`,
         lines: series.lines.map((l) => ({ label: labelText(l.labels), points: l.points })),
         unit: metric?.unit,
@@ -126,7 +126,7 @@ export async function render(target, route) {
   }
   if (percentiles && series.lines.length > 0) {
     charts.push(
-      lineChart({
+      await lineChart({
         title: `${name} — percentiles`,
         lines: percentiles.series.map((s) => ({
           label: `p${Math.round(s.p * 1000) / 10}`,
