@@ -320,6 +320,7 @@ export class MetricsCollector {
   }
 
   private keepRaw(instrument: Instrument, labels: CanonicalLabels, value: number): void {
+    if (!this.writer) return; // in memory only: the series keep the values for exposition
     if (this.rawRows.length >= (this.options.maxPendingRows ?? 100_000)) {
       this.counts.droppedRawObservations++;
       this.reportOnce(

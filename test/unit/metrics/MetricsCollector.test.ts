@@ -101,6 +101,18 @@ describe('MetricsCollector in memory', () => {
     ]);
   });
 
+  it('keeps raw-mode values for exposition without buffering rows when there is no database', () => {
+    const metrics = new MetricsCollector({
+      flushIntervalMs: 0,
+      maxPendingRows: 10,
+      logger: createLogger('silent'),
+    });
+    const exact = metrics.createHistogram('exact_ms', { raw: true });
+    for (let i = 0; i < 100; i++) exact.record(i);
+    expect(seriesOf(metrics, 'exact_ms')[0]!.histogram!.count).toBe(100);
+    expect(metrics.stats().droppedRawObservations).toBe(0);
+  });
+
   it('needs a database for queries and says so', () => {
     const metrics = inMemory();
     expect(() => metrics.query('x')).toThrow(/needs a database/);
