@@ -268,7 +268,8 @@ export class GracefulShutdown {
   }
 
   private async drain(timeoutMs: number): Promise<boolean> {
-    for (const server of this.servers) server.closeIdleConnections();
+    // Idle keep-alive connections stay open until the servers close: closing them now would race
+    // with a client reusing one (probes included); responses meanwhile carry Connection: close.
     if (this.idle()) return true;
     const timer = delay(timeoutMs);
     try {

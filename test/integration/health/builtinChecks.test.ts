@@ -111,6 +111,15 @@ describe('read-only replica check', () => {
 describe('migrations check, and a closed database', () => {
   it('passes once migrated, fails while migrations are pending; "Connection failed" once closed', async () => {
     expect(await run(migrationsCheck(ctx.db))).toMatchObject({ healthy: true });
+    const tracking = ctx.db.table('schema_migrations');
+    await ctx.db.exec(`INSERT INTO ${tracking} (version, name, checksum) VALUES (9999, 'future', 'x')`);
+    try {
+      expect((await run(migrationsCheck(ctx.db))).message).toMatch(
+        /^Schema version 9999 is newer than this pgtel/,
+      );
+    } finally {
+      await ctx.db.exec(`DELETE FROM ${tracking} WHERE version = 9999`);
+    }
     const fresh = await openTestDatabase({ migrated: false });
     try {
       const result = await run(migrationsCheck(fresh));
