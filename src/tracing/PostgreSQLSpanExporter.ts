@@ -69,6 +69,7 @@ export class PostgreSQLSpanExporter implements SpanExporter {
   private retryWait: { timer: NodeJS.Timeout; wake: () => void } | undefined;
   private stopped = false;
   private givingUp = false;
+  private dropping = false;
   private readonly counters = { exported: 0, dropped: 0, rejected: 0, retries: 0 };
   private lastError: string | undefined;
 
@@ -91,6 +92,11 @@ export class PostgreSQLSpanExporter implements SpanExporter {
     for (const span of accepted) this.queue.push(span);
     const dropped = spans.length - accepted.length;
     this.counters.dropped += dropped;
+    // One warning when dropping starts, not one per call while the queue stays full.
+    if (dropped > 0 && !this.dropping) {
+      this.logger.warn('span queue full, dropping spans', { maxQueueSize: this.maxQueueSize });
+    }
+    this.dropping = dropped > 0;
     this.schedule(this.queue.length >= this.maxBatchSize ? 0 : (this.options.flushIntervalMs ?? 1_000));
     resultCallback(
       dropped === 0

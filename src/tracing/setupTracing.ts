@@ -122,29 +122,31 @@ async function create(options: SetupTracingOptions, logger: Logger): Promise<Tra
     ? new BatchSpanProcessor(exporter, { scheduledDelayMillis: 500, ...options.batch })
     : undefined;
 
-  let ownProvider: InstanceType<typeof NodeTracerProvider> | undefined;
-  let detach: (() => void) | undefined;
   const existing = tracerProviderRegistered() ? api.trace.getTracerProvider() : undefined;
-  if (existing) {
+  const ownProvider = existing
+    ? undefined
+    : new NodeTracerProvider({
+        resource,
+        ...(options.sampler ? { sampler: options.sampler } : {}),
+        spanProcessors: processor ? [processor] : [],
+      });
+  const provider = ownProvider ?? existing!;
+  // Instrumentations first: if one is unknown or missing, nothing global has been changed yet.
+  const disableInstrumentations = options.instrumentations?.length
+    ? await enableAutoInstrumentations(options.instrumentations, provider)
+    : undefined;
+  let detach: (() => void) | undefined;
+  if (ownProvider) {
+    ownProvider.register();
+  } else if (processor) {
     // The application runs its own SDK: only add pgtel's exporter to it.
-    detach = processor ? addToProvider(existing, processor) : undefined;
-    if (processor && !detach) {
+    detach = addToProvider(provider, processor);
+    if (!detach) {
       logger.warn(
         "cannot add pgtel's span processor to the registered provider; add tracing.spanProcessor to it",
       );
     }
-  } else {
-    ownProvider = new NodeTracerProvider({
-      resource,
-      ...(options.sampler ? { sampler: options.sampler } : {}),
-      spanProcessors: processor ? [processor] : [],
-    });
-    ownProvider.register();
   }
-  const provider = ownProvider ?? api.trace.getTracerProvider();
-  const disableInstrumentations = options.instrumentations?.length
-    ? await enableAutoInstrumentations(options.instrumentations, provider)
-    : undefined;
 
   const forceFlush = async () => {
     await processor?.forceFlush();

@@ -96,14 +96,18 @@ describe('PostgreSQLSpanExporter', () => {
     expect(rows[0]).toEqual({ n: 10_001, big: 1_000_000 });
   });
 
-  it('drops and counts spans beyond the queue bound without blocking', async () => {
-    const exporter = new PostgreSQLSpanExporter({ db: ctx.db, logger: quiet, maxQueueSize: 5 });
+  it('drops and counts spans beyond the queue bound without blocking, warning once', async () => {
+    const lines: string[] = [];
+    const logger = createLogger('warn', (line) => lines.push(line));
+    const exporter = new PostgreSQLSpanExporter({ db: ctx.db, logger, maxQueueSize: 5 });
     const result = await exportNow(exporter, someSpans(8, 'bounded'));
     expect(result.code).toBe(1);
-    expect(exporter.stats()).toMatchObject({ queued: 5, dropped: 3 });
+    expect((await exportNow(exporter, someSpans(2, 'bounded'))).code).toBe(1);
+    expect(exporter.stats()).toMatchObject({ queued: 5, dropped: 5 });
+    expect(lines.filter((l) => l.includes('span queue full'))).toHaveLength(1);
     await exporter.shutdown();
     expect(await countSpans('bounded')).toBe(5);
-    expect(exporter.stats()).toMatchObject({ queued: 0, exported: 5, dropped: 3 });
+    expect(exporter.stats()).toMatchObject({ queued: 0, exported: 5, dropped: 5 });
   });
 
   it('writes queued spans on shutdown and refuses (and counts) spans after it', async () => {

@@ -37,7 +37,7 @@ interface StoredSpan {
 
 async function spansOf(traceId: string): Promise<StoredSpan[]> {
   const { rows } = await ctx.db.query<StoredSpan>(
-    `SELECT * FROM ${ctx.db.table('spans')} WHERE trace_id = $1 ORDER BY start_time, operation_name`,
+    `SELECT * FROM ${ctx.db.table('spans')} WHERE trace_id = $1 ORDER BY start_time, parent_span_id IS NOT NULL`,
     [traceId],
   );
   return rows;
@@ -133,6 +133,16 @@ describe('setupTracing with TracingContext', () => {
     const second = TracingContext.run('again', (c) => c.traceId);
     await tracing.forceFlush();
     expect((await spansOf(second)).map((r) => r.service_name)).toEqual(['twice-again']);
+  });
+
+  it('refuses an unknown instrumentation without changing anything global', async () => {
+    await expect(
+      setupTracing({ db: ctx.db, logger: quiet, instrumentations: ['mysql' as never] }),
+    ).rejects.toThrow(/Unknown instrumentations: mysql \(known: http, undici, pg\)/);
+    expect(trace.getActiveSpan()).toBeUndefined();
+    expect(TracingContext.run('no provider', (c) => c.span)).toBeUndefined();
+    tracing = await setupTracing({ serviceName: 'after-error', db: ctx.db, logger: quiet });
+    expect(TracingContext.run('provider', (c) => c.span)).toBeDefined();
   });
 
   it('takes resource and sampler from OTEL_* variables, options winning', async () => {
