@@ -36,6 +36,8 @@ export interface PgtelConfig {
   jobIntervalMs: number;
   /** Period of maintenance (partitions, rollups, retention), ms. */
   maintenanceIntervalMs: number;
+  /** On SIGTERM, how long readiness fails before `pgtel serve` stops taking requests, ms. */
+  shutdownDelayMs: number;
   /** Days a completed, failed or cancelled workflow and its history are kept after it closed. */
   workflowRetentionDays: number;
   /** Receiver of alert notifications as Alertmanager webhook JSON (version 4); unset: none. */
@@ -253,6 +255,15 @@ export const optionDefinitions: readonly AnyOptionDefinition[] = [
     defaultText: '`3600000` (1 h)',
     description: 'Period of partition maintenance, rollups and retention, in milliseconds.',
     ...integerIn(1000, 86_400_000),
+  },
+  {
+    key: 'shutdownDelayMs',
+    env: ['PGTEL_SHUTDOWN_DELAY_MS'],
+    default: 5000,
+    defaultText: '`5000`',
+    description:
+      'On SIGTERM, how long readiness fails before `pgtel serve` stops taking requests (endpoints update meanwhile).',
+    ...integerIn(0, 60_000),
   },
   {
     key: 'workflowRetentionDays',

@@ -1,5 +1,5 @@
 import type { AlertRuleDefinition } from '../alerts/rules/AlertRule.js';
-import type { Histogram } from '../metrics/instruments.js';
+import type { Counter, Gauge, Histogram } from '../metrics/instruments.js';
 import type { MetricsCollector } from '../metrics/MetricsCollector.js';
 import { TracingContext } from '../tracing/TracingContext.js';
 import type { Workflow } from '../workflows/Workflow.js';
@@ -34,7 +34,7 @@ export const demoAlertRules: AlertRuleDefinition[] = [
     name: 'DemoSlowTransform',
     source: {
       kind: 'percentile',
-      metric: 'demo.step.duration_ms',
+      metric: 'demo.step.duration',
       p: 0.95,
       windowMs: 60_000,
       labels: { step: 'transform' },
@@ -65,14 +65,22 @@ export class DemoPipeline {
   private readonly random: () => number;
   private readonly pause: (ms: number) => Promise<void>;
   private readonly stepDuration: Histogram;
+  private readonly rowsProcessed: Counter;
+  private readonly qualityIssues: Gauge;
   private batches = 0;
 
   constructor(private readonly options: DemoPipelineOptions) {
     this.random = options.random ?? Math.random;
     this.pause = options.pause ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    this.stepDuration = options.metrics.createHistogram('demo.step.duration_ms', {
-      description: 'Duration of one pipeline step',
+    this.stepDuration = options.metrics.createHistogram('demo.step.duration', {
+      description: 'Duration of one pipeline step in milliseconds',
       unit: 'ms',
+    });
+    this.rowsProcessed = options.metrics.createCounter('demo.rows_processed', {
+      description: 'Rows handled by a step',
+    });
+    this.qualityIssues = options.metrics.createGauge('demo.data_quality_issues', {
+      description: 'Rows failing a data-quality check in the last batch',
     });
   }
 
@@ -80,7 +88,7 @@ export class DemoPipeline {
   runBatch(): Promise<Workflow> {
     const batch = ++this.batches;
     return TracingContext.run('demo.batch', { 'demo.batch': batch }, async (ctx) => {
-      const { workflows, metrics } = this.options;
+      const { workflows } = this.options;
       const workflow = await workflows.createWorkflow({
         workflowType: DEMO_WORKFLOW_TYPE,
         metadata: { batch },
@@ -93,7 +101,7 @@ export class DemoPipeline {
       // Every 40 batches the upstream degrades for 8: slow transforms and bad rows, so alerts fire and resolve.
       const degraded = batch % 40 >= 20 && batch % 40 < 28;
       const issues = degraded ? 1 + Math.floor(this.random() * 20) : 0;
-      metrics.gauge('demo.data_quality_issues', issues, { check: 'null_prices' });
+      this.qualityIssues.set(issues, { check: 'null_prices' });
       const transformMs = degraded ? 300 + this.random() * 300 : 40 + this.random() * 80;
       try {
         await this.step('transform', transformMs, rows, this.random() < 0.1);
@@ -119,7 +127,7 @@ export class DemoPipeline {
         ctx.addEvent('upstream timeout', { 'demo.attempts': 3 });
         throw new Error(`${name} failed: upstream timed out after 3 attempts`);
       }
-      this.options.metrics.counter('demo.rows_processed', rows, { step: name });
+      this.rowsProcessed.add(rows, { step: name });
     });
   }
 }

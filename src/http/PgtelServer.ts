@@ -7,9 +7,11 @@ import { type Clock, systemClock } from '../clock.js';
 import { type PgtelConfig, type PgtelOptions, resolveConfig } from '../config.js';
 import type { Database } from '../db/Database.js';
 import { openDatabase } from '../db/openDatabase.js';
+import { startDemo } from '../demo/startDemo.js';
 import { databaseCheck } from '../health/checks/databaseCheck.js';
 import { migrationsCheck } from '../health/checks/migrationsCheck.js';
 import { poolSaturationCheck } from '../health/checks/poolSaturationCheck.js';
+import { GracefulShutdown, type ShutdownReport } from '../health/GracefulShutdown.js';
 import { HealthChecker } from '../health/HealthChecker.js';
 import { createHealthHandlers } from '../health/healthHandlers.js';
 import { JobRunner } from '../jobs/JobRunner.js';
@@ -23,46 +25,48 @@ import { vendorAssets } from './api/vendorAssets.js';
 import { hasBearerToken } from './bearerAuth.js';
 import { createApp } from './createApp.js';
 import { createOtlpSinks } from './otlpSinks.js';
+import { ServiceMetrics } from './ServiceMetrics.js';
 
 export interface ServerOptions extends PgtelOptions {
   clock?: Clock;
   logger?: Logger;
   /** Start the background jobs (default true). */
   jobs?: boolean;
+  /** Run the simulated pipeline that fills every view with data (default false). */
+  demo?: boolean;
+  /**
+   * Process mode: shut down on SIGTERM/SIGINT (readiness fails first for `shutdownDelayMs`) and exit
+   * (default false: the library never exits the process; call `close()`).
+   */
+  handleSignals?: boolean;
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }
 
 /**
  * `pgtel serve`: one HTTP port with probes, `/metrics`, OTLP/HTTP ingest, the JSON API and the
- * dashboard, plus the background jobs, on an already-migrated database. Safe to run beside other
- * instances on the same database.
+ * dashboard, plus the background jobs, on a migrated database. Safe beside other instances on the
+ * same database. Shutdown drains requests, stops jobs, flushes telemetry and closes the database last.
  */
 export class PgtelServer {
-  readonly config: PgtelConfig;
-  readonly db: Database;
-  readonly health: HealthChecker;
-  readonly jobs: JobRunner;
-  readonly app: Hono;
-  readonly logger: Logger;
-  private readonly server: Server;
-  private closing: Promise<void> | undefined;
-
-  private constructor(parts: {
-    config: PgtelConfig;
-    db: Database;
-    health: HealthChecker;
-    jobs: JobRunner;
-    app: Hono;
-    logger: Logger;
-    server: Server;
-  }) {
-    this.config = parts.config;
-    this.db = parts.db;
-    this.health = parts.health;
-    this.jobs = parts.jobs;
-    this.app = parts.app;
-    this.logger = parts.logger;
-    this.server = parts.server;
-  }
+  private constructor(
+    readonly config: PgtelConfig,
+    readonly db: Database,
+    readonly health: HealthChecker,
+    readonly jobs: JobRunner,
+    readonly metrics: ServiceMetrics,
+    readonly app: Hono,
+    private readonly server: Server,
+    private readonly shutdown: GracefulShutdown,
+  ) {}
 
   /** Opens and migrates the database, then listens; rejects (closing what it opened) on any failure. */
   static async start(options: ServerOptions = {}): Promise<PgtelServer> {
@@ -70,35 +74,53 @@ export class PgtelServer {
     const logger = options.logger ?? createLogger(config.logLevel);
     const clock = options.clock ?? systemClock;
     const db = await openDatabase(config);
+    const healthChanges = new HealthChangeLog();
+    const health = new HealthChecker({ clock, onTransition: healthChanges.record });
+    const shutdown = new GracefulShutdown({
+      checker: health,
+      exit: options.handleSignals === true,
+      readinessDelayMs: options.handleSignals ? config.shutdownDelayMs : 0,
+      logger,
+    });
+    shutdown.addHook('database', () => db.close());
     try {
       await migrate(db, { partitionsAhead: config.partitionsAhead, clock });
-      const healthChanges = new HealthChangeLog();
-      const health = new HealthChecker({ clock, onTransition: healthChanges.record });
       health.addCheck(databaseCheck(db)).addCheck(poolSaturationCheck(db)).addCheck(migrationsCheck(db));
-      const token = config.apiToken;
-      const healthHandlers = createHealthHandlers(health, {
-        authorize: token ? (request) => hasBearerToken(request, token) : undefined,
-      });
-      const jobs = new JobRunner({ logger });
+      const metrics = new ServiceMetrics({ db, clock, flushIntervalMs: 10_000 });
+      shutdown.addHook('metrics flush', () => metrics.collector.shutdown());
+      const jobs = new JobRunner({ logger, onFinished: metrics.recordJob });
       for (const job of serviceJobs(db, config, clock, logger)) jobs.add(job);
+      jobs.add({
+        name: 'self-metrics',
+        intervalMs: config.jobIntervalMs,
+        run: () => metrics.refreshAlertStates(db),
+      });
+      shutdown.addHook('background jobs', () => jobs.stop());
+      if (options.demo) {
+        const demo = await startDemo({ db, metrics: metrics.collector, clock, logger });
+        jobs.add(demo.job);
+        shutdown.addHook('demo tracing', () => demo.stop());
+      }
+      const token = config.apiToken;
       const app = createApp({
         config,
-        health: healthHandlers,
-        renderMetrics: () => '',
-        otlp: createOtlpSinks(db, clock),
+        health: createHealthHandlers(health, {
+          authorize: token ? (request) => hasBearerToken(request, token) : undefined,
+        }),
+        renderMetrics: () => metrics.render(),
+        otlp: createOtlpSinks(db, clock, metrics),
         api: createApiRoutes({ db, health, healthChanges, config, clock }),
         vendor: vendorAssets(),
         webRoot: join(packageRoot(), 'web'),
       });
       const server = createServer(getRequestListener(app.fetch));
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(config.port, config.host, () => resolve());
-      });
+      shutdown.trackServer(server);
+      await listen(server, config.port, config.host);
       if (options.jobs !== false) jobs.start();
-      return new PgtelServer({ config, db, health, jobs, app, logger, server });
+      if (options.handleSignals) shutdown.install();
+      return new PgtelServer(config, db, health, jobs, metrics, app, server, shutdown);
     } catch (error) {
-      await db.close();
+      await shutdown.shutdown('start failed');
       throw error;
     }
   }
@@ -110,17 +132,8 @@ export class PgtelServer {
     return `http://${host}:${address.port}`;
   }
 
-  /** Stops accepting connections, waits for requests and jobs in flight, closes the database. */
-  close(): Promise<void> {
-    this.closing ??= (async () => {
-      this.health.beginShutdown();
-      await Promise.all([
-        new Promise<void>((resolve) => this.server.close(() => resolve())),
-        this.jobs.stop(),
-      ]);
-      this.server.closeAllConnections();
-      await this.db.close();
-    })();
-    return this.closing;
+  /** Fails readiness, drains requests, stops jobs, flushes telemetry, closes the database. */
+  close(): Promise<ShutdownReport> {
+    return this.shutdown.shutdown('close');
   }
 }

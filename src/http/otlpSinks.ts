@@ -8,6 +8,7 @@ import type { DecodedMetrics, DecodedTraces, OtlpRejections } from '../otlp/otlp
 import { otlpSpanToRow } from '../tracing/otlpSpanToRow.js';
 import { writeSpanRows } from '../tracing/writeSpanRows.js';
 import type { OtlpSinks } from './otlpHandlers.js';
+import type { ServiceMetrics } from './ServiceMetrics.js';
 
 /** Adds refused items to what the OTLP partial-success answer reports. */
 function reject(result: OtlpRejections, count: number, reason: string): void {
@@ -16,9 +17,10 @@ function reject(result: OtlpRejections, count: number, reason: string): void {
 }
 
 /** Where OTLP/HTTP requests land: the same tables the library writes. */
-export function createOtlpSinks(db: Database, clock: Clock): OtlpSinks {
+export function createOtlpSinks(db: Database, clock: Clock, metrics?: ServiceMetrics): OtlpSinks {
   return {
     async traces(decoded: DecodedTraces) {
+      const started = performance.now();
       const result = await writeSpanRows(db, decoded.spans.map(otlpSpanToRow));
       if (result.retryable.length > 0) {
         // Answer 503: the exporter retries the whole request; spans already stored are skipped as duplicates.
@@ -30,13 +32,21 @@ export function createOtlpSinks(db: Database, clock: Clock): OtlpSinks {
       if (result.rejected.length > 0) {
         reject(decoded, result.rejected.length, `${result.rejected.length} span(s) refused by the database`);
       }
+      metrics?.recordIngest(
+        'traces',
+        result.written + result.duplicates,
+        decoded.rejected,
+        performance.now() - started,
+      );
     },
     async metrics(decoded: DecodedMetrics) {
+      const started = performance.now();
       const { rows, descriptions, skipped } = otlpMetricRows(decoded.metrics);
       // One COPY, all or nothing: after a 503 the exporter resends, and no point is stored twice.
       await copyMetricRows(db, rows, clock.now());
       await describeMetrics(db, descriptions);
       for (const { name, reason, points } of skipped) reject(decoded, points, `${name}: ${reason}`);
+      metrics?.recordIngest('metrics', rows.length, decoded.rejected, performance.now() - started);
     },
   };
 }

@@ -1,5 +1,5 @@
 import { PgtelServer } from '../../http/PgtelServer.js';
-import { type Command, EXIT } from '../Command.js';
+import type { Command } from '../Command.js';
 
 /** What `pgtel serve` prints on start: its URLs and the environment an application needs. */
 export function serveBanner(url: string, database: string, token: boolean): string {
@@ -23,25 +23,18 @@ export function serveBanner(url: string, database: string, token: boolean): stri
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'Run the service: probes, /metrics, OTLP ingest, JSON API, dashboard, background jobs',
-  usage: 'pgtel serve [--port N] [--host H]',
-  options: { port: { type: 'string' }, host: { type: 'string' } },
+  usage: 'pgtel serve [--demo] [--port N] [--host H]',
+  options: { demo: { type: 'boolean' }, port: { type: 'string' }, host: { type: 'string' } },
   async run({ values }, io) {
     const server = await PgtelServer.start({
       ...(values.port !== undefined ? { port: Number(values.port) } : {}),
       ...(values.host !== undefined ? { host: String(values.host) } : {}),
+      demo: values.demo === true,
+      handleSignals: true,
     });
     io.out(serveBanner(server.url, server.db.description, server.config.apiToken !== undefined));
-    return new Promise<number>((resolve) => {
-      const stop = (signal: string) => {
-        io.err(`pgtel: ${signal} received, shutting down (send it again to exit at once)\n`);
-        process.once(signal, () => resolve(EXIT.failure));
-        server.close().then(
-          () => resolve(EXIT.ok),
-          () => resolve(EXIT.failure),
-        );
-      };
-      process.once('SIGTERM', () => stop('SIGTERM'));
-      process.once('SIGINT', () => stop('SIGINT'));
-    });
+    if (values.demo) io.out(`Demo data is arriving: open ${server.url}/ in a browser.\n`);
+    // Runs until SIGTERM or SIGINT: the shutdown sequence then exits the process.
+    return new Promise<number>(() => {});
   },
 };

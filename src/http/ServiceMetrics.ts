@@ -1,0 +1,92 @@
+import type { Clock } from '../clock.js';
+import type { Database } from '../db/Database.js';
+import type { JobStats } from '../jobs/JobRunner.js';
+import type { Counter, Gauge, Histogram } from '../metrics/instruments.js';
+import { MetricsCollector } from '../metrics/MetricsCollector.js';
+import { renderPrometheus } from '../metrics/renderPrometheus.js';
+
+export type Signal = 'traces' | 'metrics';
+
+/**
+ * pgtel's own metrics in `pgtel serve`: what was ingested and refused, how long ingest, jobs and
+ * flushes took, queue depths and alert states. Recorded in a MetricsCollector, so they are stored in
+ * PostgreSQL like any application's and exposed on `/metrics`.
+ */
+export class ServiceMetrics {
+  readonly collector: MetricsCollector;
+  private readonly ingested: Counter;
+  private readonly rejected: Counter;
+  private readonly ingestDuration: Histogram;
+  private readonly jobRuns: Counter;
+  private readonly jobFailures: Counter;
+  private readonly jobDuration: Histogram;
+  private readonly pendingRows: Gauge;
+  private readonly droppedRows: Gauge;
+  private readonly alertInstances: Gauge;
+
+  constructor(options: { db: Database; clock: Clock; flushIntervalMs: number }) {
+    this.collector = new MetricsCollector({
+      db: options.db,
+      clock: options.clock,
+      flushIntervalMs: options.flushIntervalMs,
+    });
+    const c = this.collector;
+    this.ingested = c.createCounter('pgtel.ingested', {
+      description: 'Spans and metric points stored from OTLP requests',
+    });
+    this.rejected = c.createCounter('pgtel.ingest_rejected', {
+      description: 'Spans and metric points refused, by reason',
+    });
+    this.ingestDuration = c.createHistogram('pgtel.ingest_duration', {
+      unit: 'ms',
+      description: 'OTLP request handling time',
+    });
+    this.jobRuns = c.createCounter('pgtel.job_runs', { description: 'Background job runs' });
+    this.jobFailures = c.createCounter('pgtel.job_failures', {
+      description: 'Background job runs that failed',
+    });
+    this.jobDuration = c.createHistogram('pgtel.job_duration', {
+      unit: 'ms',
+      description: 'Background job run time',
+    });
+    this.pendingRows = c.createGauge('pgtel.metrics_pending_rows', {
+      description: 'Metric rows waiting to be written',
+    });
+    this.droppedRows = c.createGauge('pgtel.metrics_dropped_rows', {
+      description: 'Metric rows dropped since start (bounds)',
+    });
+    this.alertInstances = c.createGauge('pgtel.alert_instances', { description: 'Alert instances by state' });
+  }
+
+  recordIngest(signal: Signal, accepted: number, rejected: number, durationMs: number): void {
+    this.ingested.add(accepted, { signal });
+    if (rejected > 0) this.rejected.add(rejected, { signal });
+    this.ingestDuration.record(durationMs, { signal });
+  }
+
+  /** Pass as the JobRunner's `onFinished`. */
+  readonly recordJob = (stats: JobStats, error: unknown): void => {
+    this.jobRuns.add(1, { job: stats.name });
+    if (error !== undefined) this.jobFailures.add(1, { job: stats.name });
+    if (stats.lastDurationMs !== undefined)
+      this.jobDuration.record(stats.lastDurationMs, { job: stats.name });
+  };
+
+  /** Refreshes the alert-state gauges (a background job; never on the scrape path). */
+  async refreshAlertStates(db: Database): Promise<void> {
+    const result = await db.query<{ state: string; n: number }>(
+      `SELECT s.state, count(i.state)::int AS n
+         FROM unnest(ARRAY['inactive', 'pending', 'firing', 'resolved', 'nodata', 'error']) AS s(state)
+         LEFT JOIN ${db.table('alert_instances')} i ON i.state = s.state GROUP BY s.state`,
+    );
+    for (const { state, n } of result.rows) this.alertInstances.set(n, { state });
+  }
+
+  /** The Prometheus text exposition (format 0.0.4) of every metric of this process. */
+  render(): string {
+    const stats = this.collector.stats();
+    this.pendingRows.set(stats.pendingRows);
+    this.droppedRows.set(stats.droppedRows);
+    return renderPrometheus(this.collector.snapshot());
+  }
+}
