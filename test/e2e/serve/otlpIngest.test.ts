@@ -127,6 +127,20 @@ describe('OTLP/HTTP ingest refuses what it cannot accept', () => {
     expect(response.status).toBe(413);
   });
 
+  it('cuts off a 100 MB upload without holding it in memory, and keeps serving', async () => {
+    const before = process.memoryUsage().rss;
+    const outcome = await post(new Uint8Array(100 * 1024 * 1024), {
+      'content-type': 'application/x-protobuf',
+    }).then(
+      (response) => response.status,
+      (error: Error) => error.message,
+    );
+    expect([413, 'fetch failed']).toContain(outcome);
+    expect((await fetch(`${ctx.server.url}/livez`)).status).toBe(200);
+    // The test process itself holds the 100 MB upload; the server side kept at most its limit.
+    expect(process.memoryUsage().rss - before).toBeLessThan(400 * 1024 * 1024);
+  });
+
   it('answers GET with 405', async () => {
     const response = await fetch(`${ctx.server.url}/v1/traces`);
     expect(response.status).toBe(405);
