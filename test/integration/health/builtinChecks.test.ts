@@ -19,10 +19,12 @@ import {
 } from '../../helpers/testDatabase.js';
 
 const ctx = useTestDatabase();
+// Generous bounds where the test is not about timeouts: the shared server may be busy.
+const slowOk = { timeoutMs: 5_000 };
 
 /** Runs one check through a fresh checker and returns its result. */
 async function run(check: HealthCheck) {
-  const checker = new HealthChecker();
+  const checker = new HealthChecker({ probeDeadlineMs: 10_000 });
   checker.addCheck({ ...check, probes: ['readiness'] });
   const status = await checker.readiness();
   return status.details.checks[check.name]!;
@@ -38,7 +40,7 @@ function gate() {
 
 describe('database check', () => {
   it('says "Connected" on a reachable database', async () => {
-    expect(await run(databaseCheck(ctx.db))).toMatchObject({
+    expect(await run(databaseCheck(ctx.db, slowOk))).toMatchObject({
       healthy: true,
       status: 'pass',
       message: 'Connected',
@@ -54,7 +56,7 @@ describe('database check', () => {
     const result = await run(check);
     expect(result).toMatchObject({ healthy: false, message: 'Connection failed' });
     expect(result.error).toMatch(/timed out after 200 ms|statement timeout/);
-    expect(await run(databaseCheck(ctx.db))).toMatchObject({ healthy: true });
+    expect(await run(databaseCheck(ctx.db, slowOk))).toMatchObject({ healthy: true });
   });
 });
 
@@ -86,8 +88,8 @@ describe('pool saturation check', () => {
 
 describe('read-only replica check', () => {
   it('passes on a writable primary; an expectation of read-only fails', async () => {
-    expect(await run(replicaCheck(ctx.db))).toMatchObject({ healthy: true, message: 'Writable' });
-    expect(await run(replicaCheck(ctx.db, { expect: 'read-only' }))).toMatchObject({
+    expect(await run(replicaCheck(ctx.db, slowOk))).toMatchObject({ healthy: true, message: 'Writable' });
+    expect(await run(replicaCheck(ctx.db, { ...slowOk, expect: 'read-only' }))).toMatchObject({
       healthy: false,
       message: 'Writable, expected read-only',
     });
@@ -98,7 +100,7 @@ describe('read-only replica check', () => {
     url.searchParams.set('options', '-c default_transaction_read_only=on');
     const db = await openDatabase({ databaseUrl: url.toString(), schema: 'unused_read_only' });
     try {
-      expect(await run(replicaCheck(db))).toMatchObject({
+      expect(await run(replicaCheck(db, slowOk))).toMatchObject({
         healthy: false,
         message: 'Read-only: default_transaction_read_only is on',
       });
@@ -110,11 +112,11 @@ describe('read-only replica check', () => {
 
 describe('migrations check, and a closed database', () => {
   it('passes once migrated, fails while migrations are pending; "Connection failed" once closed', async () => {
-    expect(await run(migrationsCheck(ctx.db))).toMatchObject({ healthy: true });
+    expect(await run(migrationsCheck(ctx.db, slowOk))).toMatchObject({ healthy: true });
     const tracking = ctx.db.table('schema_migrations');
     await ctx.db.exec(`INSERT INTO ${tracking} (version, name, checksum) VALUES (9999, 'future', 'x')`);
     try {
-      expect((await run(migrationsCheck(ctx.db))).message).toMatch(
+      expect((await run(migrationsCheck(ctx.db, slowOk))).message).toMatch(
         /^Schema version 9999 is newer than this pgtel/,
       );
     } finally {
@@ -122,13 +124,13 @@ describe('migrations check, and a closed database', () => {
     }
     const fresh = await openTestDatabase({ migrated: false });
     try {
-      const result = await run(migrationsCheck(fresh));
+      const result = await run(migrationsCheck(fresh, slowOk));
       expect(result).toMatchObject({ healthy: false });
       expect(result.message).toMatch(/^Migrations pending: 0001_seed_tables/);
     } finally {
       await disposeTestDatabase(fresh);
     }
-    const closed = await run(databaseCheck(fresh));
+    const closed = await run(databaseCheck(fresh, slowOk));
     expect(closed).toMatchObject({ healthy: false, message: 'Connection failed' });
     expect(closed.error).toBeTruthy();
   });
@@ -139,7 +141,7 @@ describe('reference tables check', () => {
     const db = ctx.db;
     const a = `${db.schema}.ref_a`;
     const b = `${db.schema}.ref_b`;
-    const check = referenceTablesCheck(db, [a, b]);
+    const check = referenceTablesCheck(db, [a, b], slowOk);
     expect((await run(check)).message).toBe(`Reference tables missing: ${a}, ${b}`);
     await db.exec(`CREATE TABLE ${db.table('ref_a')} (id int); CREATE TABLE ${db.table('ref_b')} (id int)`);
     await db.exec(`INSERT INTO ${db.table('ref_a')} VALUES (1)`);

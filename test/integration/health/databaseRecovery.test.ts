@@ -47,8 +47,8 @@ describe.skipIf(!onRealServer)('database stopped, then back', () => {
     url.host = `127.0.0.1:${relay.port}`;
     const db = await openDatabase({ databaseUrl: url.toString(), schema: uniqueSchema() });
     const clock = new ManualClock();
-    const checker = new HealthChecker({ clock });
-    checker.addCheck(databaseCheck(db));
+    const checker = new HealthChecker({ clock, probeDeadlineMs: 10_000 });
+    checker.addCheck(databaseCheck(db, { timeoutMs: 5_000 }));
     try {
       expect(await checker.readiness()).toMatchObject({ healthy: true, message: 'All dependencies healthy' });
       await relay.stop();

@@ -11,6 +11,9 @@ import { createLogger } from '../../../src/logger.js';
 import { useTestDatabase } from '../../helpers/testDatabase.js';
 
 const ctx = useTestDatabase();
+// Generous bounds where the test is not about timeouts: the shared server may be busy.
+const slowOk = { checkTimeoutMs: 5_000, probeDeadlineMs: 5_000 };
+const slowDb = { timeoutMs: 5_000 };
 const servers: Server[] = [];
 
 afterEach(async () => {
@@ -47,9 +50,9 @@ function gate() {
 
 describe('probes over real HTTP', () => {
   it('serves /livez /readyz /startupz /health with the database checks, GET and HEAD', async () => {
-    const checker = new HealthChecker();
-    checker.addCheck(databaseCheck(ctx.db)).addCheck(poolSaturationCheck(ctx.db));
-    const { base } = await serve(checker, { exposeDetails: true });
+    const checker = new HealthChecker(slowOk);
+    checker.addCheck(databaseCheck(ctx.db, slowDb)).addCheck(poolSaturationCheck(ctx.db));
+    const { base } = await serve(checker, { exposeDetails: true, responseDeadlineMs: 5_000 });
     for (const path of ['/livez', '/readyz', '/startupz', '/health']) {
       const response = await get(`${base}${path}?ignored=1`);
       expect(response.status, path).toBe(200);
@@ -115,9 +118,11 @@ describe('probes over real HTTP', () => {
   });
 
   it('redacts secrets from a real database error in the body', async () => {
-    const checker = new HealthChecker();
-    checker.addCheck(databaseCheck(ctx.db, { sql: `SELECT 'postgres://app:hunter2@db:5432/x'::int` }));
-    const { base } = await serve(checker, { exposeDetails: true });
+    const checker = new HealthChecker(slowOk);
+    checker.addCheck(
+      databaseCheck(ctx.db, { ...slowDb, sql: `SELECT 'postgres://app:hunter2@db:5432/x'::int` }),
+    );
+    const { base } = await serve(checker, { exposeDetails: true, responseDeadlineMs: 5_000 });
     const response = await get(`${base}/readyz?verbose`);
     const body = await response.text();
     expect(response.status).toBe(503);
@@ -126,8 +131,8 @@ describe('probes over real HTTP', () => {
   });
 
   it('during shutdown: readiness 503 and liveness 200 while an in-flight request drains', async () => {
-    const checker = new HealthChecker();
-    checker.addCheck(databaseCheck(ctx.db));
+    const checker = new HealthChecker(slowOk);
+    checker.addCheck(databaseCheck(ctx.db, slowDb));
     const release = gate();
     let inFlight!: () => void;
     const started = new Promise<void>((resolve) => {
