@@ -1,16 +1,13 @@
 import { mkdir } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { getRequestListener } from '@hono/node-server';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Database } from '../../../src/db/Database.js';
+import type { PgtelServer } from '../../../src/http/PgtelServer.js';
 import { packageRoot } from '../../../src/packageRoot.js';
 import { ManualClock } from '../../../src/testing/ManualClock.js';
 import { WorkflowStateTracker } from '../../../src/workflows/WorkflowStateTracker.js';
-import { disposeTestDatabase, openTestDatabase } from '../../helpers/testDatabase.js';
-import { createTestApp } from '../../integration/api/apiTestApp.js';
+import { startTestServer, stopTestServer } from '../../helpers/testServer.js';
 import { LATENCY_METRIC, seedApiData, TRACE_ID, WORKFLOW_ID } from '../../integration/api/seedApiData.js';
 
 const SHOTS = join(packageRoot(), 'test-results', 'dashboard');
@@ -24,27 +21,22 @@ const CHROMIUM_ARGS = [
 ];
 
 interface Running {
+  server: PgtelServer;
   db: Database;
-  server: Server;
   url: string;
 }
 
+/** A real `pgtel serve` on a loopback port and a schema of its own, with the test data when `seed`. */
 async function startServer(seed: boolean): Promise<Running> {
-  const db = await openTestDatabase();
   // The browser picks "last hour" from its own clock: seed around the real now.
   const clock = new ManualClock(Date.now());
-  if (seed) await seedApiData(db, clock);
-  const app = createTestApp(db, clock, { webRoot: join(packageRoot(), 'web') });
-  const server = createServer(getRequestListener(app.fetch));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { db, server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
+  const server = await startTestServer({ clock });
+  if (seed) await seedApiData(server.db, clock);
+  return { server, db: server.db, url: `${server.url}/` };
 }
 
 async function stopServer(running: Running | undefined): Promise<void> {
-  if (!running) return;
-  running.server.closeAllConnections();
-  await new Promise<void>((resolve) => running.server.close(() => resolve()));
-  await disposeTestDatabase(running.db);
+  if (running) await stopTestServer(running.server);
 }
 
 let browser: Browser;
@@ -177,11 +169,19 @@ describe('dashboard in headless Chromium', () => {
     await shot('alerts');
   });
 
-  it('shows the probes and checks on the health view', async () => {
+  it('shows the probes and each check as the server reports them', async () => {
     await open('#/health');
     await page.getByTestId('probe-readiness').waitFor();
-    expect(await page.getByTestId('probe-readiness').textContent()).toContain('All dependencies healthy');
-    expect(await page.locator('table.grid tbody tr').first().textContent()).toContain('database');
+    const readiness = await seeded.server.health.readiness();
+    expect(await page.getByTestId('probe-readiness').textContent()).toContain(readiness.message);
+    const rows = await page.locator('table.grid tbody tr').allTextContents();
+    const checks = Object.entries((await seeded.server.health.health()).details.checks);
+    expect(rows).toHaveLength(checks.length);
+    for (const [name, result] of checks) {
+      const row = rows.find((text) => text.startsWith(name));
+      expect(row, name).toContain(result.status);
+      expect(row, name).toContain(result.message);
+    }
     await shot('health');
   });
 
@@ -213,6 +213,38 @@ describe('dashboard in headless Chromium', () => {
     for (const view of ['metrics', 'workflows', 'alerts', 'health']) {
       await open(`#/${view}`, empty.url);
       expect(await page.locator('main .panel.error').count(), view).toBe(0);
+    }
+  });
+
+  it('shows every view of a server running the demo pipeline', { timeout: 90_000 }, async () => {
+    const demo = await startTestServer({ demo: true, jobs: true });
+    try {
+      // The demo writes a batch every 2 seconds and metrics are flushed every 10: wait (bounded) for all three.
+      await vi.waitFor(
+        async () => {
+          const [traces, workflows, metrics] = await Promise.all(
+            ['traces', 'workflows', 'metrics'].map(async (path) =>
+              (await fetch(`${demo.url}/api/${path}`)).json(),
+            ),
+          );
+          expect((traces as { traces: unknown[] }).traces.length).toBeGreaterThan(0);
+          expect((workflows as { workflows: unknown[] }).workflows.length).toBeGreaterThan(0);
+          expect((metrics as { metrics: unknown[] }).metrics.length).toBeGreaterThan(0);
+        },
+        { timeout: 60_000, interval: 500 },
+      );
+      for (const view of ['traces', 'metrics', 'workflows', 'alerts', 'health']) {
+        await open(`#/${view}`, `${demo.url}/`);
+        expect(await page.locator('main .panel.error').allTextContents(), view).toEqual([]);
+        expect(await page.getByTestId('empty-state').count(), view).toBe(0);
+        await shot(`demo-${view}`);
+      }
+      await open('#/traces', `${demo.url}/`);
+      await page.locator('a.trace-link').first().click();
+      await page.waitForSelector('.wf-row');
+      await shot('demo-trace');
+    } finally {
+      await stopTestServer(demo);
     }
   });
 

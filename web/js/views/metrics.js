@@ -33,7 +33,10 @@ export async function render(target, route) {
       }),
     );
   }
-  const name = params.get('name') ?? metrics.find((m) => m.seriesCount > 0)?.name ?? metrics[0].name;
+  // By default a histogram with data (it shows the most: mean and percentiles), else any with data.
+  const withData = metrics.filter((m) => m.seriesCount > 0);
+  const name =
+    params.get('name') ?? (withData.find((m) => m.type === 'histogram') ?? withData[0] ?? metrics[0]).name;
   const filter = h('input', {
     type: 'search',
     placeholder: 'Filter metrics',
