@@ -54,10 +54,15 @@ export interface ProbeOptions {
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
 const DEPENDENCY_PROBES: readonly ProbeName[] = ['readiness', 'startup'];
 
+// Node's timers fire at once beyond this.
+const MAX_TIMER_MS = 2_147_483_647;
+
 function positive(value: number | undefined, fallback: number, option: string): number {
   if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new ValidationError(`${option} must be a positive number of milliseconds, got ${String(value)}`);
+  if (typeof value !== 'number' || !(value > 0 && value <= MAX_TIMER_MS)) {
+    throw new ValidationError(
+      `${option} must be a number of milliseconds in (0, ${MAX_TIMER_MS}], got ${String(value)}`,
+    );
   }
   return value;
 }

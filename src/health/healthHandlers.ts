@@ -1,3 +1,4 @@
+import { ValidationError } from '../errors.js';
 import { healthStatus } from './aggregateProbe.js';
 import type { HealthChecker, ProbeOptions } from './HealthChecker.js';
 import type { HealthStatus } from './HealthStatus.js';
@@ -69,6 +70,9 @@ export function createHealthHandlers(
   options: HealthHandlerOptions = {},
 ): HealthHandlers {
   const deadlineMs = options.responseDeadlineMs ?? HEALTH_DEFAULTS.responseDeadlineMs;
+  if (!(deadlineMs > 0 && deadlineMs <= 60_000)) {
+    throw new ValidationError(`responseDeadlineMs must be in (0, 60000] ms, got ${String(deadlineMs)}`);
+  }
   const { authorize } = options;
 
   const showDetails = (request: Request): Promise<boolean> | boolean => {

@@ -44,6 +44,8 @@ describe('HealthChecker probes', () => {
     expect(() => checker.addCheck({ name: 'x', timeoutMs: -1, check: () => true })).toThrow(/timeoutMs/);
     expect(() => checker.addCheck({ name: 'y', check: 'nope' as never })).toThrow(/check function/);
     expect(() => new HealthChecker({ cacheTtlMs: 0 })).toThrow(/cacheTtlMs/);
+    expect(() => new HealthChecker({ checkTimeoutMs: 2 ** 31 })).toThrow(/checkTimeoutMs must be/);
+    expect(() => new HealthChecker({ probeDeadlineMs: Number.NaN })).toThrow(/probeDeadlineMs/);
     expect(checker.checkNames()).toEqual(['db']);
   });
 

@@ -125,6 +125,9 @@ describe('health handlers', () => {
     expect((await handlers.handle(get('/startupz?x=1')))?.status).toBe(200);
     expect((await handlers.handle(get('/health')))?.status).toBe(200);
     expect(await handlers.handle(get('/metrics'))).toBeUndefined();
+    expect(() => createHealthHandlers(new HealthChecker(), { responseDeadlineMs: -1 })).toThrow(
+      /responseDeadlineMs/,
+    );
   });
 
   it('answers 503 "Probe timed out" at the response deadline whatever the checks do', async () => {
