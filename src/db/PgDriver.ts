@@ -18,6 +18,39 @@ function getTypeParser(oid: number, format?: 'text' | 'binary'): (text: string) 
   return defaultTypes.getTypeParser(oid, format ?? 'text') as (text: string) => unknown;
 }
 
+/**
+ * Checks a client out of the pool for `use`. A checked-out client has no pool error listener: the
+ * server going away mid-use would emit an unhandled 'error' and crash the process. The listener here
+ * catches it, and a client that failed is destroyed instead of going back to the pool.
+ */
+async function withClient<T>(
+  pool: pg.Pool,
+  use: (client: pg.PoolClient, markBroken: (error: Error) => void) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  const markBroken = (error: Error) => {
+    broken ??= error;
+  };
+  client.on('error', markBroken);
+  try {
+    return await use(client, markBroken);
+  } finally {
+    client.removeListener('error', markBroken);
+    client.release(broken);
+  }
+}
+
+async function copyOn(client: pg.PoolClient, copySql: string, data: string): Promise<number> {
+  const stream = client.query(copyFrom(copySql));
+  await new Promise<void>((resolve, reject) => {
+    stream.on('error', reject);
+    stream.on('finish', resolve);
+    stream.end(data);
+  });
+  return Number(stream.rowCount ?? 0);
+}
+
 function sessionOn(client: pg.PoolClient | pg.Pool): DriverSession {
   return {
     async query(sql, params) {
@@ -27,19 +60,10 @@ function sessionOn(client: pg.PoolClient | pg.Pool): DriverSession {
     async exec(sql) {
       await client.query(sql);
     },
-    async copyFrom(copySql, data) {
-      const connection = 'release' in client ? client : await client.connect();
-      try {
-        const stream = connection.query(copyFrom(copySql));
-        await new Promise<void>((resolve, reject) => {
-          stream.on('error', reject);
-          stream.on('finish', resolve);
-          stream.end(data);
-        });
-        return Number(stream.rowCount ?? 0);
-      } finally {
-        if (connection !== client) (connection as pg.PoolClient).release();
-      }
+    copyFrom(copySql, data) {
+      return client instanceof Pool
+        ? withClient(client, (c) => copyOn(c, copySql, data))
+        : copyOn(client, copySql, data);
     },
   };
 }
@@ -60,23 +84,19 @@ export function createPgDriver(connectionString: string, maxConnections: number)
     kind: 'postgres',
     description: redact(connectionString),
     ...session,
-    async transaction(fn) {
-      const client = await pool.connect();
-      let broken: unknown;
-      try {
+    transaction(fn) {
+      return withClient(pool, async (client, markBroken) => {
         await client.query('BEGIN');
-        const result = await fn(sessionOn(client));
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-          broken = rollbackError;
-        });
-        throw error;
-      } finally {
-        // A client whose rollback failed is in an unknown state: destroy it instead of reusing it.
-        client.release(broken instanceof Error ? broken : undefined);
-      }
+        try {
+          const result = await fn(sessionOn(client));
+          await client.query('COMMIT');
+          return result;
+        } catch (error) {
+          // A client whose rollback fails is in an unknown state: it is destroyed, not reused.
+          await client.query('ROLLBACK').catch(markBroken);
+          throw error;
+        }
+      });
     },
     poolStats: () => ({
       total: pool.totalCount,
