@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/logger.js';
 import { PgtelMetricExporter } from '../../../src/metrics/PgtelMetricExporter.js';
 import { getPercentile } from '../../../src/metrics/queryMetrics.js';
-import { useTestDatabase } from '../../helpers/testDatabase.js';
+import { openTestDatabase, useTestDatabase } from '../../helpers/testDatabase.js';
 
 const ctx = useTestDatabase();
 
@@ -94,5 +94,30 @@ describe('PgtelMetricExporter with the OpenTelemetry SDK', () => {
       6,
     );
     expect(exporter.stats()).toMatchObject({ droppedRows: 0, pendingRows: 0, skippedPoints: 0 });
+  });
+
+  it('reports FAILED and keeps the rows when the database cannot be written, then refuses after shutdown', async () => {
+    const db = await openTestDatabase({ migrated: false }); // nothing created, nothing to drop
+    await db.close();
+    const exporter = new PgtelMetricExporter({ db, logger: createLogger('silent') });
+    const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
+    const provider = new MeterProvider({ readers: [reader] });
+    provider.getMeter('t').createCounter('otel.lost_total').add(3);
+    const results: number[] = [];
+    const original = exporter.export.bind(exporter);
+    exporter.export = (metrics, callback) =>
+      original(metrics, (result) => {
+        results.push(result.code);
+        callback(result);
+      });
+    await provider.forceFlush().catch(() => undefined);
+    expect(results).toEqual([1]);
+    expect(exporter.stats()).toMatchObject({ pendingRows: 1, writtenRows: 0 });
+    await provider.shutdown().catch(() => undefined);
+    expect(exporter.stats()).toMatchObject({ pendingRows: 0, droppedRows: 1 });
+    const after = await new Promise<number>((resolve) =>
+      exporter.export({ resource: {}, scopeMetrics: [] } as never, (r) => resolve(r.code)),
+    );
+    expect(after).toBe(1);
   });
 });
