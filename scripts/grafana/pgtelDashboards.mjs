@@ -1,0 +1,204 @@
+// Grafana provisioning for pgtel's tables: a PostgreSQL data source and one overview dashboard whose
+// panel SQL uses the data source's macros ($__timeFilter, $__timeGroupAlias, $__timeFrom, ...).
+// Pure: returns file names and contents; grafana-export.mjs writes them.
+
+/** A quoted SQL identifier (the schema name is configurable). */
+function ident(name) {
+  return `"${String(name).replaceAll('"', '""')}"`;
+}
+
+const DATASOURCE_UID = 'pgtel-postgres';
+
+function panel(id, title, type, gridPos, rawSql, extra = {}) {
+  return {
+    id,
+    title,
+    type,
+    gridPos,
+    datasource: { type: 'grafana-postgresql-datasource', uid: DATASOURCE_UID },
+    targets: [
+      {
+        refId: 'A',
+        format: type === 'table' ? 'table' : 'time_series',
+        rawQuery: true,
+        editorMode: 'code',
+        rawSql,
+      },
+    ],
+    ...extra,
+  };
+}
+
+/**
+ * The overview dashboard: spans and errors per service, p95 latency per operation, slowest traces,
+ * a metric's percentiles, workflows by status and stuck ones, firing alerts and alert changes.
+ * Template variables: `service` (spans' services) and `metric` (histogram metric names).
+ */
+export function overviewDashboard(schema = 'observability') {
+  const t = (table) => `${ident(schema)}.${ident(table)}`;
+  const serviceFilter = `service_name IN ($service)`;
+  return {
+    uid: 'pgtel-overview',
+    title: 'pgtel overview',
+    tags: ['pgtel'],
+    timezone: 'utc',
+    schemaVersion: 39,
+    time: { from: 'now-6h', to: 'now' },
+    refresh: '30s',
+    templating: {
+      list: [
+        {
+          name: 'service',
+          type: 'query',
+          datasource: { type: 'grafana-postgresql-datasource', uid: DATASOURCE_UID },
+          query: `SELECT DISTINCT service_name FROM ${t('spans')} WHERE $__timeFilter(start_time) ORDER BY 1`,
+          multi: true,
+          includeAll: true,
+          refresh: 2,
+        },
+        {
+          name: 'metric',
+          type: 'query',
+          datasource: { type: 'grafana-postgresql-datasource', uid: DATASOURCE_UID },
+          query: `SELECT DISTINCT metric_name FROM ${t('metrics')} WHERE metric_type = 'histogram' AND $__timeFilter(recorded_at) ORDER BY 1`,
+          refresh: 2,
+        },
+      ],
+    },
+    panels: [
+      panel(
+        1,
+        'Spans per interval by service',
+        'timeseries',
+        { x: 0, y: 0, w: 12, h: 8 },
+        `SELECT $__timeGroupAlias(start_time, $__interval), service_name AS metric, count(*) AS spans
+  FROM ${t('spans')} WHERE $__timeFilter(start_time) AND ${serviceFilter}
+ GROUP BY 1, 2 ORDER BY 1`,
+      ),
+      panel(
+        2,
+        'Error ratio by service',
+        'timeseries',
+        { x: 12, y: 0, w: 12, h: 8 },
+        `SELECT $__timeGroupAlias(start_time, $__interval), service_name AS metric,
+       avg(CASE WHEN status = 'error' THEN 1.0 ELSE 0.0 END) AS error_ratio
+  FROM ${t('spans')} WHERE $__timeFilter(start_time) AND ${serviceFilter}
+ GROUP BY 1, 2 ORDER BY 1`,
+        { fieldConfig: { defaults: { unit: 'percentunit', min: 0, max: 1 } } },
+      ),
+      panel(
+        3,
+        'p95 duration by operation',
+        'timeseries',
+        { x: 0, y: 8, w: 12, h: 8 },
+        `SELECT $__timeGroupAlias(start_time, $__interval), service_name || ' ' || operation_name AS metric,
+       percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_ms) AS p95_ms
+  FROM ${t('spans')} WHERE $__timeFilter(start_time) AND ${serviceFilter}
+ GROUP BY 1, 2 ORDER BY 1`,
+        { fieldConfig: { defaults: { unit: 'ms' } } },
+      ),
+      panel(
+        4,
+        'Slowest traces',
+        'table',
+        { x: 12, y: 8, w: 12, h: 8 },
+        `SELECT start_time AS "time", trace_id, service_name, operation_name, duration_ms, status
+  FROM ${t('spans')} WHERE $__timeFilter(start_time) AND parent_span_id IS NULL AND ${serviceFilter}
+ ORDER BY duration_ms DESC LIMIT 20`,
+      ),
+      panel(
+        5,
+        '$metric percentiles',
+        'timeseries',
+        { x: 0, y: 16, w: 12, h: 8 },
+        `SELECT s.bucket_start AS "time", 'p' || (q.p * 100)::text AS metric, s.value
+  FROM unnest(ARRAY[0.5, 0.95, 0.99]) AS q(p)
+  CROSS JOIN LATERAL ${t('metric_percentile_series')}('$metric', q.p, $__timeFrom(), $__timeTo(), '$__interval'::interval) AS s
+ ORDER BY 1`,
+      ),
+      panel(
+        6,
+        'Workflows by status',
+        'table',
+        { x: 12, y: 16, w: 12, h: 8 },
+        `SELECT workflow_type, status, workflows, stuck, overdue FROM ${t('workflow_counts')} ORDER BY workflow_type, status`,
+      ),
+      panel(
+        7,
+        'Stuck or overdue workflows',
+        'table',
+        { x: 0, y: 24, w: 12, h: 8 },
+        `SELECT workflow_id, workflow_type, status, current_phase, age_in_state, deadline, stuck_since, last_error
+  FROM ${t('workflow_overview')} WHERE stuck OR overdue ORDER BY created_at DESC LIMIT 50`,
+      ),
+      panel(
+        8,
+        'Firing alerts',
+        'table',
+        { x: 12, y: 24, w: 12, h: 8 },
+        `SELECT i.rule_name, i.severity, i.value, i.firing_since, a.acknowledged_by, i.labels::text AS labels
+  FROM ${t('alert_instances')} i LEFT JOIN ${t('alerts')} a ON a.id = i.alert_id
+ WHERE i.state = 'firing' ORDER BY i.firing_since`,
+      ),
+      panel(
+        9,
+        'Alert state changes',
+        'timeseries',
+        { x: 0, y: 32, w: 24, h: 7 },
+        `SELECT $__timeGroupAlias(changed_at, $__interval), to_state AS metric, count(*) AS changes
+  FROM ${t('alert_history')} WHERE $__timeFilter(changed_at)
+ GROUP BY 1, 2 ORDER BY 1`,
+      ),
+    ],
+  };
+}
+
+/**
+ * The files of a Grafana provisioning folder: the data source (password read by Grafana from the
+ * environment variable PGTEL_GRAFANA_PASSWORD), the dashboard provider and the dashboard.
+ * @param {{ schema?: string, host?: string, database?: string, user?: string, sslmode?: string }} options
+ * @returns {{ path: string, content: string }[]}
+ */
+export function grafanaProvisioning(options = {}) {
+  const {
+    schema = 'observability',
+    host = 'localhost:5432',
+    database = 'postgres',
+    user = 'grafana',
+    sslmode = 'disable',
+  } = options;
+  const datasource = [
+    'apiVersion: 1',
+    'datasources:',
+    '  - name: pgtel',
+    `    uid: ${DATASOURCE_UID}`,
+    '    type: grafana-postgresql-datasource',
+    `    url: ${JSON.stringify(host)}`,
+    `    user: ${JSON.stringify(user)}`,
+    '    jsonData:',
+    `      database: ${JSON.stringify(database)}`,
+    `      sslmode: ${JSON.stringify(sslmode)}`,
+    '      timescaledb: false',
+    '    secureJsonData:',
+    '      password: $PGTEL_GRAFANA_PASSWORD',
+    '',
+  ].join('\n');
+  const provider = [
+    'apiVersion: 1',
+    'providers:',
+    '  - name: pgtel',
+    '    folder: pgtel',
+    '    type: file',
+    '    options:',
+    '      path: /etc/grafana/provisioning/dashboards/pgtel',
+    '',
+  ].join('\n');
+  return [
+    { path: 'provisioning/datasources/pgtel.yaml', content: datasource },
+    { path: 'provisioning/dashboards/pgtel.yaml', content: provider },
+    {
+      path: 'provisioning/dashboards/pgtel/pgtel-overview.json',
+      content: `${JSON.stringify(overviewDashboard(schema), null, 2)}\n`,
+    },
+  ];
+}
