@@ -5,6 +5,8 @@ export interface CliIo {
   out(text: string): void;
   err(text: string): void;
   env: NodeJS.ProcessEnv;
+  /** Whether stdout is a terminal; colour is used only then (and never with NO_COLOR). Default false. */
+  isTTY?: boolean;
 }
 
 export interface Command {

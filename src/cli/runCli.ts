@@ -1,12 +1,34 @@
 import { parseArgs } from 'node:util';
-import { PgtelError } from '../errors.js';
+import { PgtelError, ValidationError } from '../errors.js';
 import { redact } from '../redact.js';
 import { type CliIo, type Command, EXIT } from './Command.js';
+import { alertsCommand } from './commands/alerts.js';
+import { demoCommand } from './commands/demo.js';
+import { doctorCommand } from './commands/doctor.js';
+import { metricsCommand } from './commands/metrics.js';
 import { migrateCommand } from './commands/migrate.js';
+import { pruneCommand } from './commands/prune.js';
+import { queryCommand } from './commands/query.js';
 import { serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
+import { traceCommand, tracesCommand } from './commands/traces.js';
+import { workflowCommand, workflowsCommand } from './commands/workflows.js';
 
-const commands: readonly Command[] = [serveCommand, migrateCommand, statusCommand];
+const commands: readonly Command[] = [
+  serveCommand,
+  migrateCommand,
+  statusCommand,
+  doctorCommand,
+  tracesCommand,
+  traceCommand,
+  metricsCommand,
+  queryCommand,
+  workflowsCommand,
+  workflowCommand,
+  alertsCommand,
+  pruneCommand,
+  demoCommand,
+];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -17,8 +39,16 @@ function help(): string {
     '',
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Exit codes: 0 ok, 1 failure, 2 usage error, 3 unhealthy or pending work.',
+    'Options: --json on every command prints one machine-readable JSON document;',
+    '  data commands take --url (or PGTEL_URL) of a running pgtel serve, and send PGTEL_API_TOKEN.',
+    '  Without one they open the database, or reach the configured server when it holds the',
+    '  embedded database. Colour only on a terminal, never with NO_COLOR.',
+    '',
+    'Exit codes: 0 ok; 1 failure; 2 usage error (bad command, option or argument);',
+    '  3 unhealthy or pending: status with pending migrations, doctor with findings, alerts firing.',
+    '',
     'Configuration comes from PGTEL_* / DATABASE_URL environment variables (see README).',
+    "pgtel <command> --help shows the command's usage.",
     '',
   ].join('\n');
 }
@@ -35,6 +65,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.err(`pgtel: unknown command "${name}"\n\n${help()}`);
     return EXIT.usage;
   }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(`${command.summary}\n\nUsage: ${command.usage}\n`);
+    return EXIT.ok;
+  }
   let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
     parsed = parseArgs({ args: [...rest], options: command.options, allowPositionals: true, strict: true });
@@ -45,6 +79,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   try {
     return await command.run(parsed, io);
   } catch (error) {
+    // A bad argument, caught here or answered 400 by the API, is a usage error.
+    if (error instanceof ValidationError) {
+      io.err(`pgtel ${name}: ${redact(error.message)}\nUsage: ${command.usage}\n`);
+      return EXIT.usage;
+    }
     const message = error instanceof PgtelError ? error.message : String((error as Error)?.stack ?? error);
     io.err(`pgtel ${name}: ${redact(message)}\n`);
     return EXIT.failure;

@@ -1,0 +1,89 @@
+import {
+  ConfigError,
+  ConflictError,
+  DatabaseError,
+  NotFoundError,
+  type PgtelError,
+  ValidationError,
+} from '../../errors.js';
+
+/** How a request reaches the JSON API: real `fetch` to a server, or an in-process app's `fetch`. */
+export type ApiTransport = (request: Request) => Promise<Response>;
+
+function errorFor(status: number, code: string, message: string): PgtelError {
+  if (status === 404) return new NotFoundError(message);
+  if (status === 400 || status === 413 || status === 415) return new ValidationError(message);
+  if (status === 409) return new ConflictError(message);
+  if (status === 401) return new ConfigError(`${message}: set PGTEL_API_TOKEN to the server's token`);
+  return new DatabaseError(`the server answered ${status} ${code}: ${message}`);
+}
+
+/**
+ * A tiny client of pgtel's JSON API (docs/api.md). The same code serves every data command whether
+ * it talks to a running `pgtel serve` over HTTP or to the API app in this process.
+ */
+export class ApiClient {
+  /**
+   * @param baseUrl Origin of the server (e.g. `http://127.0.0.1:4318`); requests go to `<baseUrl>/api/...`.
+   * @param token Sent as `Authorization: Bearer <token>` when set.
+   */
+  constructor(
+    readonly baseUrl: string,
+    private readonly transport: ApiTransport,
+    private readonly token?: string,
+  ) {}
+
+  /** GETs `/api<path>` with the given query parameters (undefined ones skipped; arrays repeat). */
+  get<T>(path: string, params: Record<string, string | readonly string[] | undefined> = {}): Promise<T> {
+    const url = new URL(`/api${path}`, this.baseUrl);
+    for (const [key, value] of Object.entries(params)) {
+      if (value === undefined) continue;
+      for (const one of typeof value === 'string' ? [value] : value) url.searchParams.append(key, one);
+    }
+    return this.send<T>(new Request(url, { headers: this.headers() }));
+  }
+
+  /** POSTs a JSON body to `/api<path>`. */
+  post<T>(path: string, body: unknown): Promise<T> {
+    return this.send<T>(
+      new Request(new URL(`/api${path}`, this.baseUrl), {
+        method: 'POST',
+        headers: { ...this.headers(), 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }),
+    );
+  }
+
+  private headers(): Record<string, string> {
+    return this.token ? { authorization: `Bearer ${this.token}` } : {};
+  }
+
+  private async send<T>(request: Request): Promise<T> {
+    let response: Response;
+    try {
+      response = await this.transport(request);
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+      throw new DatabaseError(
+        `Cannot reach the pgtel server at ${this.baseUrl} (${cause}); is pgtel serve running?`,
+        {
+          cause: error,
+        },
+      );
+    }
+    const text = await response.text();
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new DatabaseError(
+        `the server at ${this.baseUrl} answered ${response.status} with a body that is not JSON`,
+      );
+    }
+    if (!response.ok) {
+      const error = (body as { error?: { code?: string; message?: string } }).error ?? {};
+      throw errorFor(response.status, error.code ?? 'PGTEL_INTERNAL', error.message ?? response.statusText);
+    }
+    return body as T;
+  }
+}

@@ -1,0 +1,210 @@
+import { type PgtelConfig, resolveConfig } from '../../config.js';
+import type { Database } from '../../db/Database.js';
+import { openDatabase } from '../../db/openDatabase.js';
+import { LockedError } from '../../errors.js';
+import { redact } from '../../redact.js';
+import { monthsAhead, partitionName } from '../../schema/partitionMath.js';
+import { schemaStatus } from '../../schema/schemaStatus.js';
+import { explicitServerUrl } from '../api/connectApi.js';
+import { type CliIo, type Command, EXIT } from '../Command.js';
+import { styleFor } from '../Style.js';
+import { printJson } from '../withApi.js';
+
+/** One finding of `pgtel doctor`; `fix` says what to do when it is not a pass. */
+export interface DoctorFinding {
+  check: string;
+  status: 'pass' | 'warn' | 'fail';
+  message: string;
+  fix?: string;
+}
+
+/** Clock skew above this is reported (timestamps of spans and metrics would be off). */
+const SKEW_WARN_MS = 2_000;
+
+function skewFinding(localMs: number, serverMs: number, against: string): DoctorFinding {
+  const skew = serverMs - localMs;
+  return Math.abs(skew) <= SKEW_WARN_MS
+    ? { check: 'clock', status: 'pass', message: `within ${SKEW_WARN_MS} ms of ${against}` }
+    : {
+        check: 'clock',
+        status: 'warn',
+        message: `this machine's clock is ${Math.round(-skew)} ms off ${against}`,
+        fix: 'synchronise clocks with NTP (timedatectl set-ntp true / chrony); spans and metrics use local time',
+      };
+}
+
+async function databaseFindings(db: Database, config: PgtelConfig): Promise<DoctorFinding[]> {
+  const findings: DoctorFinding[] = [];
+  const before = Date.now();
+  const now = (await db.query<{ now: Date }>('SELECT now() AS now')).rows[0]!.now.getTime();
+  findings.push(skewFinding((before + Date.now()) / 2, now, 'the database server'));
+  const status = await schemaStatus(db);
+  findings.push(
+    status.pending.length === 0
+      ? {
+          check: 'migrations',
+          status: 'pass',
+          message: `schema "${status.schema}" at version ${status.version}`,
+        }
+      : {
+          check: 'migrations',
+          status: 'fail',
+          message: `${status.pending.length} pending: ${status.pending.join(', ')}`,
+          fix: 'run pgtel migrate (pgtel serve also migrates on start)',
+        },
+  );
+  if (status.version === 0) return findings;
+  const tables = await db.query<{ table_name: string; partitions: string[] }>(
+    `SELECT t.table_name, coalesce(array_agg(c.relname) FILTER (WHERE c.relname IS NOT NULL), '{}') AS partitions
+       FROM ${db.table('partitioned_tables')} t
+       LEFT JOIN pg_inherits i ON i.inhparent = to_regclass(quote_ident($1) || '.' || quote_ident(t.table_name))
+       LEFT JOIN pg_class c ON c.oid = i.inhrelid
+      GROUP BY t.table_name ORDER BY t.table_name`,
+    [db.schema],
+  );
+  const missing = tables.rows.flatMap((t) =>
+    monthsAhead(Date.now(), config.partitionsAhead)
+      .map((month) => partitionName(t.table_name, month))
+      .filter((name) => !t.partitions.includes(name)),
+  );
+  findings.push(
+    missing.length === 0
+      ? {
+          check: 'partitions',
+          status: 'pass',
+          message: `${tables.rows.length} tables partitioned ${config.partitionsAhead} month(s) ahead`,
+        }
+      : {
+          check: 'partitions',
+          status: 'warn',
+          message: `missing ${missing.length} partition(s): ${missing.slice(0, 4).join(', ')}${missing.length > 4 ? ', ...' : ''}`,
+          fix: 'run pgtel migrate or keep pgtel serve running (its maintenance job creates them); rows land in the default partitions meanwhile',
+        },
+  );
+  return findings;
+}
+
+async function serverFindings(url: string, env: NodeJS.ProcessEnv): Promise<DoctorFinding[]> {
+  const token = env.PGTEL_API_TOKEN;
+  const before = Date.now();
+  let response: Response;
+  try {
+    response = await fetch(`${url}/readyz`, {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+      signal: AbortSignal.timeout(5_000),
+    });
+  } catch (error) {
+    return [
+      {
+        check: 'server',
+        status: 'fail',
+        message: `no answer from ${url} (${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message})`,
+        fix: 'start it with pgtel serve, or point --url / PGTEL_URL at it',
+      },
+    ];
+  }
+  await response.body?.cancel();
+  const findings: DoctorFinding[] = [
+    response.ok
+      ? { check: 'server', status: 'pass', message: `${url} is ready` }
+      : {
+          check: 'server',
+          status: 'fail',
+          message: `${url}/readyz answered ${response.status}`,
+          fix: 'see pgtel serve logs and /api/health for the failing check',
+        },
+  ];
+  const date = response.headers.get('date');
+  // The Date header has one-second resolution: half a second is added for its truncation.
+  if (date) findings.push(skewFinding((before + Date.now()) / 2, Date.parse(date) + 500, 'the server'));
+  return findings;
+}
+
+/** Runs every check; never throws (a failure is a finding). */
+export async function diagnose(
+  values: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+): Promise<DoctorFinding[]> {
+  let config: PgtelConfig;
+  try {
+    config = resolveConfig({}, env);
+  } catch (error) {
+    return [
+      {
+        check: 'config',
+        status: 'fail',
+        message: (error as Error).message,
+        fix: 'fix or unset that variable',
+      },
+    ];
+  }
+  const findings: DoctorFinding[] = [
+    {
+      check: 'config',
+      status: 'pass',
+      message: config.databaseUrl ? 'PostgreSQL from DATABASE_URL' : `embedded database in ${config.dataDir}`,
+    },
+  ];
+  const url = explicitServerUrl(values.url, env);
+  if (url) return [...findings, ...(await serverFindings(url, env))];
+  let db: Database;
+  try {
+    db = await openDatabase(config);
+  } catch (error) {
+    if (error instanceof LockedError) {
+      findings.push({
+        check: 'lock',
+        status: 'pass',
+        message: `the embedded database is held by process ${error.holderPid} (a running pgtel serve); checking it over HTTP`,
+      });
+      const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+      return [...findings, ...(await serverFindings(`http://${host}:${config.port}`, env))];
+    }
+    findings.push({
+      check: 'connectivity',
+      status: 'fail',
+      message: redact((error as Error).message),
+      fix: config.databaseUrl
+        ? 'check host, port, user and password of DATABASE_URL, and that PostgreSQL accepts connections (pg_isready)'
+        : 'check that the data folder is writable; move a corrupted folder away',
+    });
+    return findings;
+  }
+  try {
+    findings.push({ check: 'connectivity', status: 'pass', message: `connected to ${db.description}` });
+    if (!config.databaseUrl)
+      findings.push({
+        check: 'lock',
+        status: 'pass',
+        message: 'no other process holds the embedded database',
+      });
+    findings.push(...(await databaseFindings(db, config)));
+  } catch (error) {
+    findings.push({ check: 'database', status: 'fail', message: redact((error as Error).message) });
+  } finally {
+    await db.close();
+  }
+  return findings;
+}
+
+function print(io: CliIo, findings: readonly DoctorFinding[]): void {
+  const style = styleFor(io);
+  const mark = { pass: style.green('ok  '), warn: style.yellow('warn'), fail: style.red('FAIL') };
+  for (const f of findings) {
+    io.out(`${mark[f.status]}  ${f.check.padEnd(12)} ${f.message}\n`);
+    if (f.fix) io.out(`      ${''.padEnd(12)} fix: ${f.fix}\n`);
+  }
+}
+
+export const doctorCommand: Command = {
+  name: 'doctor',
+  summary: 'Check config, connectivity, migrations, partitions, lock holder, clock skew; print fixes',
+  usage: 'pgtel doctor [--json] [--url URL]   (exit 0 all good, 3 warnings or failures found)',
+  options: { json: { type: 'boolean' }, url: { type: 'string' } },
+  async run({ values }, io) {
+    const findings = await diagnose(values, io.env);
+    if (values.json) printJson(io, { ok: findings.every((f) => f.status === 'pass'), findings });
+    else print(io, findings);
+    return findings.every((f) => f.status === 'pass') ? EXIT.ok : EXIT.unhealthy;
+  },
+};

@@ -1,0 +1,96 @@
+import { type Command, EXIT } from '../Command.js';
+import { renderTable } from '../renderTable.js';
+import { UsageError } from '../UsageError.js';
+import { apiOptions, flag, printJson, withApi } from '../withApi.js';
+
+interface MetricInfo {
+  name: string;
+  type: string;
+  unit: string;
+  description: string;
+  seriesCount: number;
+  lastRecordedAt: string | null;
+}
+
+interface Series {
+  name: string;
+  type: string;
+  stepMs: number;
+  truncated: boolean;
+  lines: { labels: Record<string, string>; points: [number, number | null][] }[];
+}
+
+function formatLabels(labels: Record<string, string>): string {
+  const pairs = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
+  return pairs.length === 0 ? '(all series)' : pairs.join(',');
+}
+
+function summarize(points: readonly [number, number | null][]): string[] {
+  const values = points.map((p) => p[1]).filter((v): v is number => v !== null);
+  if (values.length === 0) return ['0', '-', '-', '-'];
+  const round = (v: number) => String(Number(v.toPrecision(6)));
+  return [
+    String(values.length),
+    round(values.at(-1)!),
+    round(Math.min(...values)),
+    round(Math.max(...values)),
+  ];
+}
+
+export const metricsCommand: Command = {
+  name: 'metrics',
+  summary: 'List metrics, or one metric over time (per step, grouped by labels)',
+  usage:
+    'pgtel metrics [<name> [--step 5m] [--labels k:v]... [--group-by a,b]] [--from T] [--to T] [--json] [--url URL]',
+  options: {
+    ...apiOptions,
+    from: { type: 'string' },
+    to: { type: 'string' },
+    step: { type: 'string' },
+    labels: { type: 'string', multiple: true },
+    'group-by': { type: 'string' },
+  },
+  async run({ values, positionals }, io) {
+    const [name, ...extra] = positionals;
+    if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+    const window = { from: flag(values, 'from'), to: flag(values, 'to') };
+    if (name === undefined) {
+      if (values.step || values.labels || values['group-by'])
+        throw new UsageError('--step, --labels and --group-by need a metric name');
+      const list = await withApi(values, io, ({ client }) =>
+        client.get<{ from: string; to: string; metrics: MetricInfo[] }>('/metrics', window),
+      );
+      if (values.json) printJson(io, list);
+      else if (list.metrics.length === 0) io.out(`No metrics between ${list.from} and ${list.to}.\n`);
+      else
+        io.out(
+          renderTable(
+            ['metric', 'type', 'unit', 'series', 'last recorded'],
+            list.metrics.map((m) => [m.name, m.type, m.unit, String(m.seriesCount), m.lastRecordedAt ?? '']),
+          ),
+        );
+      return EXIT.ok;
+    }
+    const series = await withApi(values, io, ({ client }) =>
+      client.get<Series>(`/metrics/${encodeURIComponent(name)}/series`, {
+        ...window,
+        step: flag(values, 'step'),
+        labels: values.labels as string[] | undefined,
+        groupBy: flag(values, 'group-by'),
+      }),
+    );
+    if (values.json) {
+      printJson(io, series);
+      return EXIT.ok;
+    }
+    io.out(`${series.name} (${series.type}), step ${series.stepMs / 1000}s\n\n`);
+    io.out(
+      renderTable(
+        ['series', 'points', 'last', 'min', 'max'],
+        series.lines.map((line) => [formatLabels(line.labels), ...summarize(line.points)]),
+      ),
+    );
+    if (series.truncated) io.out('(more groups exist: narrow with --labels)\n');
+    return EXIT.ok;
+  },
+};

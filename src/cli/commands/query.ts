@@ -1,0 +1,72 @@
+import { resolveConfig } from '../../config.js';
+import { DatabaseError } from '../../errors.js';
+import { type Command, EXIT } from '../Command.js';
+import { openForSql } from '../openForSql.js';
+import { renderTable } from '../renderTable.js';
+import { UsageError } from '../UsageError.js';
+import { printJson } from '../withApi.js';
+import { wrapUserQuery } from '../wrapUserQuery.js';
+
+function cell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+export const queryCommand: Command = {
+  name: 'query',
+  summary: "Run one read-only SQL query in pgtel's schema (statement timeout, row limit)",
+  usage: 'pgtel query "<select>" [--limit N] [--json]',
+  options: { json: { type: 'boolean' }, limit: { type: 'string' } },
+  async run({ values, positionals }, io) {
+    if (positionals.length !== 1)
+      throw new UsageError('give the query as one argument (quote it), e.g. pgtel query "SELECT 1"');
+    const limit = values.limit === undefined ? 1000 : Number(values.limit);
+    if (!(Number.isInteger(limit) && limit >= 1 && limit <= 100_000))
+      throw new UsageError('--limit must be a whole number from 1 to 100000');
+    const sql = wrapUserQuery(positionals[0]!);
+    const config = resolveConfig({}, io.env);
+    const db = await openForSql(config, 'pgtel query');
+    try {
+      // search_path to pgtel's schema so `FROM spans` works unqualified, then the user's one statement.
+      const result = await db
+        .transaction(
+          async (tx) => {
+            await tx.query('SELECT set_config($1, $2, true)', [
+              'search_path',
+              `"${db.schema.replaceAll('"', '""')}",public`,
+            ]);
+            return tx.query<Record<string, unknown>>(sql, [limit + 1]);
+          },
+          { readOnly: true, statementTimeoutMs: config.queryTimeoutMs },
+        )
+        .catch((error: unknown) => {
+          // The wrapper is ours: show the server's reason, not the wrapped statement.
+          if (!(error instanceof DatabaseError)) throw error;
+          throw new DatabaseError(error.message.replace(/ \(while running: [^]*\)$/, ''), {
+            cause: error,
+            sqlState: error.sqlState,
+          });
+        });
+      const truncated = result.rows.length > limit;
+      const rows = truncated ? result.rows.slice(0, limit) : result.rows;
+      const columns = rows[0] ? Object.keys(rows[0]) : [];
+      if (values.json) printJson(io, { columns, rows, truncated });
+      else {
+        io.out(
+          renderTable(
+            columns,
+            rows.map((r) => columns.map((c) => cell(r[c]))),
+          ),
+        );
+        io.out(
+          `(${rows.length} row${rows.length === 1 ? '' : 's'}${truncated ? `, truncated at --limit ${limit}` : ''})\n`,
+        );
+      }
+      return EXIT.ok;
+    } finally {
+      await db.close();
+    }
+  },
+};
