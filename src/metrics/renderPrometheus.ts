@@ -71,14 +71,16 @@ function renderMetric(metric: MetricSnapshot, name: string): string {
 
 /**
  * Renders current metric values in the Prometheus text format 0.0.4: names and label names made
- * valid, label values and HELP escaped, histograms as cumulative `_bucket{le}` (to sketch precision,
+ * valid (counters end in `_total`), label values and HELP escaped, histograms as cumulative `_bucket{le}` (to sketch precision,
  * 1%) plus `_sum` and `_count`. Pure. Names that collide once made valid are rendered once (first wins).
  */
 export function renderPrometheus(metrics: readonly MetricSnapshot[]): string {
   const taken = new Set<string>();
   let out = '';
   for (const metric of metrics) {
-    const name = prometheusMetricName(metric.name);
+    const base = prometheusMetricName(metric.name);
+    // Prometheus names counters `<name>_total` (promtool flags those without it).
+    const name = metric.kind === 'counter' && !base.endsWith('_total') ? `${base}_total` : base;
     const reserved =
       metric.kind === 'histogram' ? [name, `${name}_bucket`, `${name}_sum`, `${name}_count`] : [name];
     if (reserved.some((n) => taken.has(n))) continue;

@@ -1,6 +1,5 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,41 +10,13 @@ import { dispatchOutbox } from '../../../src/alerts/outbox/dispatchOutbox.js';
 import { evaluateDueRules } from '../../../src/alerts/rules/evaluateDueRules.js';
 import { saveAlertRules } from '../../../src/alerts/rules/ruleStore.js';
 import { ManualClock } from '../../../src/testing/ManualClock.js';
+import { eventually } from '../../helpers/eventually.js';
+import { freePort, hasBinary } from '../../helpers/peers.js';
 import { useTestDatabase } from '../../helpers/testDatabase.js';
 import { type HttpReceiver, startHttpReceiver } from '../../integration/alerts/httpReceiver.js';
 
 const BINARY = 'prometheus-alertmanager';
-const installed = (() => {
-  try {
-    execFileSync(BINARY, ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** Polls `check` until it returns a value (Alertmanager works in real time, on its own timers). */
-async function eventually<T>(
-  check: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const installed = hasBinary(BINARY);
 
 const ctx = useTestDatabase();
 let receiver: HttpReceiver;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/db/openDatabase.js';
 import { quoteIdent } from '../../../src/db/quoteIdent.js';
+import { eventually } from '../../helpers/eventually.js';
 import { spawnServe } from '../../helpers/serveProcess.js';
 import { onRealServer, testDatabaseUrl, uniqueSchema } from '../../helpers/testDatabase.js';
 
@@ -19,16 +20,6 @@ afterAll(async () => {
   }
 });
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 describe('pgtel serve --demo as a process', () => {
   it('prints its URLs, fills every signal with demo data, and shuts down gracefully on SIGTERM', async () => {
     const env = onRealServer
@@ -38,10 +29,16 @@ describe('pgtel serve --demo as a process', () => {
     try {
       expect(serve.output()).toContain(`export OTEL_EXPORTER_OTLP_ENDPOINT=${serve.url}`);
       expect((await fetch(`${serve.url}/readyz`)).status).toBe(200);
-      const traces = await waitFor(async () => {
-        const body = (await (await fetch(`${serve.url}/api/traces?limit=5`)).json()) as { traces: unknown[] };
-        return body.traces.length > 0 ? body.traces : undefined;
-      });
+      const traces = await eventually(
+        async () => {
+          const body = (await (await fetch(`${serve.url}/api/traces?limit=5`)).json()) as {
+            traces: unknown[];
+          };
+          return body.traces.length > 0 ? body.traces : undefined;
+        },
+        'demo traces',
+        30_000,
+      );
       expect(traces.length).toBeGreaterThan(0);
       const workflows = (await (await fetch(`${serve.url}/api/workflows`)).json()) as {
         workflows: { workflowType: string }[];
@@ -54,18 +51,22 @@ describe('pgtel serve --demo as a process', () => {
         expect.arrayContaining(['DemoDataQualityIssues', 'DemoSlowTransform']),
       );
       const metrics = await (await fetch(`${serve.url}/metrics`)).text();
-      expect(metrics).toMatch(/^pgtel_job_runs\{job="demo"\} \d+$/m);
+      expect(metrics).toMatch(/^pgtel_job_runs_total\{job="demo"\} \d+$/m);
     } finally {
       serve.child.kill('SIGTERM');
     }
     // During the shutdown delay readiness fails while liveness still passes.
-    const ready = await waitFor(async () => {
-      const status = await fetch(`${serve.url}/readyz`).then(
-        (r) => r.status,
-        () => 'closed',
-      );
-      return status === 200 ? undefined : status;
-    }, 5_000);
+    const ready = await eventually(
+      async () => {
+        const status = await fetch(`${serve.url}/readyz`).then(
+          (r) => r.status,
+          () => 'closed',
+        );
+        return status === 200 ? undefined : status;
+      },
+      'readiness to fail',
+      5_000,
+    );
     const live = await fetch(`${serve.url}/livez`).then(
       (r) => r.status,
       () => 'closed',

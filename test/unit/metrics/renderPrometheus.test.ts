@@ -18,9 +18,9 @@ describe('renderPrometheus', () => {
     for (const v of [5, 50, 500, 5000]) h.record(v, { route: '/a' });
     expect(renderPrometheus(metrics.snapshot())).toBe(
       [
-        '# HELP http_requests Requests\\nserved \\\\ total',
-        '# TYPE http_requests counter',
-        'http_requests{code="200"} 3',
+        '# HELP http_requests_total Requests\\nserved \\\\ total',
+        '# TYPE http_requests_total counter',
+        'http_requests_total{code="200"} 3',
         '# TYPE in_flight gauge',
         'in_flight -2',
         '# TYPE latency_ms histogram',

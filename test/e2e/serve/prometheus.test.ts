@@ -1,0 +1,95 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { eventually } from '../../helpers/eventually.js';
+import { freePort, hasBinary } from '../../helpers/peers.js';
+import { useTestServer } from '../../helpers/testServer.js';
+
+const ctx = useTestServer();
+const dir = mkdtempSync(join(tmpdir(), 'pgtel-prom-'));
+let prometheus: ChildProcess | undefined;
+
+afterAll(async () => {
+  if (prometheus && prometheus.exitCode === null) {
+    prometheus.kill('SIGTERM');
+    await new Promise((resolve) => prometheus!.once('exit', resolve));
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Fills /metrics with every kind the exposition has: counters, gauges, histograms, labels to escape. */
+async function exposition(): Promise<string> {
+  const { server } = ctx;
+  await server.jobs.runNow('self-metrics');
+  await server.jobs.runNow('partitions');
+  server.metrics.recordIngest('traces', 3, 1, 12.5);
+  server.metrics.collector
+    .createCounter('app.requests', { description: 'Requests "served"\nby route' })
+    .add(2, {
+      route: '/a"b\\c\nd',
+    });
+  const response = await fetch(`${server.url}/metrics`);
+  expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+  return response.text();
+}
+
+describe.runIf(hasBinary('promtool'))('the /metrics exposition and a real Prometheus', () => {
+  it('is accepted by promtool check metrics without a lint warning', async () => {
+    const text = await exposition();
+    expect(text).toMatch(/^pgtel_ingest_duration_bucket\{signal="traces",le="\+Inf"\} 1$/m);
+    expect(text).toContain('route="/a\\"b\\\\c\\nd"');
+    const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    expect(check.stdout + check.stderr).toBe('');
+    expect(check.status).toBe(0);
+  });
+
+  it('is scraped by a real Prometheus', async () => {
+    const port = await freePort();
+    const target = new URL(ctx.server.url).host;
+    writeFileSync(
+      join(dir, 'prometheus.yml'),
+      `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: pgtel\n    static_configs:\n      - targets: ['${target}']\n`,
+    );
+    prometheus = spawn('prometheus', [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+    ]);
+    let output = '';
+    prometheus.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const query = async (promql: string) => {
+      const response = await fetch(
+        `http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent(promql)}`,
+      );
+      const body = (await response.json()) as {
+        data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+      };
+      return body.data.result;
+    };
+    const up = await eventually(
+      async () => {
+        const result = await query('up{job="pgtel"}');
+        return result.length > 0 ? result : undefined;
+      },
+      `Prometheus to scrape pgtel\n${output}`,
+      30_000,
+    );
+    expect(up[0]?.value[1]).toBe('1');
+    const runs = await eventually(
+      async () => {
+        const result = await query('pgtel_job_runs_total');
+        return result.length > 0 ? result : undefined;
+      },
+      'job runs in Prometheus',
+      30_000,
+    );
+    // pgtel's own `job` label meets Prometheus' target label and is kept as `exported_job`.
+    expect(runs.map((r) => r.metric.exported_job)).toEqual(
+      expect.arrayContaining(['partitions', 'self-metrics']),
+    );
+  }, 60_000);
+});
