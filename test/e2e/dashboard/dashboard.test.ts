@@ -169,6 +169,32 @@ describe('dashboard in headless Chromium', () => {
     await shot('alerts');
   });
 
+  it('silences an alert from the page: the silence is stored with its matchers', async () => {
+    await open('#/alerts');
+    await page.locator('details.silence summary').first().click();
+    await page.locator('details.silence select').first().selectOption({ label: '4 hours' });
+    await page.locator('details.silence input').first().fill('deploying');
+    await page.locator('details.silence button[type=submit]').first().click();
+    await page.locator('table[aria-label=Silences]').waitFor();
+    const { rows } = await seeded.db.query<{
+      matchers: unknown;
+      comment: string;
+      created_by: string;
+      hours: number;
+    }>(
+      `SELECT matchers, comment, created_by, extract(epoch FROM ends_at - starts_at) / 3600 AS hours
+         FROM ${seeded.db.table('alert_silences')}`,
+    );
+    expect(rows).toEqual([
+      {
+        matchers: [{ name: 'alertname', value: 'HighLatency', op: '=' }],
+        comment: 'deploying',
+        created_by: 'on-call-e2e',
+        hours: 4,
+      },
+    ]);
+  });
+
   it('shows the probes and each check as the server reports them', async () => {
     await open('#/health');
     await page.getByTestId('probe-readiness').waitFor();
@@ -213,6 +239,26 @@ describe('dashboard in headless Chromium', () => {
     for (const view of ['metrics', 'workflows', 'alerts', 'health']) {
       await open(`#/${view}`, empty.url);
       expect(await page.locator('main .panel.error').count(), view).toBe(0);
+    }
+  });
+
+  it('asks for the API token when the server requires one, then works with it', async () => {
+    const token = 'e2e-token-0123456789abcdef';
+    const guarded = await startTestServer({ apiToken: token, authScopes: ['api', 'ingest'] });
+    const errorsBefore = consoleErrors.length;
+    try {
+      await open('#/health', `${guarded.url}/`);
+      await page.locator('#token-input').waitFor();
+      await page.fill('#token-input', token);
+      await page.keyboard.press('Enter');
+      await page.getByTestId('probe-readiness').waitFor();
+      expect(await page.locator('#token-input').count()).toBe(0);
+      // The browser logs the refused first requests; those 401s are this test's point.
+      const added = consoleErrors.splice(errorsBefore);
+      expect(added.every((text) => text.includes('401'))).toBe(true);
+    } finally {
+      await page.evaluate('sessionStorage.clear()');
+      await stopTestServer(guarded);
     }
   });
 
