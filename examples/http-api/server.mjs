@@ -1,0 +1,95 @@
+// An HTTP API on plain node:http, instrumented with pgtel: one span and one latency observation per
+// request, probes on /livez /readyz /startupz, and a graceful shutdown that flushes telemetry before
+// the database closes. Run it with `node examples/http-api/server.mjs` after `npm run build`.
+import http from 'node:http';
+import {
+  createHealthHandlers,
+  databaseCheck,
+  ensureObservabilityTables,
+  GracefulShutdown,
+  HealthChecker,
+  MetricsCollector,
+  migrationsCheck,
+  nodeHealthListener,
+  openDatabase,
+  resolveConfig,
+  setupTracing,
+  TracingContext,
+  withRemoteParent,
+} from 'pgtel';
+
+const config = resolveConfig(); // PGTEL_DATABASE_URL / DATABASE_URL, else embedded PGlite in PGTEL_DATA_DIR
+const db = await openDatabase(config);
+await ensureObservabilityTables(db);
+
+const tracing = await setupTracing({ serviceName: 'orders-api', db });
+const metrics = new MetricsCollector({ db });
+const requests = metrics.createCounter('http_requests_total', { description: 'Requests answered' });
+const latency = metrics.createHistogram('http_request_duration_ms', {
+  description: 'Time to answer a request',
+  unit: 'ms',
+});
+
+const orders = new Map([
+  ['1', { id: '1', item: 'tea', quantity: 2 }],
+  ['2', { id: '2', item: 'coffee', quantity: 1 }],
+]);
+
+/** The application: a tiny read-only orders API. Returns [status, body]. */
+async function route(method, path) {
+  if (method === 'GET' && path === '/orders') {
+    // A real app would query its own tables here; the span shows the time it took.
+    await db.query('SELECT pg_sleep(0.005)');
+    return [200, [...orders.values()]];
+  }
+  const match = /^\/orders\/([^/]+)$/.exec(path);
+  if (method === 'GET' && match) {
+    const order = orders.get(match[1]);
+    return order ? [200, order] : [404, { error: 'order not found' }];
+  }
+  return [404, { error: 'no such route' }];
+}
+
+function app(req, res) {
+  const started = performance.now();
+  const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  const routeLabel = path.startsWith('/orders/') ? '/orders/:id' : path;
+  // Continue the caller's trace (W3C traceparent) when there is one.
+  withRemoteParent(req.headers, () =>
+    TracingContext.run(`${req.method} ${routeLabel}`, { 'http.route': routeLabel }, async (span) => {
+      let status = 500;
+      let body = { error: 'internal error' };
+      try {
+        [status, body] = await route(req.method, path);
+      } catch (error) {
+        span.recordException(error);
+      }
+      span.setAttribute('http.response.status_code', status);
+      if (status >= 500) span.setStatus('error');
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      const labels = { route: routeLabel, code: String(status) };
+      requests.add(1, labels);
+      latency.record(performance.now() - started, labels);
+    }),
+  );
+}
+
+const checker = new HealthChecker()
+  .addCheck(databaseCheck(db)) // readiness: the API cannot answer without its database
+  .addCheck(migrationsCheck(db)); // startup: the schema is in place
+const probes = nodeHealthListener(createHealthHandlers(checker));
+const server = http.createServer((req, res) => probes(req, res, () => app(req, res)));
+
+new GracefulShutdown({ checker, readinessDelayMs: config.shutdownDelayMs })
+  .trackServer(server)
+  .addHook('database', () => db.close()) // registered first: runs last
+  .addHook('telemetry', async () => {
+    await metrics.shutdown();
+    await tracing.shutdown();
+  })
+  .install();
+
+const port = Number(process.env.PORT ?? 3000);
+server.listen(port, '127.0.0.1', () => {
+  console.log(`orders-api listening on http://127.0.0.1:${server.address().port}`);
+});
