@@ -176,6 +176,7 @@ describe('dashboard in headless Chromium', () => {
     await page.locator('details.silence input').first().fill('deploying');
     await page.locator('details.silence button[type=submit]').first().click();
     await page.locator('table[aria-label=Silences]').waitFor();
+    expect(await page.locator('table[aria-label="Firing alerts"]').textContent()).toContain('silenced');
     const { rows } = await seeded.db.query<{
       matchers: unknown;
       comment: string;

@@ -26,6 +26,23 @@ function matchersOf(alert) {
     .map(([name, value]) => ({ name, value, op: '=' }));
 }
 
+/** The active silence whose matchers all match the alert's labels (a missing label is ''), if any. */
+function silencedBy(silences, alert, now = Date.now()) {
+  const labels = { alertname: alert.rule, ...alert.labels };
+  return silences.find(
+    (s) =>
+      Date.parse(s.startsAt) <= now &&
+      s.matchers.every((m) => {
+        const value = labels[m.name] ?? '';
+        const op = m.op ?? '=';
+        if (op === '=') return value === m.value;
+        if (op === '!=') return value !== m.value;
+        const match = new RegExp(`^(?:${m.value})$`).test(value);
+        return op === '=~' ? match : !match;
+      }),
+  );
+}
+
 /** `#/alerts`: firing alerts with acknowledge and silence, silences, state history and rules. */
 export async function render(
   target,
@@ -99,7 +116,11 @@ export async function render(
           },
           {
             label: 'State',
-            cell: (a) => [badge(a.state), a.flapping ? [' ', badge('flapping', 'warn')] : null],
+            cell: (a) => [
+              badge(a.state),
+              a.flapping ? [' ', badge('flapping', 'warn')] : null,
+              silencedBy(silences, a) ? [' ', badge('silenced', 'info')] : null,
+            ],
           },
           {
             label: 'Value',
