@@ -47,25 +47,28 @@ const shifted = offsetClock(clockOffsetMs);
 
 const db = await openDatabase({ databaseUrl, schema, poolSize: 2, logLevel: 'error' });
 await migrate(db, { clock: shifted });
+// SQL rules on what carries real time (app spans; metrics and workflows use the shifted clock).
 await saveAlertRules(db, [
   {
-    name: 'soak_orders_flowing',
-    source: { kind: 'rate', metric: 'soak_orders', windowMs: 10_000, groupBy: ['proc'] },
+    name: 'soak_apps_tracing',
+    source: {
+      kind: 'sql',
+      sql: `SELECT service_name AS service, count(*)::float8 AS value FROM ${db.table('spans')}
+             WHERE start_time > $1::timestamptz - interval '10 seconds' AND service_name LIKE 'soak-app-%'
+             GROUP BY service_name`,
+    },
     levels: [{ severity: 'warning', threshold: 0 }],
     intervalMs: 2_000,
     repeatIntervalMs: 8_000,
-    groupBy: ['alertname', 'proc'],
+    groupBy: ['alertname', 'service'],
   },
   {
-    name: 'soak_span_queue_high',
+    name: 'soak_workflows_backlog',
     source: {
-      kind: 'aggregate',
-      metric: 'soak_span_queue',
-      aggregate: 'max',
-      windowMs: 5_000,
-      groupBy: ['proc'],
+      kind: 'sql',
+      sql: `SELECT count(*)::float8 AS value FROM ${db.table('workflow_state')} WHERE status = 'running'`,
     },
-    levels: [{ severity: 'critical', threshold: 100 }],
+    levels: [{ severity: 'critical', threshold: 10_000 }],
     intervalMs: 3_000,
     noData: 'ok',
   },

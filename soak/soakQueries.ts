@@ -49,17 +49,17 @@ export async function alertEvaluationChecks(db: Database, activeMs: number): Pro
   });
 }
 
-/** Every sent outbox row reached the receiver; no key was delivered twice beyond what a SIGKILL explains. */
+/** Every sent webhook outbox row reached the receiver; no key was delivered twice beyond what a SIGKILL explains. */
 export async function notificationChecks(
   db: Database,
   deliveries: ReadonlyMap<string, number>,
   sigkills: number,
 ): Promise<{ checks: Check[]; figures: Record<string, number> }> {
   const outbox = await db.query<{ status: string; n: number }>(
-    `SELECT status, count(*)::int AS n FROM ${db.table('alert_outbox')} GROUP BY status`,
+    `SELECT status, count(*)::int AS n FROM ${db.table('alert_outbox')} WHERE notifier = 'webhook' GROUP BY status`,
   );
   const sentKeys = await db.query<{ idempotency_key: string }>(
-    `SELECT idempotency_key FROM ${db.table('alert_outbox')} WHERE status = 'sent'`,
+    `SELECT idempotency_key FROM ${db.table('alert_outbox')} WHERE notifier = 'webhook' AND status = 'sent'`,
   );
   const byStatus = Object.fromEntries(outbox.rows.map((r) => [r.status, r.n]));
   const missing = sentKeys.rows.filter((r) => !deliveries.has(r.idempotency_key)).length;
