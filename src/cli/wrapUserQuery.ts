@@ -8,7 +8,7 @@ import { UsageError } from './UsageError.js';
  * queries (SELECT, WITH ... SELECT, VALUES, TABLE) fit in a subquery; anything else is a syntax error.
  */
 export function wrapUserQuery(sql: string): string {
-  const body = sql.trim().replace(/(;\s*)+$/, '');
+  const body = sql.replace(/[\s;]+$/, '').trim();
   if (body === '') throw new UsageError('give the SQL to run, e.g. pgtel query "SELECT count(*) FROM spans"');
   return `SELECT * FROM (\n${body}\n) AS pgtel_user_query LIMIT $1::int8`;
 }

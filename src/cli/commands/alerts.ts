@@ -150,7 +150,7 @@ async function silence(values: Values, io: CliIo, matchers: string[]): Promise<n
     matchers: matchers.map(parseMatcher),
     durationMs: parseDuration('--for', flag(values, 'for') ?? '1h'),
     createdBy: requireBy(values),
-    comment: flag(values, 'comment') ?? '',
+    comment: flag(values, 'comment') ?? 'silenced from the command line',
   };
   const result = await withApi(values, io, ({ client }) =>
     client.post<{ silence: SilenceView }>('/silences', body),
