@@ -133,6 +133,7 @@ export {
 } from './health/healthHandlers.js';
 export { nodeHealthListener } from './health/nodeHealthListener.js';
 export type { HealthEndpoint } from './health/renderHealthResponse.js';
+export { createLogger, type Logger } from './logger.js';
 export type { InstrumentKind, InstrumentOptions, MetricType } from './metrics/Instrument.js';
 export type {
   BoundCounter,
