@@ -32,11 +32,15 @@ describe('examples/otlp-service', () => {
 
   it('stores what an OpenTelemetry SDK service sends to pgtel serve with its OTLP exporters', async () => {
     const token = 'example-ingest-token';
-    const serve = await spawnServe([], {
-      ...store.env,
-      PGTEL_API_TOKEN: token,
-      PGTEL_SHUTDOWN_DELAY_MS: '0',
-    });
+    const serve = await spawnServe(
+      [],
+      {
+        ...store.env,
+        PGTEL_API_TOKEN: token,
+        PGTEL_SHUTDOWN_DELAY_MS: '0',
+      },
+      150_000,
+    ); // a first start of an embedded database is slow on a busy machine
     try {
       const service = await runExample('examples/otlp-service/service.mjs', {
         OTEL_SERVICE_NAME: 'inventory',
@@ -90,5 +94,5 @@ describe('examples/otlp-service', () => {
     } finally {
       await db.close();
     }
-  }, 180_000);
+  }, 300_000);
 });
