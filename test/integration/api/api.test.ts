@@ -380,6 +380,11 @@ describe('security', () => {
         `/api/alerts?state=${e}`,
         `/api/alerts/history?rule=${e}&fingerprint=${e}`,
         `/api/alerts/history?since=${e}&limit=${e}`,
+        `/api/workflows?correlationId=${e}`,
+        `/api/metrics/${LATENCY_METRIC}/series?maxLines=${e}`,
+        `/api/metrics/${LATENCY_METRIC}/percentiles?step=${e}`,
+        `/api/silences?includeExpired=${e}`,
+        `/api/telemetry-env?${e}=1`,
       ];
       for (const path of paths) {
         const { status, body } = await get(path);
