@@ -87,7 +87,8 @@ export class PostgreSQLSpanExporter implements SpanExporter {
       resultCallback({ code: FAILED, error: new Error('PostgreSQLSpanExporter is shut down') });
       return;
     }
-    const room = Math.max(0, this.maxQueueSize - this.queue.length);
+    // The batch being written (or retried) is still held in memory: it counts against the bound.
+    const room = Math.max(0, this.maxQueueSize - this.queue.length - this.pending.length);
     const accepted = spans.length <= room ? spans : spans.slice(0, room);
     for (const span of accepted) this.queue.push(span);
     const dropped = spans.length - accepted.length;

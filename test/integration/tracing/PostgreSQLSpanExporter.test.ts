@@ -139,6 +139,32 @@ describe('PostgreSQLSpanExporter', () => {
     expect(exporter.stats()).toMatchObject({ rejected: 0, exported: 8 });
   });
 
+  it.skipIf(!testDatabaseUrl)('counts the batch being retried against the queue bound', async () => {
+    const proxy = await proxyTo(testDatabaseUrl!);
+    const db = await openDatabase({ databaseUrl: proxy.url, schema: ctx.db.schema, poolSize: 1 });
+    const exporter = new PostgreSQLSpanExporter({
+      db,
+      logger: quiet,
+      maxQueueSize: 5,
+      maxBatchSize: 3,
+      retry: { baseMs: 5, maxMs: 20 },
+      flushTimeoutMs: 200,
+    });
+    try {
+      await proxy.stop();
+      await exportNow(exporter, someSpans(3, 'bound-retry'));
+      while (exporter.stats().retries === 0) await new Promise((r) => setImmediate(r));
+      // Three spans are in the batch being retried: only two more fit under the bound of five.
+      expect((await exportNow(exporter, someSpans(5, 'bound-retry'))).code).toBe(1);
+      expect(exporter.stats()).toMatchObject({ queued: 5, dropped: 3 });
+      await exporter.shutdown();
+      expect(exporter.stats()).toMatchObject({ queued: 0, dropped: 8, exported: 0 });
+    } finally {
+      await exporter.shutdown();
+      await db.close();
+    }
+  });
+
   it.skipIf(!testDatabaseUrl)(
     'keeps spans through a database that stops mid-export and restarts, then stores them',
     async () => {
