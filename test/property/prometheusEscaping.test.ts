@@ -57,7 +57,8 @@ describe.runIf(existsSync(promtool))('Prometheus text escaping through a real pa
         }),
         (pairs) => {
           const collector = new MetricsCollector({ flushIntervalMs: 0 });
-          pairs.forEach(([name, value], i) => collector.gauge('soak_escape', i, { [`l_${name}`]: value }));
+          for (const [i, [name, value]] of pairs.entries())
+            collector.gauge('soak_escape', i, { [`l_${name}`]: value });
           const text = renderPrometheus(collector.snapshot());
           // The text format is what scrapers parse: promtool must accept it as is.
           const check = spawnSync(promtool, ['check', 'metrics'], { input: text, encoding: 'utf8' });
