@@ -4,8 +4,8 @@ import { openDatabase } from '../db/openDatabase.js';
 import { ConfigError, LockedError } from '../errors.js';
 
 /**
- * Opens the database for a command that needs SQL rather than the JSON API (query, prune, demo,
- * doctor), explaining what to do when a running `pgtel serve` holds the embedded folder.
+ * Opens the database for a command that needs SQL rather than the JSON API (migrate, status,
+ * query, prune, demo), explaining what to do when a running `pgtel serve` holds the embedded folder.
  */
 export async function openForSql(config: PgtelConfig, command: string): Promise<Database> {
   try {

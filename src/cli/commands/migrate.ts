@@ -1,6 +1,7 @@
-import { openDatabase } from '../../db/openDatabase.js';
+import { resolveConfig } from '../../config.js';
 import { migrate } from '../../schema/migrate.js';
 import { type Command, EXIT } from '../Command.js';
+import { openForSql } from '../openForSql.js';
 
 export const migrateCommand: Command = {
   name: 'migrate',
@@ -9,7 +10,7 @@ export const migrateCommand: Command = {
   options: { 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } },
   async run({ values }, io) {
     const dryRun = values['dry-run'] === true;
-    const db = await openDatabase();
+    const db = await openForSql(resolveConfig({}, io.env), 'pgtel migrate');
     try {
       const result = await migrate(db, {
         dryRun,

@@ -1,6 +1,7 @@
-import { openDatabase } from '../../db/openDatabase.js';
+import { resolveConfig } from '../../config.js';
 import { schemaStatus } from '../../schema/schemaStatus.js';
 import { type Command, EXIT } from '../Command.js';
+import { openForSql } from '../openForSql.js';
 import { renderTable } from '../renderTable.js';
 
 export const statusCommand: Command = {
@@ -9,7 +10,7 @@ export const statusCommand: Command = {
   usage: 'pgtel status [--json]',
   options: { json: { type: 'boolean' } },
   async run({ values }, io) {
-    const db = await openDatabase();
+    const db = await openForSql(resolveConfig({}, io.env), 'pgtel status');
     try {
       const status = await schemaStatus(db);
       if (values.json) {
