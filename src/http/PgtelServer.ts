@@ -86,7 +86,7 @@ export class PgtelServer {
     try {
       await migrate(db, { partitionsAhead: config.partitionsAhead, clock });
       health.addCheck(databaseCheck(db)).addCheck(poolSaturationCheck(db)).addCheck(migrationsCheck(db));
-      const metrics = new ServiceMetrics({ db, clock, flushIntervalMs: 10_000 });
+      const metrics = new ServiceMetrics({ db, clock, logger, flushIntervalMs: 10_000 });
       shutdown.addHook('metrics flush', () => metrics.collector.shutdown());
       const jobs = new JobRunner({ logger, onFinished: metrics.recordJob });
       for (const job of serviceJobs(db, config, clock, logger)) jobs.add(job);

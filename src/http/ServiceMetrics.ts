@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/Database.js';
 import type { JobStats } from '../jobs/JobRunner.js';
+import type { Logger } from '../logger.js';
 import type { Counter, Gauge, Histogram } from '../metrics/instruments.js';
 import { MetricsCollector } from '../metrics/MetricsCollector.js';
 import { renderPrometheus } from '../metrics/renderPrometheus.js';
@@ -24,12 +25,8 @@ export class ServiceMetrics {
   private readonly droppedRows: Gauge;
   private readonly alertInstances: Gauge;
 
-  constructor(options: { db: Database; clock: Clock; flushIntervalMs: number }) {
-    this.collector = new MetricsCollector({
-      db: options.db,
-      clock: options.clock,
-      flushIntervalMs: options.flushIntervalMs,
-    });
+  constructor(options: { db: Database; clock: Clock; logger: Logger; flushIntervalMs: number }) {
+    this.collector = new MetricsCollector(options);
     const c = this.collector;
     this.ingested = c.createCounter('pgtel.ingested', {
       description: 'Spans and metric points stored from OTLP requests',

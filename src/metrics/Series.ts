@@ -11,6 +11,23 @@ export interface IntervalAggregate {
   sketch: LogSketch | null;
 }
 
+/** The aggregate of a histogram interval: mean as the value, exact count/sum/min/max, the sketch. */
+export function sketchAggregate(sketch: LogSketch): IntervalAggregate {
+  return {
+    value: sketch.sum / sketch.count,
+    count: sketch.count,
+    sum: sketch.sum,
+    min: sketch.min,
+    max: sketch.max,
+    sketch,
+  };
+}
+
+/** The aggregate of one value (a counter delta or a gauge reading). */
+export function valueAggregate(value: number): IntervalAggregate {
+  return { value, count: 1, sum: value, min: null, max: null, sketch: null };
+}
+
 /** Current values of one series for exposition (`/metrics`): cumulative since the process started. */
 export interface SeriesSnapshot {
   labels: CanonicalLabels;
@@ -123,14 +140,7 @@ export class HistogramSeries extends Series {
     this.cumulative.merge(sketch);
     this.interval = new LogSketch();
     this.count = 0;
-    return {
-      value: sketch.sum / sketch.count,
-      count: sketch.count,
-      sum: sketch.sum,
-      min: sketch.min,
-      max: sketch.max,
-      sketch,
-    };
+    return sketchAggregate(sketch);
   }
 
   snapshot(): SeriesSnapshot {

@@ -5,6 +5,7 @@ import { bucketKey, LogSketch } from './LogSketch.js';
 import type { CanonicalLabels } from './labelKey.js';
 import { metricNameProblem } from './metricName.js';
 import { aggregateRow, type MetricRow } from './metricRows.js';
+import { sketchAggregate, valueAggregate } from './Series.js';
 
 // Numeric values of the SDK's enums, so that this file needs no runtime import of the (optional) SDK.
 const HISTOGRAM = 0; // EXPONENTIAL_HISTOGRAM = 1
@@ -39,13 +40,13 @@ export interface OtelConversion {
 
 const toDate = (time: HrTime) => new Date(time[0] * 1000 + time[1] / 1e6);
 
-function labelsOf(attributes: Attributes): CanonicalLabels {
+/** Attributes as stored labels: sorted keys, strings kept, other values as JSON text, nulls left out. */
+export function attributeLabels(attributes: Readonly<Record<string, unknown>>): CanonicalLabels {
   const labels: CanonicalLabels = {};
   for (const key of Object.keys(attributes).sort()) {
     const value = attributes[key];
     if (value === undefined || value === null) continue;
-    labels[key] =
-      typeof value === 'string' ? value : Array.isArray(value) ? JSON.stringify(value) : String(value);
+    labels[key] = typeof value === 'string' ? value : JSON.stringify(value);
   }
   return labels;
 }
@@ -118,7 +119,7 @@ export function otelMetricRows(resourceMetrics: ResourceMetrics): OtelConversion
       let refused = 0;
       for (const point of metric.dataPoints) {
         const at = toDate(point.endTime);
-        const labels = labelsOf(point.attributes);
+        const labels = attributeLabels(point.attributes);
         if (metric.dataPointType === SUM || metric.dataPointType === GAUGE) {
           const value = point.value as number;
           if (!Number.isFinite(value)) {
@@ -126,8 +127,7 @@ export function otelMetricRows(resourceMetrics: ResourceMetrics): OtelConversion
             continue;
           }
           const type = metric.dataPointType === SUM && delta ? 'counter' : 'gauge';
-          const aggregate = { value, count: 1, sum: value, min: null, max: null, sketch: null };
-          result.rows.push(aggregateRow(name, type, labels, aggregate, at));
+          result.rows.push(aggregateRow(name, type, labels, valueAggregate(value), at));
           continue;
         }
         if (!delta) {
@@ -139,15 +139,7 @@ export function otelMetricRows(resourceMetrics: ResourceMetrics): OtelConversion
             ? sketchFromExplicit(point.value as ExplicitHistogram)
             : sketchFromExponential(point.value as ExponentialHistogram);
         if (sketch.count === 0) continue;
-        const aggregate = {
-          value: sketch.sum / sketch.count,
-          count: sketch.count,
-          sum: sketch.sum,
-          min: sketch.min,
-          max: sketch.max,
-          sketch,
-        };
-        result.rows.push(aggregateRow(name, 'histogram', labels, aggregate, at));
+        result.rows.push(aggregateRow(name, 'histogram', labels, sketchAggregate(sketch), at));
       }
       if (refused > 0)
         skip(

@@ -1,24 +1,18 @@
 import type {
-  Attributes,
   OtlpExponentialHistogramDataPoint,
   OtlpHistogramDataPoint,
   OtlpMetric,
 } from '../otlp/otlpModel.js';
 import type { LogSketch } from './LogSketch.js';
-import type { CanonicalLabels } from './labelKey.js';
 import { metricNameProblem } from './metricName.js';
 import { aggregateRow } from './metricRows.js';
-import { type OtelConversion, sketchFromExplicit, sketchFromExponential } from './otelMetricRows.js';
-
-function labelsOf(attributes: Attributes): CanonicalLabels {
-  const labels: CanonicalLabels = {};
-  for (const key of Object.keys(attributes).sort()) {
-    const value = attributes[key];
-    if (value === undefined || value === null) continue;
-    labels[key] = typeof value === 'string' ? value : JSON.stringify(value);
-  }
-  return labels;
-}
+import {
+  attributeLabels,
+  type OtelConversion,
+  sketchFromExplicit,
+  sketchFromExponential,
+} from './otelMetricRows.js';
+import { sketchAggregate, valueAggregate } from './Series.js';
 
 function sketchOf(point: OtlpHistogramDataPoint | OtlpExponentialHistogramDataPoint): LogSketch {
   const stats = {
@@ -78,15 +72,15 @@ export function otlpMetricRows(metrics: readonly OtlpMetric[]): OtelConversion {
           refused++;
           continue;
         }
-        const aggregate = {
-          value: point.value,
-          count: 1,
-          sum: point.value,
-          min: null,
-          max: null,
-          sketch: null,
-        };
-        result.rows.push(aggregateRow(name, type, labelsOf(point.attributes), aggregate, point.time));
+        result.rows.push(
+          aggregateRow(
+            name,
+            type,
+            attributeLabels(point.attributes),
+            valueAggregate(point.value),
+            point.time,
+          ),
+        );
       }
       if (refused > 0) skip('value is not a finite number', refused);
       continue;
@@ -99,15 +93,15 @@ export function otlpMetricRows(metrics: readonly OtlpMetric[]): OtelConversion {
       if (point.noRecordedValue || point.count === 0) continue;
       const sketch = sketchOf(point);
       if (sketch.count === 0) continue;
-      const aggregate = {
-        value: sketch.sum / sketch.count,
-        count: sketch.count,
-        sum: sketch.sum,
-        min: sketch.min,
-        max: sketch.max,
-        sketch,
-      };
-      result.rows.push(aggregateRow(name, 'histogram', labelsOf(point.attributes), aggregate, point.time));
+      result.rows.push(
+        aggregateRow(
+          name,
+          'histogram',
+          attributeLabels(point.attributes),
+          sketchAggregate(sketch),
+          point.time,
+        ),
+      );
     }
   }
   return result;

@@ -48,11 +48,11 @@ export class AlertThresholdChecker {
   async baseline(metric: string, labels: Record<string, string> = {}): Promise<number | null> {
     const to = this.clock.now();
     const from = to - this.thresholds.baselineHours * 3_600_000;
+    // metric_percentile merges sketches (and is exact on raw rows): the median of the observations,
+    // not of the per-interval means that aggregated rows carry in metric_value.
     const result = await this.db.query<{ median: number | null }>(
-      `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY metric_value) AS median
-         FROM ${this.db.table('metrics')}
-        WHERE metric_name = $1 AND recorded_at >= $2 AND recorded_at <= $3 AND labels @> $4::jsonb`,
-      [metric, new Date(from), new Date(to), toJsonText(labels)],
+      `SELECT ${this.db.table('metric_percentile')}($1, 0.5, $2, $3, $4::jsonb) AS median`,
+      [metric, new Date(from), new Date(to + 1), toJsonText(labels)],
     );
     return result.rows[0]?.median ?? null;
   }
