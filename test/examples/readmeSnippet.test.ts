@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { spawnServe } from '../helpers/serveProcess.js';
 import { codeBlocks, readDoc } from '../integration/docs/markdownBlocks.js';
 import { createExampleStore } from './exampleProcess.js';
 
@@ -17,7 +18,7 @@ describe('the README snippet "Add pgtel to your app"', () => {
     expect(snippet.split('\n').filter((line) => line.trim() !== '').length).toBeLessThanOrEqual(10);
   });
 
-  it('runs verbatim and stores its trace and its metric', async () => {
+  it('runs verbatim, stores its trace and metric, and pgtel serve then shows the trace', async () => {
     const run = spawnSync(process.execPath, ['--input-type=module', '-e', snippet], {
       cwd: fileURLToPath(new URL('../../', import.meta.url)), // `pgtel` resolves to this package
       env: { ...process.env, PGTEL_LOG_LEVEL: 'warn', ...store.env },
@@ -25,6 +26,20 @@ describe('the README snippet "Add pgtel to your app"', () => {
       timeout: 120_000,
     });
     expect(run.status, `${run.stdout}${run.stderr}`).toBe(0);
+
+    // What the README says next: `npx pgtel serve` on the same database shows the trace.
+    const serve = await spawnServe([], { ...store.env, PGTEL_SHUTDOWN_DELAY_MS: '0' }, 150_000);
+    try {
+      const base = serve.url.replace(/\/$/, '');
+      expect((await fetch(`${base}/`)).status).toBe(200);
+      const found = (await (await fetch(`${base}/api/traces?service=my-app`)).json()) as {
+        traces: { rootService: string; rootOperation: string }[];
+      };
+      expect(found.traces.map((t) => `${t.rootService} ${t.rootOperation}`)).toEqual(['my-app checkout']);
+    } finally {
+      serve.child.kill('SIGTERM');
+    }
+    expect(await serve.exited).toBe(0);
 
     const db = await store.open();
     try {
@@ -41,5 +56,5 @@ describe('the README snippet "Add pgtel to your app"', () => {
     } finally {
       await db.close();
     }
-  }, 180_000);
+  }, 300_000);
 });
