@@ -75,7 +75,7 @@ beforeAll(async () => {
   } finally {
     await db.close();
   }
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   if (testDatabaseUrl) {
@@ -96,7 +96,7 @@ describe('pgtel data commands with direct database access', () => {
     expect(summary.batches).toBe(12);
     expect(Object.values(summary.workflows).reduce((a, b) => a + b, 0)).toBe(12);
     expect(summary.spansExported).toBeGreaterThanOrEqual(12 * 2);
-  }, 120_000);
+  }, 240_000);
 
   it('searches traces and shows one as a waterfall with the error marked', async () => {
     const list = json<{ traces: { traceId: string; errorCount: number }[]; nextCursor: string | null }>(
@@ -124,7 +124,7 @@ describe('pgtel data commands with direct database access', () => {
       [0, 'GET /orders'],
       [1, 'charge card'],
     ]);
-  }, 60_000);
+  }, 240_000);
 
   it('answers an unknown trace with exit 1 and a bad id with exit 2 and the usage', async () => {
     const missing = await pgtel('trace', 'f'.repeat(32));
@@ -133,7 +133,7 @@ describe('pgtel data commands with direct database access', () => {
     const bad = await pgtel('trace', 'xyz');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('Usage: pgtel trace <traceId>');
-  });
+  }, 240_000);
 
   it('lists workflows and shows one with its history', async () => {
     const page = json<{ workflows: { workflowId: string; workflowType: string }[] }>(
@@ -149,7 +149,7 @@ describe('pgtel data commands with direct database access', () => {
     const text = await pgtel('workflow', id);
     expect(text.stdout).toContain(`Workflow ${id} (demo.etl_batch)`);
     expect(text.stdout).toMatch(/created +→pending/);
-  }, 60_000);
+  }, 240_000);
 
   it('lists metrics and one metric over time grouped by a label', async () => {
     const list = json<{ metrics: { name: string }[] }>(await pgtel('metrics', '--json'));
@@ -162,7 +162,7 @@ describe('pgtel data commands with direct database access', () => {
     );
     const bad = await pgtel('metrics', '--step', '5m');
     expect(bad.code).toBe(2);
-  }, 60_000);
+  }, 240_000);
 
   it('runs one read-only query and refuses several statements and writes', async () => {
     const count = async () =>
@@ -186,13 +186,17 @@ describe('pgtel data commands with direct database access', () => {
     );
     expect(limited).toEqual({ columns: ['g'], rows: [{ g: 1 }, { g: 2 }, { g: 3 }], truncated: true });
     expect((await pgtel('query')).code).toBe(2);
-  }, 60_000);
+  }, 240_000);
 
-  it.skipIf(!testDatabaseUrl)('stops a query at the statement timeout', async () => {
-    const run = await runPgtel(['query', 'SELECT pg_sleep(5)'], { ...env, PGTEL_QUERY_TIMEOUT_MS: '200' });
-    expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/statement timeout/);
-  });
+  it.skipIf(!testDatabaseUrl)(
+    'stops a query at the statement timeout',
+    async () => {
+      const run = await runPgtel(['query', 'SELECT pg_sleep(5)'], { ...env, PGTEL_QUERY_TIMEOUT_MS: '200' });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/statement timeout/);
+    },
+    240_000,
+  );
 
   it('shows firing alerts, acknowledges one, and silences and expires', async () => {
     const firing = json<{ alerts: unknown[] }>(await pgtel('alerts', '--json'));
@@ -234,7 +238,7 @@ describe('pgtel data commands with direct database access', () => {
     expect((await pgtel('alerts', 'frobnicate')).code).toBe(2);
     const history = json<{ history: unknown[] }>(await pgtel('alerts', 'history', '--json'));
     expect(Array.isArray(history.history)).toBe(true);
-  }, 60_000);
+  }, 240_000);
 
   it('sends a test alert through the configured notifiers', async () => {
     const run = await pgtel('alerts', 'test', '--json');
@@ -249,7 +253,7 @@ describe('pgtel data commands with direct database access', () => {
     });
     expect(down.code).toBe(1);
     expect(down.stdout).toMatch(/webhook +failed/);
-  }, 60_000);
+  }, 240_000);
 
   it('prunes with progress and reports what it removed', async () => {
     const run = await pgtel('prune', '--json');
@@ -261,7 +265,7 @@ describe('pgtel data commands with direct database access', () => {
       workflows: { workflows: 0 },
       alerts: { outbox: 0, history: 0 },
     });
-  }, 60_000);
+  }, 240_000);
 
   it('doctor passes every check on a migrated database', async () => {
     const run = await pgtel('doctor', '--json');
@@ -271,7 +275,7 @@ describe('pgtel data commands with direct database access', () => {
     );
     expect(report.ok).toBe(true);
     expect(run.code).toBe(0);
-  }, 60_000);
+  }, 240_000);
 
   it('every command has --json output that parses and no colour without a terminal', async () => {
     for (const args of [
@@ -287,7 +291,7 @@ describe('pgtel data commands with direct database access', () => {
       const text = await runPgtel(args, { ...env, NO_COLOR: '' });
       expect(text.stdout + text.stderr, args.join(' ')).not.toContain('\u001b[');
     }
-  }, 120_000);
+  }, 240_000);
 });
 
 describe('pgtel errors', () => {
@@ -300,7 +304,7 @@ describe('pgtel errors', () => {
       expect(run.code, args[0]).not.toBe(0);
       expect(run.stdout + run.stderr, args[0]).not.toContain('hunter2');
     }
-  }, 60_000);
+  }, 240_000);
 
   it('answers --help per command and documents the exit codes', async () => {
     const help = await pgtel('--help');
@@ -323,5 +327,5 @@ describe('pgtel errors', () => {
     expect(traces.stdout).toContain('Usage: pgtel traces');
     const badOption = await pgtel('traces', '--nope');
     expect(badOption.code).toBe(2);
-  });
+  }, 240_000);
 });

@@ -68,7 +68,7 @@ afterAll(async () => {
     await exited;
   }
   rmSync(folder, { recursive: true, force: true });
-}, 60_000);
+}, 240_000);
 
 describe('pgtel commands while pgtel serve holds the embedded database', () => {
   it('finds the trace and draws its waterfall through the server', async () => {
@@ -77,7 +77,7 @@ describe('pgtel commands while pgtel serve holds the embedded database', () => {
     const trace = await runPgtel(['trace', TRACE_ID], env);
     expect(trace.code).toBe(0);
     expect(trace.stdout).toMatch(/^ {2}✗ charge card \[cli-shop\].*card declined$/m);
-  }, 60_000);
+  }, 240_000);
 
   it('works the same with an explicit --url and with PGTEL_URL', async () => {
     const other = { ...env, PGTEL_DATA_DIR: join(folder, 'unused') };
@@ -87,7 +87,7 @@ describe('pgtel commands while pgtel serve holds the embedded database', () => {
       await runPgtel(['traces', '--json'], { ...other, PGTEL_URL: url }),
     );
     expect(viaEnv.traces).toHaveLength(1);
-  }, 60_000);
+  }, 240_000);
 
   it('sends the bearer token, and says how to fix a missing one without printing it', async () => {
     const { PGTEL_API_TOKEN: _, ...withoutToken } = env;
@@ -98,7 +98,7 @@ describe('pgtel commands while pgtel serve holds the embedded database', () => {
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).not.toContain('not-the-token-either');
     expect(wrong.stderr).not.toContain(TOKEN);
-  }, 60_000);
+  }, 240_000);
 
   it('lists workflows, metrics, alerts and silences over HTTP', async () => {
     expect(json<{ workflows: unknown[] }>(await runPgtel(['workflows', '--json'], env)).workflows).toEqual(
@@ -116,7 +116,7 @@ describe('pgtel commands while pgtel serve holds the embedded database', () => {
     expect(listed.silences.map((s) => s.id)).toEqual([silence.silence.id]);
     const alerts = await runPgtel(['alerts'], env);
     expect(alerts.code).toBe(0);
-  }, 60_000);
+  }, 240_000);
 
   it('refuses commands that need the database itself, naming the holder', async () => {
     for (const args of [['query', 'SELECT 1'], ['prune'], ['demo']]) {
@@ -124,7 +124,7 @@ describe('pgtel commands while pgtel serve holds the embedded database', () => {
       expect(run.code, args[0]).toBe(1);
       expect(run.stderr, args[0]).toMatch(/held by the running pgtel serve \(process \d+\)/);
     }
-  }, 60_000);
+  }, 240_000);
 
   it('doctor reports the lock holder and checks the server', async () => {
     const report = json<{ ok: boolean; findings: { check: string; status: string; message: string }[] }>(
@@ -133,7 +133,7 @@ describe('pgtel commands while pgtel serve holds the embedded database', () => {
     expect(report.findings.find((f) => f.check === 'lock')?.message).toMatch(/held by process \d+/);
     expect(report.findings.find((f) => f.check === 'server')).toMatchObject({ status: 'pass' });
     expect(report.ok).toBe(true);
-  }, 60_000);
+  }, 240_000);
 
   it('fails clearly when the configured server is not running', async () => {
     const run = await runPgtel(['traces'], { ...env, PGTEL_URL: 'http://127.0.0.1:1' });
@@ -141,5 +141,5 @@ describe('pgtel commands while pgtel serve holds the embedded database', () => {
     expect(run.stderr).toMatch(
       /Cannot reach the pgtel server at http:\/\/127\.0\.0\.1:1 .*is pgtel serve running\?/,
     );
-  }, 60_000);
+  }, 240_000);
 });
