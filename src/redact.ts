@@ -1,6 +1,7 @@
 const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)([^@\s/]*)@/gi;
 const AUTHORIZATION = /\b(authorization)(\s*[=:]\s*)(?:(?:Bearer|Basic|Token)\s+)?[^\s,;&]+/gi;
-const KEY_VALUE_SECRET = /\b(password|passwd|pwd|token|secret|api[_-]?key)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s&,;]+)/gi;
+const KEY_VALUE_SECRET =
+  /\b(password|passwd|pwd|token|secret|api[_-]?key)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s&,;]+)/gi;
 const BEARER = /\b(Bearer\s+)[A-Za-z0-9._~+/=-]+/g;
 
 /**

@@ -1,4 +1,4 @@
-import type { Attributes, HrTime } from '@opentelemetry/api';
+import type { HrTime } from '@opentelemetry/api';
 import type { MetricData, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { MetricDescription } from './describeMetrics.js';
 import { bucketKey, LogSketch } from './LogSketch.js';

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll } from 'vitest';
-import { openDatabase } from '../../src/db/openDatabase.js';
 import { quoteIdent } from '../../src/db/quoteIdent.js';
 import { PgtelServer, type ServerOptions } from '../../src/http/PgtelServer.js';
 import { createLogger } from '../../src/logger.js';
