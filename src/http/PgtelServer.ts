@@ -85,7 +85,9 @@ export class PgtelServer {
     shutdown.addHook('database', () => db.close());
     try {
       await migrate(db, { partitionsAhead: config.partitionsAhead, clock });
-      health.addCheck(databaseCheck(db)).addCheck(poolSaturationCheck(db)).addCheck(migrationsCheck(db));
+      health.addCheck(databaseCheck(db)).addCheck(migrationsCheck(db));
+      // The embedded database is one connection, always "in use": pool saturation means nothing there.
+      if (db.kind === 'postgres') health.addCheck(poolSaturationCheck(db));
       const metrics = new ServiceMetrics({ db, clock, logger, flushIntervalMs: 10_000 });
       shutdown.addHook('metrics flush', () => metrics.collector.shutdown());
       const jobs = new JobRunner({ logger, onFinished: metrics.recordJob });
