@@ -80,5 +80,5 @@ describe('examples/data-pipeline', () => {
     } finally {
       await db.close();
     }
-  }, 180_000);
+  }, 400_000);
 });

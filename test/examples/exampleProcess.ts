@@ -68,7 +68,7 @@ export function startExample(
   script: string,
   env: Record<string, string | undefined>,
   ready: RegExp,
-  timeoutMs = 60_000,
+  timeoutMs = 150_000, // an embedded database starts slowly on a busy machine
 ): Promise<ExampleProcess> {
   const child = spawn(process.execPath, [join(root, script)], {
     cwd: root,
@@ -102,7 +102,7 @@ export function startExample(
 export async function runExample(
   script: string,
   env: Record<string, string | undefined>,
-  timeoutMs = 90_000,
+  timeoutMs = 180_000,
 ): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, [join(root, script)], {
     cwd: root,

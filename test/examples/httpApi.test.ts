@@ -63,5 +63,5 @@ describe('examples/http-api', () => {
     } finally {
       await db.close();
     }
-  }, 120_000);
+  }, 240_000);
 });
