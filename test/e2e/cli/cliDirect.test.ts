@@ -18,6 +18,7 @@ const env: Record<string, string> = testDatabaseUrl
   : { PGTEL_DATA_DIR: join(folder, 'data'), NO_COLOR: '1' };
 const pgtel = (...args: string[]) => runPgtel(args, env);
 const TRACE_ID = 'c11c11c11c11c11c11c11c11c11c1100';
+const TRACE_START = Date.now() - 60_000;
 
 function span(
   spanId: string,
@@ -27,7 +28,7 @@ function span(
   ms: number,
   error = false,
 ): SpanRow {
-  const start = Date.now() - 60_000 + offsetMs;
+  const start = TRACE_START + offsetMs;
   return {
     traceId: TRACE_ID,
     spanId,
