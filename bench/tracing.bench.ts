@@ -6,8 +6,7 @@
 // 3. span search and trace lookup on a million spans beside the same query without indexes.
 
 import type { Tracer } from '@opentelemetry/api';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Database, DatabaseSession } from '../src/db/Database.js';
 import { createLogger } from '../src/logger.js';
 import { listServices } from '../src/tracing/listServices.js';
@@ -17,34 +16,10 @@ import { searchSpans } from '../src/tracing/searchSpans.js';
 import { spanToRow } from '../src/tracing/spanToRow.js';
 import { dropBenchDatabase, openBenchDatabase } from './benchDatabase.js';
 import { type BenchResult, bestMs, compare, itemsPerSecond } from './harness.js';
+import { makeSpans, benchResource as resource } from './spanFixtures.js';
 
 const SPANS = 50_000;
 const BATCH = 1_000;
-const resource = resourceFromAttributes({ 'service.name': 'bench' });
-
-function makeSpans(count: number): ReadableSpan[] {
-  const spans: ReadableSpan[] = [];
-  const provider = new BasicTracerProvider({
-    resource,
-    spanProcessors: [
-      {
-        onStart: () => {},
-        onEnd: (s) => spans.push(s),
-        forceFlush: async () => {},
-        shutdown: async () => {},
-      },
-    ],
-  });
-  const tracer = provider.getTracer('bench');
-  for (let i = 0; i < count; i++) {
-    tracer
-      .startSpan(`op-${i % 20}`, {
-        attributes: { 'http.method': 'GET', 'http.status_code': 200, i, route: `/r/${i % 50}` },
-      })
-      .end();
-  }
-  return spans;
-}
 
 async function exporterThroughput(db: Database): Promise<BenchResult> {
   const spans = makeSpans(SPANS);

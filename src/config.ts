@@ -63,6 +63,8 @@ interface OptionDefinition<K extends keyof PgtelConfig> {
   default: PgtelConfig[K];
   /** Human form of the default for documentation. */
   defaultText: string;
+  /** Never echo the value in an error (connection strings, tokens, URLs that may carry credentials). */
+  secret?: boolean;
   description: string;
   parse(raw: string): PgtelConfig[K];
   /** Returns a problem description, or undefined when the value is acceptable. */
@@ -104,6 +106,7 @@ function httpUrl(value: string | undefined): string | undefined {
 export const optionDefinitions: readonly AnyOptionDefinition[] = [
   {
     key: 'databaseUrl',
+    secret: true,
     env: ['PGTEL_DATABASE_URL', 'DATABASE_URL'],
     default: undefined,
     defaultText: '(unset: embedded PGlite)',
@@ -200,6 +203,7 @@ export const optionDefinitions: readonly AnyOptionDefinition[] = [
   },
   {
     key: 'apiToken',
+    secret: true,
     env: ['PGTEL_API_TOKEN'],
     default: undefined,
     defaultText: '(unset: no token)',
@@ -276,6 +280,7 @@ export const optionDefinitions: readonly AnyOptionDefinition[] = [
   },
   {
     key: 'alertWebhookUrl',
+    secret: true,
     env: ['PGTEL_ALERT_WEBHOOK_URL'],
     default: undefined,
     defaultText: '(unset: none)',
@@ -285,6 +290,7 @@ export const optionDefinitions: readonly AnyOptionDefinition[] = [
   },
   {
     key: 'alertmanagerUrl',
+    secret: true,
     env: ['PGTEL_ALERTMANAGER_URL'],
     default: undefined,
     defaultText: '(unset: none)',
@@ -295,6 +301,7 @@ export const optionDefinitions: readonly AnyOptionDefinition[] = [
   },
   {
     key: 'chatBotToken',
+    secret: true,
     env: ['PGTEL_CHAT_BOT_TOKEN', 'TELEGRAM_BOT_TOKEN'],
     default: undefined,
     defaultText: '(unset: no chat)',
@@ -346,8 +353,10 @@ function resolveOne(
   const explicit = options[definition.key];
   if (explicit !== undefined) {
     const problem = (definition.check as (v: unknown) => string | undefined)(explicit);
-    if (problem)
-      throw new ConfigError(`Option ${definition.key} ${problem} (got ${JSON.stringify(explicit)}).`);
+    if (problem) {
+      const shown = definition.secret ? '(value hidden)' : JSON.stringify(explicit);
+      throw new ConfigError(`Option ${definition.key} ${problem} (got ${shown}).`);
+    }
     return [definition.key, explicit];
   }
   for (const name of definition.env) {
@@ -356,7 +365,7 @@ function resolveOne(
     const value = definition.parse(raw);
     const problem = (definition.check as (v: unknown) => string | undefined)(value);
     if (problem) {
-      const shown = name.includes('URL') ? '(value hidden)' : JSON.stringify(raw);
+      const shown = definition.secret ? '(value hidden)' : JSON.stringify(raw);
       throw new ConfigError(
         `Environment variable ${name} ${problem} (got ${shown}); fix or unset it (option ${definition.key}).`,
       );

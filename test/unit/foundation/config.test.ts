@@ -55,6 +55,18 @@ describe('resolveConfig', () => {
     expect(() => resolveConfig({}, env)).not.toThrowError(/hunter2/);
   });
 
+  it.each([
+    [
+      { PGTEL_API_TOKEN: 'short-s3cret' },
+      /PGTEL_API_TOKEN must be at least 16 characters \(got \(value hidden\)\)/,
+    ],
+    [{ PGTEL_DATABASE_URL: 'http://u:s3cret@h' }, /PGTEL_DATABASE_URL must start with postgres/],
+  ])('never echoes a secret it rejects (%j)', (env, message) => {
+    expect(() => resolveConfig({}, env)).toThrowError(message);
+    expect(() => resolveConfig({}, env)).not.toThrowError(/s3cret/);
+    expect(() => resolveConfig({ apiToken: 'short-s3cret' }, {})).not.toThrowError(/s3cret/);
+  });
+
   it('rejects invalid explicit options', () => {
     expect(() => resolveConfig({ poolSize: 0 }, {})).toThrowError(/Option poolSize must be a whole number/);
     expect(() => resolveConfig({ schema: '' }, {})).toThrowError(/Option schema/);

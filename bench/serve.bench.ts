@@ -1,0 +1,103 @@
+// pgtel serve on the real server:
+// 1. spans/s ingested end to end (the OpenTelemetry SDK's OTLP/HTTP protobuf exporter -> loopback HTTP
+//    -> decode -> COPY) beside the library's direct export of the same spans (target >= 0.5);
+// 2. readiness-probe latency while that ingest runs, beside the idle probe (reported, target <= 10x).
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { PgtelServer } from '../src/http/PgtelServer.js';
+import { createLogger } from '../src/logger.js';
+import { PostgreSQLSpanExporter } from '../src/tracing/PostgreSQLSpanExporter.js';
+import { benchDatabaseUrl, dropBenchDatabase, openBenchDatabase } from './benchDatabase.js';
+import { type BenchResult, compare, itemsPerSecond } from './harness.js';
+import { makeSpans } from './spanFixtures.js';
+
+const SPANS = 30_000;
+const BATCH = 512;
+const CONCURRENCY = 4;
+
+type Exporter = { export(spans: ReadableSpan[], done: (r: { code: number; error?: Error }) => void): void };
+
+const exportBatch = (exporter: Exporter, spans: ReadableSpan[]) =>
+  new Promise<void>((resolve, reject) =>
+    exporter.export(spans, (r) => (r.code === 0 ? resolve() : reject(r.error ?? new Error('export failed')))),
+  );
+
+/** Exports in batches of 512, four requests in flight, as a busy application's batch processor would. */
+async function exportAll(exporter: Exporter, spans: ReadableSpan[]): Promise<void> {
+  for (let i = 0; i < spans.length; i += BATCH * CONCURRENCY) {
+    const wave = [];
+    for (let j = i; j < Math.min(spans.length, i + BATCH * CONCURRENCY); j += BATCH) {
+      wave.push(exportBatch(exporter, spans.slice(j, j + BATCH)));
+    }
+    await Promise.all(wave);
+  }
+}
+
+async function probeLatencies(url: string, count: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const start = performance.now();
+    await (await fetch(`${url}/readyz`)).arrayBuffer();
+    times.push(performance.now() - start);
+  }
+  return times.sort((a, b) => a - b);
+}
+
+const p99 = (sorted: number[]) => sorted[Math.floor(sorted.length * 0.99)] ?? Number.NaN;
+
+export default async function (): Promise<BenchResult[]> {
+  const db = await openBenchDatabase('pgtel_bench_serve');
+  const server = await PgtelServer.start({
+    databaseUrl: benchDatabaseUrl,
+    schema: db.schema,
+    port: 0,
+    jobs: false,
+    logger: createLogger('error'),
+  });
+  try {
+    const spans = makeSpans(SPANS);
+    const truncate = () => db.exec(`TRUNCATE ${db.table('spans')}`);
+    let direct = 0;
+    let ingest = 0;
+    for (let round = 0; round < 3; round++) {
+      await truncate();
+      const exporter = new PostgreSQLSpanExporter({
+        db,
+        maxQueueSize: SPANS,
+        maxBatchSize: BATCH,
+        logger: createLogger('error'),
+      });
+      direct = Math.max(
+        direct,
+        await itemsPerSecond(SPANS, async () => {
+          for (let i = 0; i < spans.length; i += BATCH) exporter.export(spans.slice(i, i + BATCH), () => {});
+          await exporter.forceFlush();
+        }),
+      );
+      await exporter.shutdown();
+      await truncate();
+      const otlp = new OTLPTraceExporter({ url: `${server.url}/v1/traces`, concurrencyLimit: CONCURRENCY });
+      ingest = Math.max(ingest, await itemsPerSecond(SPANS, () => exportAll(otlp, spans)));
+      await otlp.shutdown();
+    }
+    const idle = await probeLatencies(server.url, 200);
+    await truncate();
+    const otlp = new OTLPTraceExporter({ url: `${server.url}/v1/traces`, concurrencyLimit: CONCURRENCY });
+    const [loaded] = await Promise.all([probeLatencies(server.url, 200), exportAll(otlp, spans)]);
+    await otlp.shutdown();
+    return [
+      compare('OTLP/HTTP ingest end to end', 'spans/s', ingest, direct, 'library exporter, direct', '>= 0.5'),
+      compare(
+        'readiness probe p99 under ingest load',
+        'ms',
+        p99(loaded),
+        p99(idle),
+        'idle probe p99',
+        '<= 10',
+      ),
+    ];
+  } finally {
+    await server.close();
+    await dropBenchDatabase(db);
+  }
+}
