@@ -21,8 +21,10 @@ export {
   dispatchOutbox,
   requeueFailedNotifications,
 } from './alerts/outbox/dispatchOutbox.js';
+export type { BackoffOptions } from './alerts/outbox/retryDelay.js';
 export { type PruneOptions, pruneAlertData } from './alerts/pruneAlertData.js';
 export type {
+  AlertRule,
   AlertRuleDefinition,
   Comparison,
   ErrorBehaviour,
@@ -80,6 +82,7 @@ export {
   type Row,
   type TransactionOptions,
 } from './db/Database.js';
+export type { Driver, DriverSession } from './db/Driver.js';
 export { openDatabase } from './db/openDatabase.js';
 export {
   ConfigError,
@@ -145,7 +148,14 @@ export type {
   Histogram,
   UpDownCounter,
 } from './metrics/instruments.js';
-export { bucketKey, bucketValue, LogSketch, RELATIVE_ACCURACY, sketchQuantile } from './metrics/LogSketch.js';
+export {
+  bucketKey,
+  bucketValue,
+  LogSketch,
+  RELATIVE_ACCURACY,
+  type SketchBuckets,
+  sketchQuantile,
+} from './metrics/LogSketch.js';
 export type { Labels } from './metrics/labelKey.js';
 export {
   type CollectorStats,
@@ -155,6 +165,7 @@ export {
   MetricsCollector,
   type MetricsCollectorOptions,
 } from './metrics/MetricsCollector.js';
+export type { WriterStats } from './metrics/MetricWriter.js';
 export { PgtelMetricExporter, type PgtelMetricExporterOptions } from './metrics/PgtelMetricExporter.js';
 export {
   getPercentile,
@@ -172,6 +183,7 @@ export { type RollupOptions, type RollupReport, rollupMetrics } from './metrics/
 export type { SeriesSnapshot } from './metrics/Series.js';
 export { ensureObservabilityTables } from './schema/ensureObservabilityTables.js';
 export { type MigrateOptions, type MigrateResult, migrate } from './schema/migrate.js';
+export type { Migration } from './schema/migrationFiles.js';
 export {
   maintainPartitions,
   type PartitionOptions,
@@ -197,7 +209,15 @@ export {
   injectTraceContext,
   withRemoteParent,
 } from './tracing/propagation.js';
-export type { SpanKindName, SpanRow, SpanStatusName } from './tracing/SpanRow.js';
+export type { RetryDelayOptions } from './tracing/retryDelay.js';
+export type {
+  SpanKindName,
+  SpanRow,
+  SpanStatusName,
+  StoredAttributes,
+  StoredEvent,
+  StoredLink,
+} from './tracing/SpanRow.js';
 export type { StoredSpan } from './tracing/StoredSpan.js';
 export {
   type SpanSearch,
@@ -206,7 +226,7 @@ export {
   searchSpans,
 } from './tracing/searchSpans.js';
 export { type SetupTracingOptions, setupTracing, type Tracing } from './tracing/setupTracing.js';
-export { spanToRow } from './tracing/spanToRow.js';
+export { type SpanToRowOptions, spanToRow } from './tracing/spanToRow.js';
 export { type TracingAttributes, TracingContext, type TracingStatus } from './tracing/TracingContext.js';
 export {
   formatTraceparent,
