@@ -52,7 +52,7 @@ describe('pgtel CLI on the embedded database', () => {
     };
     expect(parsed.pending).toEqual([]);
     expect(parsed.tables.find((t) => t.name === 'metrics')?.partitions).toBeGreaterThanOrEqual(4);
-  }, 60_000);
+  }, 180_000);
 
   it('answers a wrong connection string with one clear line and no password', async () => {
     const result = await pgtel(['status'], { DATABASE_URL: 'postgres://app:hunter2@127.0.0.1:1/x' });
