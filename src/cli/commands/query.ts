@@ -44,7 +44,7 @@ export const queryCommand: Command = {
         .catch((error: unknown) => {
           // The wrapper is ours: show the server's reason, not the wrapped statement.
           if (!(error instanceof DatabaseError)) throw error;
-          throw new DatabaseError(error.message.replace(/ \(while running: [^]*\)$/, ''), {
+          throw new DatabaseError(error.message.replace(/ \(while running: [\s\S]*\)$/, ''), {
             cause: error,
             sqlState: error.sqlState,
           });
