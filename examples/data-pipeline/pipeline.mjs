@@ -143,7 +143,8 @@ await TracingContext.run('pipeline.run', { 'pipeline.input': String(input) }, as
 
     await workflows.transition(wf.workflowId, { status: 'completed', metadata: { written } });
     console.log(
-      `run ${wf.workflowId}: ${rows.length} loaded, ${rejected.length} rejected, ${written} written`,
+      `run ${wf.workflowId}: ${rows.length} loaded, ${rejected.length} rejected, ${written} written ` +
+        `in ${Math.round(elapsed)} ms`,
     );
   } catch (error) {
     run.recordException(error);

@@ -147,6 +147,18 @@ describe('the SQL in the documentation', () => {
     expect(results.length).toBeGreaterThanOrEqual(20);
   });
 
+  it('docs/sql.md names every table and view of the schema', async () => {
+    const doc = readDoc('docs/sql.md');
+    const relations = await ctx.db.query<{ relname: string }>(
+      `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm') AND NOT c.relispartition`,
+      [ctx.db.schema],
+    );
+    expect(relations.rows.length).toBeGreaterThan(15);
+    const missing = relations.rows.map((r) => r.relname).filter((name) => !doc.includes(`\`${name}\``));
+    expect(missing).toEqual([]);
+  });
+
   it('docs/sql-metrics.md: every query runs', async () => {
     const results = await runDocument(ctx.db, 'docs/sql-metrics.md');
     expect(results.length).toBeGreaterThan(5);
