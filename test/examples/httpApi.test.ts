@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { eventually } from '../helpers/eventually.js';
 import { createExampleStore, startExample } from './exampleProcess.js';
 
 const store = createExampleStore();
@@ -8,7 +9,7 @@ describe('examples/http-api', () => {
   it('stores a span and a latency observation per request, answers probes and shuts down cleanly', async () => {
     const app = await startExample(
       'examples/http-api/server.mjs',
-      { ...store.env, PORT: '0', PGTEL_SHUTDOWN_DELAY_MS: '200' },
+      { ...store.env, PORT: '0', PGTEL_SHUTDOWN_DELAY_MS: '3000' },
       /listening on (http:\/\/\S+)/,
     );
     const base = app.match[1]!;
@@ -23,8 +24,18 @@ describe('examples/http-api', () => {
       });
       expect(await one.json()).toMatchObject({ id: '1', item: 'tea' });
       expect((await fetch(`${base}/orders/404`)).status).toBe(404);
-    } finally {
+
+      // On SIGTERM readiness fails at once while liveness and the API keep answering for the delay.
       app.child.kill('SIGTERM');
+      await eventually(
+        async () => ((await fetch(`${base}/readyz`)).status === 503 ? true : undefined),
+        'readiness to fail after SIGTERM',
+        2_500,
+      );
+      expect((await fetch(`${base}/livez`)).status).toBe(200);
+    } finally {
+      // One signal only: a second one makes the example exit at once (143).
+      if (app.child.signalCode === null && !app.child.killed) app.child.kill('SIGTERM');
     }
     expect(await app.exited).toBe(0);
 
