@@ -5,6 +5,7 @@ import { type CliIo, type Command, EXIT } from './Command.js';
 import { alertsCommand } from './commands/alerts.js';
 import { demoCommand } from './commands/demo.js';
 import { doctorCommand } from './commands/doctor.js';
+import { grafanaCommand } from './commands/grafana.js';
 import { metricsCommand } from './commands/metrics.js';
 import { migrateCommand } from './commands/migrate.js';
 import { pruneCommand } from './commands/prune.js';
@@ -28,6 +29,7 @@ const commands: readonly Command[] = [
   alertsCommand,
   pruneCommand,
   demoCommand,
+  grafanaCommand,
 ];
 
 function help(): string {

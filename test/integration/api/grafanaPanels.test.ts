@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { grafanaProvisioning, overviewDashboard } from '../../../scripts/grafana/pgtelDashboards.mjs';
+import { grafanaProvisioning, overviewDashboard } from '../../../src/grafana/grafanaProvisioning.js';
 import { ManualClock } from '../../../src/testing/ManualClock.js';
 import { useTestDatabase } from '../../helpers/testDatabase.js';
 import { LATENCY_METRIC, seedApiData } from './seedApiData.js';

@@ -1,15 +1,57 @@
 // Grafana provisioning for pgtel's tables: a PostgreSQL data source and one overview dashboard whose
 // panel SQL uses the data source's macros ($__timeFilter, $__timeGroupAlias, $__timeFrom, ...).
-// Pure: returns file names and contents; grafana-export.mjs writes them.
+// Pure: returns file names and contents; `pgtel grafana export` writes them.
+
+/** A Grafana dashboard model. */
+export interface GrafanaDashboard {
+  uid: string;
+  title: string;
+  templating: { list: { name: string; query: string; [key: string]: unknown }[] };
+  panels: {
+    id: number;
+    title: string;
+    type: string;
+    targets: { rawSql: string }[];
+    [key: string]: unknown;
+  }[];
+  [key: string]: unknown;
+}
+
+/** Where Grafana finds pgtel's database; every field has a default. */
+export interface GrafanaProvisioningOptions {
+  /** pgtel's schema. Default `observability`. */
+  schema?: string;
+  /** `host:port` of PostgreSQL as Grafana reaches it. Default `localhost:5432`. */
+  host?: string;
+  /** Default `postgres`. */
+  database?: string;
+  /** A read-only role for Grafana. Default `grafana`. */
+  user?: string;
+  /** Default `disable`. */
+  sslmode?: string;
+}
+
+/** One file of the provisioning folder. */
+export interface ProvisioningFile {
+  path: string;
+  content: string;
+}
 
 /** A quoted SQL identifier (the schema name is configurable). */
-function ident(name) {
+function ident(name: string): string {
   return `"${String(name).replaceAll('"', '""')}"`;
 }
 
 const DATASOURCE_UID = 'pgtel-postgres';
 
-function panel(id, title, type, gridPos, rawSql, extra = {}) {
+function panel(
+  id: number,
+  title: string,
+  type: string,
+  gridPos: { x: number; y: number; w: number; h: number },
+  rawSql: string,
+  extra: Record<string, unknown> = {},
+) {
   return {
     id,
     title,
@@ -34,8 +76,8 @@ function panel(id, title, type, gridPos, rawSql, extra = {}) {
  * a metric's percentiles, workflows by status and stuck ones, firing alerts and alert changes.
  * Template variables: `service` (spans' services) and `metric` (histogram metric names).
  */
-export function overviewDashboard(schema = 'observability') {
-  const t = (table) => `${ident(schema)}.${ident(table)}`;
+export function overviewDashboard(schema = 'observability'): GrafanaDashboard {
+  const t = (table: string) => `${ident(schema)}.${ident(table)}`;
   const serviceFilter = `service_name IN ($service)`;
   return {
     uid: 'pgtel-overview',
@@ -156,10 +198,8 @@ export function overviewDashboard(schema = 'observability') {
 /**
  * The files of a Grafana provisioning folder: the data source (password read by Grafana from the
  * environment variable PGTEL_GRAFANA_PASSWORD), the dashboard provider and the dashboard.
- * @param {{ schema?: string, host?: string, database?: string, user?: string, sslmode?: string }} options
- * @returns {{ path: string, content: string }[]}
  */
-export function grafanaProvisioning(options = {}) {
+export function grafanaProvisioning(options: GrafanaProvisioningOptions = {}): ProvisioningFile[] {
   const {
     schema = 'observability',
     host = 'localhost:5432',
