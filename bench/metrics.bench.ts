@@ -101,7 +101,7 @@ async function writePath(): Promise<BenchResult[]> {
     });
     await aggregated.shutdown();
 
-    const seedCount = 20_000;
+    const seedCount = count; // the same 100k observations, one INSERT and one transaction each
     const seedRate = await itemsPerSecond(seedCount, async () => {
       for (let i = 0; i < seedCount; i++) {
         await db.query(
