@@ -4,59 +4,60 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
 /** Every setting of pgtel, resolved once: explicit options > environment > defaults. */
 export interface PgtelConfig {
-  /** PostgreSQL connection string. Unset: the embedded PGlite database in `dataDir`. */
+  /** PostgreSQL connection string. Default: unset, so the embedded PGlite database in `dataDir` is used. */
   databaseUrl: string | undefined;
-  /** Folder of the embedded database, or `memory://` for an in-memory one. */
+  /** Folder of the embedded database, or `memory://` for an in-memory one. Default: `./.pgtel/data`. */
   dataDir: string;
-  /** Schema holding pgtel's tables; quoted, so any name is safe. */
+  /** Schema holding pgtel's tables; quoted, so any name is safe. Default: `observability`. */
   schema: string;
-  /** Maximum connections of the node-postgres pool. */
+  /** Maximum connections of the node-postgres pool. Default: 10. */
   poolSize: number;
-  /** Monthly partitions created ahead of the current month. */
+  /** Monthly partitions created ahead of the current month. Default: 2. */
   partitionsAhead: number;
-  /** Per-table retention in days, overriding each table's default (metrics 90, spans 30). */
+  /** Per-table retention in days, overriding each table's default (metrics 90, spans 30). Default: `{}` (no overrides). */
   retentionDays: Record<string, number>;
-  /** Minimum level of pgtel's own log lines (stderr). */
+  /** Minimum level of pgtel's own log lines (stderr). Default: `info`. */
   logLevel: LogLevel;
-  /** Service name recorded on spans and metrics. */
+  /** Service name recorded on spans and metrics. Default: `unknown_service:node`. */
   serviceName: string;
-  /** Port of `pgtel serve` (the OTLP/HTTP port). */
+  /** Port of `pgtel serve` (the OTLP/HTTP port). Default: 4318. */
   port: number;
-  /** Interface `pgtel serve` listens on; loopback unless configured. */
+  /** Interface `pgtel serve` listens on. Default: `127.0.0.1` (loopback). */
   host: string;
-  /** Bearer token required by the routes in `authScopes`; unset: no token needed. */
+  /** Bearer token required by the routes in `authScopes`. Default: unset, no token needed. */
   apiToken: string | undefined;
-  /** Route groups the token guards: any of api, ingest, metrics, probes, dashboard. */
+  /** Route groups the token guards: any of api, ingest, metrics, probes, dashboard. Default: api, ingest. */
   authScopes: string[];
-  /** Largest accepted request body in bytes (compressed size; decompressed is capped at 4x). */
+  /** Largest accepted request body in bytes (compressed size; decompressed is capped at 4x). Default: 16 MiB. */
   maxBodyBytes: number;
-  /** Statement timeout of every user-driven query (API, SQL rules), in milliseconds. */
+  /** Statement timeout of every user-driven query (API, SQL rules), in milliseconds. Default: 5000. */
   queryTimeoutMs: number;
-  /** Period of the frequent background jobs (alert evaluation, notification dispatch, sweeps), ms. */
+  /** Period of the frequent background jobs (alert evaluation, notification dispatch, sweeps), ms. Default: 15000. */
   jobIntervalMs: number;
-  /** Period of maintenance (partitions, rollups, retention), ms. */
+  /** Period of maintenance (partitions, rollups, retention), ms. Default: 3600000 (one hour). */
   maintenanceIntervalMs: number;
-  /** On SIGTERM, how long readiness fails before `pgtel serve` stops taking requests, ms. */
+  /** On SIGTERM, how long readiness fails before `pgtel serve` stops taking requests, ms. Default: 5000. */
   shutdownDelayMs: number;
-  /** Days a completed, failed or cancelled workflow and its history are kept after it closed. */
+  /** Days a completed, failed or cancelled workflow and its history are kept after it closed. Default: 30. */
   workflowRetentionDays: number;
-  /** Receiver of alert notifications as Alertmanager webhook JSON (version 4); unset: none. */
+  /** Receiver of alert notifications as Alertmanager webhook JSON (version 4). Default: unset, none. */
   alertWebhookUrl: string | undefined;
-  /** Alertmanager base URL alerts are pushed to (`/api/v2/alerts`); unset: none. */
+  /** Alertmanager base URL alerts are pushed to (`/api/v2/alerts`). Default: unset, none. */
   alertmanagerUrl: string | undefined;
-  /** Chat bot token (Telegram Bot API); unset: no chat notifications. */
+  /** Chat bot token (Telegram Bot API). Default: unset, no chat notifications. */
   chatBotToken: string | undefined;
-  /** Chat the bot posts alerts into; unset: no chat notifications. */
+  /** Chat the bot posts alerts into. Default: unset, no chat notifications. */
   chatId: string | undefined;
-  /** Bot API base URL. */
+  /** Bot API base URL. Default: `https://api.telegram.org`. */
   chatApiUrl: string;
-  /** Alert severities sent to the chat. */
+  /** Alert severities sent to the chat. Default: critical. */
   chatSeverities: string[];
 }
 
 export type PgtelOptions = Partial<PgtelConfig>;
 
-interface OptionDefinition<K extends keyof PgtelConfig> {
+/** How one setting of `PgtelConfig` is documented, read from the environment, parsed and checked. */
+export interface OptionDefinition<K extends keyof PgtelConfig> {
   key: K;
   /** Environment variables read, first set wins. */
   env: readonly string[];
@@ -71,7 +72,8 @@ interface OptionDefinition<K extends keyof PgtelConfig> {
   check(value: PgtelConfig[K]): string | undefined;
 }
 
-type AnyOptionDefinition = { [K in keyof PgtelConfig]: OptionDefinition<K> }[keyof PgtelConfig];
+/** The definition of any one setting, as listed in `optionDefinitions`. */
+export type AnyOptionDefinition = { [K in keyof PgtelConfig]: OptionDefinition<K> }[keyof PgtelConfig];
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
 

@@ -28,6 +28,7 @@ export type {
   AlertRuleDefinition,
   Comparison,
   ErrorBehaviour,
+  LabelMap,
   NoDataBehaviour,
   RuleLevel,
   RuleSource,
@@ -69,7 +70,9 @@ export {
 } from './alerts/silences/silenceStore.js';
 export { type Clock, systemClock } from './clock.js';
 export {
+  type AnyOptionDefinition,
   type LogLevel,
+  type OptionDefinition,
   optionDefinitions,
   type PgtelConfig,
   type PgtelOptions,
@@ -156,7 +159,7 @@ export {
   type SketchBuckets,
   sketchQuantile,
 } from './metrics/LogSketch.js';
-export type { Labels } from './metrics/labelKey.js';
+export type { CanonicalLabels, Labels } from './metrics/labelKey.js';
 export {
   type CollectorStats,
   type FlushReport,
@@ -263,4 +266,4 @@ export {
   WorkflowStateTracker,
   type WorkflowStateTrackerOptions,
 } from './workflows/WorkflowStateTracker.js';
-export { withWorkflowTrace, workflowTraceparent } from './workflows/workflowTrace.js';
+export { type TracedWorkflow, withWorkflowTrace, workflowTraceparent } from './workflows/workflowTrace.js';

@@ -7,6 +7,7 @@ export interface PruneOptions {
   outboxDays?: number;
   /** Days of state history kept (default 90). */
   historyDays?: number;
+  /** Source of time. Default: the system clock. */
   clock?: Clock;
 }
 

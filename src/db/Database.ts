@@ -7,9 +7,9 @@ import { quoteIdent } from './quoteIdent.js';
 export type { QueryResult, Row } from './Driver.js';
 
 export interface TransactionOptions {
-  /** Run as `READ ONLY`: the server refuses any write. */
+  /** Run as `READ ONLY`: the server refuses any write. Default: false. */
   readOnly?: boolean;
-  /** Server-side statement timeout for this transaction, in milliseconds. */
+  /** Server-side statement timeout for this transaction, in milliseconds. Default: unset, the connection's own setting applies. */
   statementTimeoutMs?: number;
 }
 

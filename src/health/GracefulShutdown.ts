@@ -8,7 +8,7 @@ import { errorText } from './runBoundedCheck.js';
 import { checkShutdownBudget } from './shutdownBudget.js';
 
 export interface GracefulShutdownOptions {
-  /** Its readiness fails the moment shutdown starts; liveness keeps passing. */
+  /** Its readiness fails the moment shutdown starts; liveness keeps passing. Default: none. */
   checker?: HealthChecker;
   /** Kubernetes' termination grace period in ms. Default 30 000. */
   gracePeriodMs?: number;

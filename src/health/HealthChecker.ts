@@ -28,9 +28,9 @@ export interface HealthCheckerOptions {
   refreshIntervalMs?: number;
   /** A probe answers within this many milliseconds even when checks hang. Default 600. */
   probeDeadlineMs?: number;
-  /** Receives check durations and status transitions. */
+  /** Receives check durations and status transitions. Default: none. */
   metrics?: HealthMetrics;
-  /** Called on every status change of a check or a probe (to log or store it); must not be slow. */
+  /** Called on every status change of a check or a probe (to log or store it); must not be slow. Default: none. */
   onTransition?: (transition: HealthTransition) => void;
 }
 
@@ -45,9 +45,9 @@ export interface HealthTransition {
 }
 
 export interface ProbeOptions {
-  /** Check names to leave out of this evaluation (like kube-apiserver's `?exclude=`). */
+  /** Check names to leave out of this evaluation (like kube-apiserver's `?exclude=`). Default: none. */
   exclude?: Iterable<string>;
-  /** Overrides `probeDeadlineMs` for this call. */
+  /** Overrides `probeDeadlineMs` for this call. Default: the checker's `probeDeadlineMs`. */
   deadlineMs?: number;
 }
 

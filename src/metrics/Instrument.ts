@@ -14,9 +14,9 @@ export function storedType(kind: InstrumentKind): MetricType {
 }
 
 export interface InstrumentOptions {
-  /** Human description, stored in `metric_descriptions` and shown as Prometheus HELP. */
+  /** Human description, stored in `metric_descriptions` and shown as Prometheus HELP. Default: none. */
   description?: string;
-  /** Unit (UCUM, e.g. `ms`, `s`, `By`, `1`). A histogram with unit `s` times in seconds, else milliseconds. */
+  /** Unit (UCUM, e.g. `ms`, `s`, `By`, `1`). A histogram with unit `s` times in seconds, else milliseconds. Default: none. */
   unit?: string;
   /** Store every observation as its own row (exact percentiles) instead of one aggregate per interval. Default false. */
   raw?: boolean;

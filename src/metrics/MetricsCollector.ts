@@ -32,10 +32,11 @@ import {
 import type { SeriesSnapshot } from './Series.js';
 
 export interface MetricsCollectorOptions {
-  /** Where rows are written. Without one, values live in memory only (for `/metrics` exposition). */
+  /** Where rows are written. Default: none, values live in memory only (for `/metrics` exposition). */
   db?: Database | undefined;
   /** Time source for intervals, timers and retries. Default: the system clock with sub-millisecond precision. */
   clock?: Clock | undefined;
+  /** Receives write failures and dropped data. Default: a logger at level info on stderr. */
   logger?: Logger | undefined;
   /** Flush interval in milliseconds; 0 disables the timer (call `flush()` or `tick()`). Default 10,000. */
   flushIntervalMs?: number | undefined;
@@ -43,7 +44,7 @@ export interface MetricsCollectorOptions {
   maxSeriesPerMetric?: number | undefined;
   /** Distinct metric names; beyond, new names are refused (counted). Default 1,000. */
   maxMetrics?: number | undefined;
-  /** Metrics stored in raw mode (one row per observation) whatever their instrument options say. */
+  /** Metrics stored in raw mode (one row per observation) whatever their instrument options say. Default: none. */
   rawMetrics?: readonly string[] | undefined;
   /** Rows held while the database is unreachable (oldest dropped beyond). Default 100,000. */
   maxPendingRows?: number | undefined;

@@ -14,7 +14,9 @@ import { otelMetricRows } from './otelMetricRows.js';
 
 export interface PgtelMetricExporterOptions {
   db: Database;
+  /** Source of time. Default: the system clock. */
   clock?: Clock | undefined;
+  /** Receives write failures and refused data points. Default: a logger at level info on stderr. */
   logger?: Logger | undefined;
   /** Rows held while the database is unreachable (oldest dropped beyond). Default 100,000. */
   maxPendingRows?: number | undefined;

@@ -24,7 +24,7 @@ export interface MetricQueryOptions {
   start?: Date | undefined;
   /** Newest `recorded_at` included. Default: no bound. */
   end?: Date | undefined;
-  /** Only series whose labels contain these. */
+  /** Only series whose labels contain these. Default: all series. */
   labels?: Labels | undefined;
   /** Rows returned at most (1 to 100,000). Default 1,000. */
   limit?: number | undefined;
@@ -33,13 +33,13 @@ export interface MetricQueryOptions {
 export interface PercentileOptions {
   /** Window ending now, in hours, when `start` is not given. Default 24. */
   hours?: number | undefined;
-  /** Start of the window (inclusive); overrides `hours`. */
+  /** Start of the window (inclusive); overrides `hours`. Default: `hours` before now. */
   start?: Date | undefined;
   /** End of the window (exclusive). Default: no bound. */
   end?: Date | undefined;
-  /** Only series whose labels contain these. */
+  /** Only series whose labels contain these. Default: all series. */
   labels?: Labels | undefined;
-  /** Source of "now" for `hours`. */
+  /** Source of "now" for `hours`. Default: the system clock. */
   clock?: Clock | undefined;
 }
 

@@ -2,6 +2,7 @@ import { type Clock, systemClock } from '../clock.js';
 import type { Database, DatabaseSession } from '../db/Database.js';
 
 export interface RollupOptions {
+  /** Source of time. Default: the system clock. */
   clock?: Clock | undefined;
   /** An hour is rolled up once it ended this long ago (late flushes land first). Default 120,000 ms. */
   graceMs?: number | undefined;

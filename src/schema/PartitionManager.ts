@@ -15,6 +15,7 @@ export interface PartitionOptions {
   ahead?: number | undefined;
   /** Retention overrides in days per table; otherwise each table's registered default. */
   retentionDays?: Record<string, number> | undefined;
+  /** Source of the current month. Default: the system clock. */
   clock?: Clock | undefined;
 }
 

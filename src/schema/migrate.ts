@@ -6,12 +6,13 @@ import { loadMigrations, type Migration } from './migrationFiles.js';
 import { maintainPartitions } from './PartitionManager.js';
 
 export interface MigrateOptions {
-  /** List what would run without changing anything. */
+  /** List what would run without changing anything. Default: false. */
   dryRun?: boolean;
   /** Partitions to create ahead of the current month (default 2). */
   partitionsAhead?: number;
+  /** Source of the current month for partitions. Default: the system clock. */
   clock?: Clock;
-  /** Called before each migration runs (progress output). */
+  /** Called before each migration runs (progress output). Default: none. */
   onMigration?: (migration: Migration) => void;
   /** The migrations to apply (default: pgtel's own `sql/migrations`). */
   migrations?: Migration[];

@@ -14,20 +14,21 @@ import {
 export interface SetupTracingOptions {
   /** `service.name` of the spans. Default: `OTEL_SERVICE_NAME`, then `OTEL_RESOURCE_ATTRIBUTES`, then the SDK's `unknown_service:node`. */
   serviceName?: string;
-  /** Where finished spans are stored. Without it spans are created (and propagated) but not stored. */
+  /** Where finished spans are stored. Default: none, spans are created (and propagated) but not stored. */
   db?: DatabaseSession;
-  /** Extra resource attributes; they win over `OTEL_RESOURCE_ATTRIBUTES`. */
+  /** Extra resource attributes; they win over `OTEL_RESOURCE_ATTRIBUTES`. Default: none. */
   resourceAttributes?: Record<string, AttributeValue>;
   /** Sampler. Default: from `OTEL_TRACES_SAMPLER` / `OTEL_TRACES_SAMPLER_ARG`, else parent-based always-on. */
   sampler?: Sampler;
   /** OpenTelemetry Node instrumentations to switch on (default none). pgtel's own writes are never traced. */
   instrumentations?: readonly AutoInstrumentation[];
-  /** Exporter settings (queue size, batch size, retry...). */
+  /** Exporter settings (queue size, batch size, retry...). Default: the exporter's own defaults. */
   exporter?: Omit<PostgreSQLSpanExporterOptions, 'db' | 'serviceName' | 'logger'>;
   /** Batch span processor settings (default: export every 500 ms or 512 spans, queue 2,048). */
   batch?: BufferConfig;
   /** Turn tracing off (default: `OTEL_SDK_DISABLED=true`); ids stay valid, nothing is stored. */
   disabled?: boolean;
+  /** Receives setup and export problems. Default: a logger at level warn on stderr. */
   logger?: Logger;
 }
 

@@ -68,8 +68,11 @@ export interface TransitionInput {
 }
 
 export interface ListWorkflowsOptions {
+  /** Only workflows in this status. Default: any status. */
   status?: WorkflowStatus;
+  /** Only workflows of this type. Default: any type. */
   type?: string;
+  /** Only stuck (true) or not stuck (false) workflows. Default: both. */
   stuck?: boolean;
   /** Default 100, at most 10,000. */
   limit?: number;

@@ -12,6 +12,7 @@ export interface PruneWorkflowsOptions {
   batchSize?: number;
   /** Stop after this many batches (default: until none is left). */
   maxBatches?: number;
+  /** Source of time. Default: the system clock. */
   clock?: Clock;
 }
 

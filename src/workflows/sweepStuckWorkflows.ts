@@ -4,6 +4,7 @@ import { ValidationError } from '../errors.js';
 import { toWorkflow, type Workflow } from './Workflow.js';
 
 export interface SweepOptions {
+  /** Source of time. Default: the system clock. */
   clock?: Clock;
   /** Also transition stuck workflows to `failed` with reason `timeout` (default false: only mark them). */
   failStuck?: boolean;

@@ -2,7 +2,8 @@ import { isValidSpanId } from '../tracing/ids.js';
 import { otelApi } from '../tracing/otelApi.js';
 import type { Workflow } from './Workflow.js';
 
-type TracedWorkflow = Pick<Workflow, 'workflowId' | 'correlationId' | 'lastTraceId' | 'lastSpanId'>;
+/** The fields of a workflow that locate its trace. */
+export type TracedWorkflow = Pick<Workflow, 'workflowId' | 'correlationId' | 'lastTraceId' | 'lastSpanId'>;
 
 /**
  * The span a continuation hangs under: the span of the workflow's last change when it belongs to

@@ -9,10 +9,13 @@ export interface AlertmanagerNotifierOptions {
   url: string | undefined;
   /** Notifier name (default `alertmanager`). */
   name?: string;
+  /** Severities routed to this notifier. Default: all. */
   severities?: readonly Severity[];
   /** How long a firing alert stays active in Alertmanager without a resend (default 5 h, above the 4 h repeat). */
   firingTtlMs?: number;
+  /** `generatorURL` of the pushed alerts. Default: empty. */
   generatorURL?: string;
+  /** Source of time for `startsAt`/`endsAt`. Default: the system clock. */
   clock?: Clock;
 }
 

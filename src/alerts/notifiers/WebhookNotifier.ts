@@ -8,8 +8,9 @@ export interface WebhookNotifierOptions {
   url: string | undefined;
   /** Notifier name, also the webhook `receiver` field (default `webhook`). */
   name?: string;
+  /** Severities routed to this notifier. Default: all. */
   severities?: readonly Severity[];
-  /** Extra headers, e.g. authorization. */
+  /** Extra headers, e.g. authorization. Default: none. */
   headers?: Record<string, string>;
   /** `externalURL` and `generatorURL` in the body (default empty). */
   externalURL?: string;

@@ -7,7 +7,9 @@ import { type BackoffOptions, retryDelay } from './retryDelay.js';
 
 export interface DispatchOptions {
   notifiers: readonly Notifier[];
+  /** Source of time. Default: the system clock. */
   clock?: Clock;
+  /** Receives failed sends. Default: none (not logged). */
   logger?: Logger;
   /** Rows claimed per call (default 50). */
   batchSize?: number;
@@ -17,9 +19,11 @@ export interface DispatchOptions {
   timeoutMs?: number;
   /** Attempts before a row is parked as `failed`, kept for inspection and requeueing (default 20). */
   maxAttempts?: number;
+  /** Retry delays. Default: 5 s doubling up to 15 min. */
   backoff?: BackoffOptions;
+  /** Jitter source in [0, 1). Default: `Math.random`. */
   random?: () => number;
-  /** Only these outbox rows (immediate delivery of one alert). */
+  /** Only these outbox rows (immediate delivery of one alert). Default: all due rows. */
   ids?: readonly number[];
 }
 

@@ -1,6 +1,7 @@
 import type { Severity } from '../Severity.js';
 
-type LabelMap = Record<string, string>;
+/** Label or annotation names mapped to their values. */
+export type LabelMap = Record<string, string>;
 
 /** Where a rule's values come from. Metric sources read `metrics.metric_value` rows of one metric name. */
 export type RuleSource =

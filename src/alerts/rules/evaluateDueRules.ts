@@ -8,9 +8,11 @@ import { runRuleSource } from './runRuleSource.js';
 import { writeEvaluation } from './writeEvaluation.js';
 
 export interface EvaluateOptions {
-  /** Notifiers to queue notifications for (sending is the outbox worker's job). */
+  /** Notifiers to queue notifications for (sending is the outbox worker's job). Default: none. */
   notifiers?: readonly Notifier[];
+  /** Source of time. Default: the system clock. */
   clock?: Clock;
+  /** Receives rule failures. Default: none (not logged). */
   logger?: Logger;
   /** Rules claimed per call (default 20). */
   batchSize?: number;

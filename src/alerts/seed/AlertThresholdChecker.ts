@@ -14,6 +14,7 @@ import {
 export interface AlertThresholdCheckerOptions {
   /** Overrides of the seed's default thresholds. */
   thresholds?: Partial<AlertThresholds>;
+  /** Source of time. Default: the system clock. */
   clock?: Clock;
 }
 

@@ -22,8 +22,11 @@ export interface DeliveryResult {
 }
 
 export interface DeliverAlertOptions {
+  /** Notifiers the alert is routed to. Default: none (the alert is only stored). */
   notifiers?: readonly Notifier[];
+  /** Source of time. Default: the system clock. */
   clock?: Clock;
+  /** Receives storage and send failures. Default: none (not logged). */
   logger?: Logger;
   /** The same alert (type + title) notifies again only after this long (default 4 h). */
   repeatIntervalMs?: number;

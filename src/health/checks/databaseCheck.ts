@@ -6,12 +6,13 @@ import { boundedQuery } from './boundedQuery.js';
 
 /** Options shared by the built-in checks. */
 export interface BuiltinCheckOptions {
-  /** Check name in `details.checks` and for `?exclude=`. */
+  /** Check name in `details.checks` and for `?exclude=`. Default: the check's own name (e.g. `database`). */
   name?: string;
-  /** Probes the check belongs to. */
+  /** Probes the check belongs to. Default: readiness (startup for `migrationsCheck` and `referenceTablesCheck`). */
   probes?: readonly ProbeName[];
   /** Default 500 ms; database checks also use it as the server-side statement timeout. */
   timeoutMs?: number;
+  /** A failing non-critical check makes the probe `warn` (still ready). Default: true (false for `poolSaturationCheck`). */
   critical?: boolean;
 }
 

@@ -5,6 +5,7 @@ import type { BuiltinCheckOptions } from './databaseCheck.js';
 export interface HttpCheckOptions extends BuiltinCheckOptions {
   /** Default `GET`. */
   method?: 'GET' | 'HEAD';
+  /** Request headers. Default: none. */
   headers?: Record<string, string>;
   /** Which statuses count as healthy. Default 200-399 (redirects are not followed). */
   expectStatus?: (status: number) => boolean;

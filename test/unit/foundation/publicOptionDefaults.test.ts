@@ -1,0 +1,55 @@
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+const indexPath = fileURLToPath(new URL('../../../src/index.ts', import.meta.url));
+
+/** `Interface.property` for every optional property of a public `*Options` type whose TSDoc states no default. */
+function optionsWithoutDefault(): string[] {
+  const program = ts.createProgram([indexPath], {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    strict: true,
+    skipLibCheck: true,
+    noEmit: true,
+  });
+  const checker = program.getTypeChecker();
+  const index = program.getSourceFile(indexPath);
+  const moduleSymbol = index && checker.getSymbolAtLocation(index);
+  if (!moduleSymbol) throw new Error(`cannot load ${indexPath}`);
+
+  const missing = new Set<string>();
+  for (const exported of checker.getExportsOfModule(moduleSymbol)) {
+    if (!exported.name.endsWith('Options')) continue;
+    const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+    if (!(symbol.flags & (ts.SymbolFlags.Interface | ts.SymbolFlags.TypeAlias))) continue;
+    // getPropertiesOfType includes the properties of extended interfaces and intersected types.
+    for (const property of checker.getPropertiesOfType(checker.getDeclaredTypeOfSymbol(symbol))) {
+      if (!(property.flags & ts.SymbolFlags.Optional)) continue;
+      const declaration = property.declarations?.[0];
+      // Options inherited from other packages document themselves.
+      if (!declaration || declaration.getSourceFile().fileName.includes('/node_modules/')) continue;
+      const doc = [
+        ts.displayPartsToString(property.getDocumentationComment(checker)),
+        ...property.getJsDocTags(checker).map((tag) => `${tag.name} ${ts.displayPartsToString(tag.text)}`),
+      ].join(' ');
+      if (/default/i.test(doc)) continue;
+      const owner = declaration.parent;
+      const ownerName =
+        (ts.isInterfaceDeclaration(owner) || ts.isTypeAliasDeclaration(owner)) && owner.name
+          ? owner.name.text
+          : ts.isTypeLiteralNode(owner) && ts.isTypeAliasDeclaration(owner.parent)
+            ? owner.parent.name.text
+            : exported.name;
+      missing.add(`${ownerName}.${property.name}`);
+    }
+  }
+  return [...missing].sort();
+}
+
+describe('public options', () => {
+  it('state their default in TSDoc', () => {
+    expect(optionsWithoutDefault(), 'optional option properties whose TSDoc states no default').toEqual([]);
+  });
+});
