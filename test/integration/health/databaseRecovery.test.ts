@@ -1,47 +1,15 @@
-import type { AddressInfo } from 'node:net';
-import { connect, createServer, type Server, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/db/openDatabase.js';
 import { databaseCheck } from '../../../src/health/checks/databaseCheck.js';
 import { HealthChecker } from '../../../src/health/HealthChecker.js';
 import { ManualClock } from '../../../src/testing/ManualClock.js';
+import { TcpProxy } from '../../helpers/tcpProxy.js';
 import { onRealServer, testDatabaseUrl, uniqueSchema } from '../../helpers/testDatabase.js';
-
-/** A TCP relay in front of the real server: stopping it looks like the database going away. */
-class Relay {
-  private server: Server | undefined;
-  private readonly sockets = new Set<Socket>();
-  port = 0;
-
-  constructor(private readonly target: { host: string; port: number }) {}
-
-  async start(): Promise<void> {
-    const server = createServer((client) => {
-      const upstream = connect(this.target.port, this.target.host);
-      for (const socket of [client, upstream]) {
-        this.sockets.add(socket);
-        socket.on('close', () => this.sockets.delete(socket));
-        socket.on('error', () => {});
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    this.server = server;
-    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
-    this.port = (server.address() as AddressInfo).port;
-  }
-
-  async stop(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    for (const socket of this.sockets) socket.destroy();
-    if (server) await new Promise((resolve) => server.close(resolve));
-  }
-}
 
 describe.skipIf(!onRealServer)('database stopped, then back', () => {
   it('readiness fails while the database is unreachable and recovers when it returns', async () => {
     const target = new URL(testDatabaseUrl!);
-    const relay = new Relay({ host: target.hostname, port: Number(target.port || 5432) });
+    const relay = new TcpProxy(target.hostname, Number(target.port || 5432));
     await relay.start();
     const url = new URL(target);
     url.host = `127.0.0.1:${relay.port}`;

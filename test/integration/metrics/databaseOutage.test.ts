@@ -4,8 +4,8 @@ import { openDatabase } from '../../../src/db/openDatabase.js';
 import { createLogger } from '../../../src/logger.js';
 import { MetricsCollector } from '../../../src/metrics/MetricsCollector.js';
 import { ManualClock } from '../../../src/testing/ManualClock.js';
+import { TcpProxy } from '../../helpers/tcpProxy.js';
 import { onRealServer, testDatabaseUrl, useTestDatabase } from '../../helpers/testDatabase.js';
-import { TcpProxy } from './tcpProxy.js';
 
 const ctx = useTestDatabase();
 

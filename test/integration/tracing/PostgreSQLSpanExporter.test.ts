@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/db/openDatabase.js';
 import { createLogger } from '../../../src/logger.js';
 import { PostgreSQLSpanExporter } from '../../../src/tracing/PostgreSQLSpanExporter.js';
+import { TcpProxy } from '../../helpers/tcpProxy.js';
 import {
   disposeTestDatabase,
   openTestDatabase,
@@ -11,7 +12,6 @@ import {
   useTestDatabase,
 } from '../../helpers/testDatabase.js';
 import { recordSpans, someSpans } from '../../unit/tracing/recordSpans.js';
-import { TcpProxy } from './tcpProxy.js';
 
 const ctx = useTestDatabase();
 

@@ -21,10 +21,12 @@ export class TcpProxy {
       for (const s of [client, upstream]) {
         this.sockets.add(s);
         s.on('close', () => this.sockets.delete(s));
+        // Either side failing or closing ends the pair, like a server going away.
         s.on('error', () => {
           client.destroy();
           upstream.destroy();
         });
+        s.on('close', () => (s === client ? upstream : client).destroy());
       }
       client.pipe(upstream).pipe(client);
     });
