@@ -184,6 +184,7 @@ export {
 } from './metrics/renderPrometheus.js';
 export { type RollupOptions, type RollupReport, rollupMetrics } from './metrics/rollupMetrics.js';
 export type { SeriesSnapshot } from './metrics/Series.js';
+export type { RetryDelayOptions } from './retryDelay.js';
 export { ensureObservabilityTables } from './schema/ensureObservabilityTables.js';
 export { type MigrateOptions, type MigrateResult, migrate } from './schema/migrate.js';
 export type { Migration } from './schema/migrationFiles.js';
@@ -212,7 +213,6 @@ export {
   injectTraceContext,
   withRemoteParent,
 } from './tracing/propagation.js';
-export type { RetryDelayOptions } from './tracing/retryDelay.js';
 export type {
   SpanKindName,
   SpanRow,

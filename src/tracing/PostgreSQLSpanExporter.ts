@@ -3,7 +3,7 @@ import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { DatabaseSession } from '../db/Database.js';
 import { TimeoutError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
-import { type RetryDelayOptions, retryDelay } from './retryDelay.js';
+import { type RetryDelayOptions, retryDelay } from '../retryDelay.js';
 import type { SpanRow } from './SpanRow.js';
 import { spanToRow } from './spanToRow.js';
 import { writeSpanRows } from './writeSpanRows.js';

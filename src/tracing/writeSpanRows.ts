@@ -1,6 +1,6 @@
 import type { DatabaseSession } from '../db/Database.js';
+import { isTransientError } from '../db/isTransientError.js';
 import { DatabaseError } from '../errors.js';
-import { isTransientError } from './isTransientError.js';
 import { SPAN_COLUMNS, type SpanRow, spanRowValues } from './SpanRow.js';
 import { withoutTracing } from './withoutTracing.js';
 

@@ -1,3 +1,5 @@
+import { retryDelay as backoff } from '../../retryDelay.js';
+
 export interface BackoffOptions {
   /** Delay after the first failure (default 5 s). */
   baseMs?: number;
@@ -6,16 +8,17 @@ export interface BackoffOptions {
 }
 
 /**
- * Delay before retry number `attempt` (1 after the first failure): exponential, capped, with jitter
- * in [50%, 100%] so many failed rows do not retry in lockstep. `random` returns [0, 1).
+ * Delay before retry number `attempt` (1 after the first failure) of an outbox row: the shared
+ * jittered exponential backoff with the outbox's slower defaults. `random` returns [0, 1).
  */
 export function retryDelay(
   attempt: number,
   options: BackoffOptions = {},
   random: () => number = Math.random,
 ): number {
-  const base = options.baseMs ?? 5_000;
-  const max = options.maxMs ?? 15 * 60_000;
-  const exponential = Math.min(max, base * 2 ** Math.max(0, Math.min(attempt - 1, 30)));
-  return Math.round(exponential * (0.5 + random() * 0.5));
+  return backoff(
+    Math.max(0, attempt - 1),
+    { baseMs: options.baseMs ?? 5_000, maxMs: options.maxMs ?? 15 * 60_000 },
+    random,
+  );
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { isTransientError } from '../../../src/db/isTransientError.js';
 import { DatabaseError } from '../../../src/errors.js';
-import { isTransientError } from '../../../src/tracing/isTransientError.js';
-import { retryDelay } from '../../../src/tracing/retryDelay.js';
+import { retryDelay } from '../../../src/retryDelay.js';
 
 describe('isTransientError', () => {
   it('retries connection, shutdown, resource and conflict errors', () => {
