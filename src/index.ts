@@ -139,6 +139,24 @@ export {
 } from './health/healthHandlers.js';
 export { nodeHealthListener } from './health/nodeHealthListener.js';
 export type { HealthEndpoint } from './health/renderHealthResponse.js';
+export {
+  type AlertErrorSpans,
+  type AlertErrorSpansOptions,
+  alertErrorSpans,
+  type ErrorSpanOperation,
+} from './links/alertErrorSpans.js';
+export {
+  type AlertLinkedTrace,
+  type AlertLinkedWorkflow,
+  type AlertLinks,
+  alertLinks,
+} from './links/alertLinks.js';
+export { alertsOfTrace } from './links/alertsOfTrace.js';
+export { alertsOfWorkflow } from './links/alertsOfWorkflow.js';
+export { type ExemplarTrace, type ExemplarTracesOptions, exemplarTraces } from './links/exemplarTraces.js';
+export type { AlertSummary, LinkedAlert } from './links/LinkedAlert.js';
+export { tracesOfWorkflow, type WorkflowTrace } from './links/tracesOfWorkflow.js';
+export { type TraceWorkflow, workflowsOfTrace } from './links/workflowsOfTrace.js';
 export { createLogger, type Logger } from './logger.js';
 export type { InstrumentKind, InstrumentOptions, MetricType } from './metrics/Instrument.js';
 export type {

@@ -7,6 +7,8 @@ import type { SilenceMatcher } from '../../alerts/silences/Silence.js';
 import { createSilence, expireSilence, listSilences } from '../../alerts/silences/silenceStore.js';
 import { systemClock } from '../../clock.js';
 import { ValidationError } from '../../errors.js';
+import { alertErrorSpans } from '../../links/alertErrorSpans.js';
+import { alertLinks } from '../../links/alertLinks.js';
 import type { ApiDeps } from './ApiDeps.js';
 import { QueryParams } from './QueryParams.js';
 import { readJsonObject } from './readJsonObject.js';
@@ -42,7 +44,10 @@ function bodyTime(body: Record<string, unknown>, key: string): Date | undefined 
   return date;
 }
 
-/** `/alerts` and `/silences`: firing alerts, state history, rules, acknowledge and silence. */
+/**
+ * `/alerts` and `/silences`: firing alerts, state history, rules, acknowledge and silence; an alert
+ * episode's links (`/alerts/:id/links`) and the error spans of its firing window (`/alerts/:id/error-spans`).
+ */
 export function alertRoutes(deps: ApiDeps): Hono {
   const clock = deps.clock ?? systemClock;
   const app = new Hono();
@@ -85,6 +90,21 @@ export function alertRoutes(deps: ApiDeps): Hono {
   app.get('/alerts/rules', async (c) => {
     QueryParams.of(c.req.url).done();
     return c.json({ rules: await readOnlyQuery(deps, (tx) => listAlertRules(tx)) });
+  });
+
+  app.get('/alerts/:id/links', async (c) => {
+    const id = positiveId(c.req.param('id'), 'alert id');
+    QueryParams.of(c.req.url).done();
+    return c.json(await readOnlyQuery(deps, (tx) => alertLinks(tx, id)));
+  });
+
+  app.get('/alerts/:id/error-spans', async (c) => {
+    const id = positiveId(c.req.param('id'), 'alert id');
+    const params = QueryParams.of(c.req.url);
+    const beforeMs = params.integer('beforeMs', 0, 86_400_000, 300_000);
+    params.done();
+    const now = new Date(clock.now());
+    return c.json(await readOnlyQuery(deps, (tx) => alertErrorSpans(tx, id, { beforeMs, now })));
   });
 
   app.post('/alerts/:id/acknowledge', async (c) => {

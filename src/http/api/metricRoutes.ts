@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { systemClock } from '../../clock.js';
 import { ValidationError } from '../../errors.js';
+import { exemplarTraces } from '../../links/exemplarTraces.js';
 import type { ApiDeps } from './ApiDeps.js';
 import { listMetrics, metricPercentiles, metricSeries } from './metricQueries.js';
 import { QueryParams } from './QueryParams.js';
@@ -16,7 +17,7 @@ function metricName(raw: string): string {
   return raw;
 }
 
-/** `/metrics`: the list, a metric's series over time and its percentiles. */
+/** `/metrics`: the list, a metric's series over time, its percentiles and its exemplars' traces. */
 export function metricRoutes(deps: ApiDeps): Hono {
   const clock = deps.clock ?? systemClock;
   const app = new Hono();
@@ -56,6 +57,19 @@ export function metricRoutes(deps: ApiDeps): Hono {
       metricPercentiles(tx, name, { window, stepMs, labels, quantiles }),
     );
     return c.json({ name, from: window.from, to: window.to, stepMs, labels, series });
+  });
+
+  app.get('/:name/exemplars', async (c) => {
+    const metric = metricName(c.req.param('name'));
+    const params = QueryParams.of(c.req.url);
+    const { from, to } = timeWindow(params, clock, HOUR);
+    const labels = params.pairs('labels');
+    const limit = params.integer('limit', 1, 100, 10);
+    params.done();
+    const exemplars = await readOnlyQuery(deps, (tx) =>
+      exemplarTraces(tx, { metric, from, to, labels, limit }),
+    );
+    return c.json({ exemplars });
   });
 
   return app;

@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import { systemClock } from '../../clock.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
+import { alertsOfTrace } from '../../links/alertsOfTrace.js';
+import { workflowsOfTrace } from '../../links/workflowsOfTrace.js';
 import { getTrace } from '../../tracing/getTrace.js';
 import { listOperations, listServices } from '../../tracing/listServices.js';
 import type { ApiDeps } from './ApiDeps.js';
@@ -10,13 +12,15 @@ import { QueryParams } from './QueryParams.js';
 import { readOnlyQuery } from './readOnlyQuery.js';
 import { searchTraces } from './searchTraces.js';
 import { timeWindow } from './timeWindow.js';
-import { workflowsOfTrace } from './workflowQueries.js';
 
 const HOUR = 3_600_000;
 /** Spans shown of one trace; a bigger trace is cut (and says so). */
 const MAX_TRACE_SPANS = 5000;
 
-/** `/services`, `/operations`, `/traces` (search) and `/traces/:traceId` (one trace as a waterfall). */
+/**
+ * `/services`, `/operations`, `/traces` (search), `/traces/:traceId` (one trace as a waterfall) and
+ * the trace's links: `/traces/:traceId/workflows` and `/traces/:traceId/alerts`.
+ */
 export function traceRoutes(deps: ApiDeps): Hono {
   const clock = deps.clock ?? systemClock;
   const app = new Hono();
@@ -76,6 +80,19 @@ export function traceRoutes(deps: ApiDeps): Hono {
       workflows,
       spans,
     });
+  });
+
+  // Links stand without stored spans (sampled out, pruned): an unknown trace has none, not a 404.
+  app.get('/traces/:traceId/workflows', async (c) => {
+    const traceId = c.req.param('traceId');
+    QueryParams.of(c.req.url).done();
+    return c.json({ workflows: await readOnlyQuery(deps, (tx) => workflowsOfTrace(tx, traceId)) });
+  });
+
+  app.get('/traces/:traceId/alerts', async (c) => {
+    const traceId = c.req.param('traceId');
+    QueryParams.of(c.req.url).done();
+    return c.json({ alerts: await readOnlyQuery(deps, (tx) => alertsOfTrace(tx, traceId)) });
   });
 
   return app;

@@ -62,16 +62,3 @@ export async function workflowDetail(
     phases: await readPhaseDurations(tx, workflowId, now),
   };
 }
-
-/** The workflows whose correlation id is this trace id (at most 20, oldest first). */
-export async function workflowsOfTrace(
-  tx: DatabaseSession,
-  traceId: string,
-): Promise<{ workflowId: string; workflowType: string; status: string }[]> {
-  const { rows } = await tx.query<{ workflowId: string; workflowType: string; status: string }>(
-    `SELECT workflow_id AS "workflowId", workflow_type AS "workflowType", status
-       FROM ${tx.table('workflow_state')} WHERE correlation_id = $1 ORDER BY created_at LIMIT 20`,
-    [traceId],
-  );
-  return rows;
-}

@@ -1,14 +1,27 @@
 import { Hono } from 'hono';
 import { systemClock } from '../../clock.js';
+import type { DatabaseSession } from '../../db/Database.js';
+import { NotFoundError } from '../../errors.js';
+import { alertsOfWorkflow } from '../../links/alertsOfWorkflow.js';
+import { tracesOfWorkflow } from '../../links/tracesOfWorkflow.js';
 import { WORKFLOW_STATUSES } from '../../workflows/WorkflowDefinition.js';
 import { parseCorrelationId, parseWorkflowId } from '../../workflows/workflowInput.js';
+import { readWorkflow } from '../../workflows/workflowReads.js';
 import type { ApiDeps } from './ApiDeps.js';
 import { decodeCursor, encodeCursor } from './pageCursor.js';
 import { QueryParams } from './QueryParams.js';
 import { readOnlyQuery } from './readOnlyQuery.js';
 import { findWorkflows, workflowDetail } from './workflowQueries.js';
 
-/** `/workflows`: the filtered, paginated list and one workflow with history and phase durations. */
+/** NotFoundError unless the workflow exists; called when its links came back empty. */
+async function mustExist(tx: DatabaseSession, workflowId: string): Promise<void> {
+  if (!(await readWorkflow(tx, workflowId))) throw new NotFoundError(`workflow ${workflowId} not found`);
+}
+
+/**
+ * `/workflows`: the filtered, paginated list, one workflow with history and phase durations, and its
+ * links: `/workflows/:id/traces` and `/workflows/:id/alerts`.
+ */
 export function workflowRoutes(deps: ApiDeps): Hono {
   const clock = deps.clock ?? systemClock;
   const app = new Hono();
@@ -36,6 +49,29 @@ export function workflowRoutes(deps: ApiDeps): Hono {
     const id = parseWorkflowId(c.req.param('id'));
     QueryParams.of(c.req.url).done();
     return c.json(await readOnlyQuery(deps, (tx) => workflowDetail(tx, id, clock.now())));
+  });
+
+  app.get('/:id/traces', async (c) => {
+    const id = parseWorkflowId(c.req.param('id'));
+    QueryParams.of(c.req.url).done();
+    const traces = await readOnlyQuery(deps, async (tx) => {
+      const found = await tracesOfWorkflow(tx, id);
+      // Every workflow has its creating trace, so none means no such workflow.
+      if (found.length === 0) await mustExist(tx, id);
+      return found;
+    });
+    return c.json({ traces });
+  });
+
+  app.get('/:id/alerts', async (c) => {
+    const id = parseWorkflowId(c.req.param('id'));
+    QueryParams.of(c.req.url).done();
+    const alerts = await readOnlyQuery(deps, async (tx) => {
+      const found = await alertsOfWorkflow(tx, id);
+      if (found.length === 0) await mustExist(tx, id);
+      return found;
+    });
+    return c.json({ alerts });
   });
 
   return app;
