@@ -109,7 +109,7 @@ export class PgtelServer {
         health: createHealthHandlers(health, {
           authorize: token ? (request) => hasBearerToken(request, token) : undefined,
         }),
-        renderMetrics: () => metrics.render(),
+        renderMetrics: (format) => metrics.render(format),
         otlp: createOtlpSinks(db, clock, metrics),
         api: createApiRoutes({ db, health, healthChanges, config, clock }),
         vendor: vendorAssets(),

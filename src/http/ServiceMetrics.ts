@@ -4,7 +4,7 @@ import type { JobStats } from '../jobs/JobRunner.js';
 import type { Logger } from '../logger.js';
 import type { Counter, Gauge, Histogram } from '../metrics/instruments.js';
 import { MetricsCollector } from '../metrics/MetricsCollector.js';
-import { renderPrometheus } from '../metrics/renderPrometheus.js';
+import { type ExpositionFormat, renderPrometheus } from '../metrics/renderPrometheus.js';
 
 export type Signal = 'traces' | 'metrics';
 
@@ -79,11 +79,11 @@ export class ServiceMetrics {
     for (const { state, n } of result.rows) this.alertInstances.set(n, { state });
   }
 
-  /** The Prometheus text exposition (format 0.0.4) of every metric of this process. */
-  render(): string {
+  /** The exposition of every metric of this process: Prometheus text 0.0.4 (default) or OpenMetrics 1.0. */
+  render(format: ExpositionFormat = 'prometheus'): string {
     const stats = this.collector.stats();
     this.pendingRows.set(stats.pendingRows);
     this.droppedRows.set(stats.droppedRows);
-    return renderPrometheus(this.collector.snapshot());
+    return renderPrometheus(this.collector.snapshot(), format);
   }
 }

@@ -1,6 +1,11 @@
 import { Hono } from 'hono';
 import type { PgtelConfig } from '../config.js';
 import type { HealthHandlers } from '../health/healthHandlers.js';
+import {
+  type ExpositionFormat,
+  OPENMETRICS_CONTENT_TYPE,
+  PROMETHEUS_CONTENT_TYPE,
+} from '../metrics/renderPrometheus.js';
 import { hasBearerToken } from './bearerAuth.js';
 import { errorResponse, responseForError } from './httpError.js';
 import { createOtlpHandlers, type OtlpSinks } from './otlpHandlers.js';
@@ -9,8 +14,8 @@ import { serveStatic } from './serveStatic.js';
 export interface AppDeps {
   config: Pick<PgtelConfig, 'apiToken' | 'authScopes' | 'maxBodyBytes'>;
   health: HealthHandlers;
-  /** Prometheus text exposition of pgtel's own and the collector's metrics. */
-  renderMetrics(): string | Promise<string>;
+  /** Exposition of pgtel's own and the collector's metrics, in the format the scraper asked for. */
+  renderMetrics(format: ExpositionFormat): string | Promise<string>;
   otlp: OtlpSinks;
   /** The JSON API, mounted under `/api`. */
   api?: Hono;
@@ -21,6 +26,17 @@ export interface AppDeps {
 }
 
 const PROBE_PATHS = new Set(['/livez', '/readyz', '/startupz', '/health']);
+
+/** OpenMetrics when the Accept header lists `application/openmetrics-text` (q above 0), else Prometheus 0.0.4. */
+export function expositionFormat(accept: string | undefined): ExpositionFormat {
+  for (const range of (accept ?? '').toLowerCase().split(',')) {
+    const [type, ...params] = range.split(';').map((part) => part.trim());
+    if (type !== 'application/openmetrics-text') continue;
+    const q = params.find((p) => p.startsWith('q='));
+    if (q === undefined || Number(q.slice(2)) > 0) return 'openmetrics';
+  }
+  return 'prometheus';
+}
 
 /** Which guarded group a path belongs to (see the `authScopes` option). */
 export function scopeOf(path: string): 'probes' | 'metrics' | 'ingest' | 'api' | 'dashboard' {
@@ -54,9 +70,14 @@ export function createApp(deps: AppDeps): Hono {
     const handler = deps.health.routes[path]!;
     app.on(['GET', 'HEAD'], path, (c) => handler(c.req.raw));
   }
-  app.get('/metrics', async () => {
-    return new Response(await deps.renderMetrics(), {
-      headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' },
+  app.get('/metrics', async (c) => {
+    const format = expositionFormat(c.req.header('accept'));
+    return new Response(await deps.renderMetrics(format), {
+      headers: {
+        'content-type': format === 'openmetrics' ? OPENMETRICS_CONTENT_TYPE : PROMETHEUS_CONTENT_TYPE,
+        'cache-control': 'no-store',
+        vary: 'accept',
+      },
     });
   });
   const otlp = createOtlpHandlers(deps.otlp, maxBodyBytes);

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import type { ExemplarReservoir } from './ExemplarReservoir.js';
 import { LabelTrie } from './LabelTrie.js';
 import { type CanonicalLabels, canonicalLabels, type Labels, labelKey } from './labelKey.js';
 import { GaugeSeries, HistogramSeries, type Series, SumSeries } from './Series.js';
@@ -36,6 +37,8 @@ export interface InstrumentSink {
   overflowed(instrument: Instrument): void;
   /** Keeps one observation of a raw-mode instrument as its own row. */
   raw(instrument: Instrument, labels: CanonicalLabels, value: number): void;
+  /** A new series' exemplar sample, or undefined when exemplars are off. */
+  reservoir(): ExemplarReservoir | undefined;
 }
 
 /** Why a value is refused by this kind of instrument, or undefined when it is acceptable. */
@@ -93,6 +96,7 @@ export class Instrument {
   private apply(series: Series, value: number): void {
     if (this.raw) this.sink.raw(this, series.labels, value);
     series.observe(value);
+    series.exemplars?.offer(value);
   }
 
   /** The series of a label set, created if new; undefined (counted) when the label set is invalid. */
@@ -130,8 +134,8 @@ export class Instrument {
 
   private newSeries(labels: CanonicalLabels): Series {
     if (this.kind === 'gauge') return new GaugeSeries(labels);
-    if (this.kind === 'histogram') return new HistogramSeries(labels);
-    return new SumSeries(labels);
+    if (this.kind === 'histogram') return new HistogramSeries(labels, this.sink.reservoir());
+    return new SumSeries(labels, this.sink.reservoir());
   }
 
   /** Every series, the overflow one last. */

@@ -3,6 +3,7 @@ import type { Database } from '../db/Database.js';
 import { ConfigError, ValidationError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
 import { describeMetrics } from './describeMetrics.js';
+import { ExemplarReservoir } from './ExemplarReservoir.js';
 import {
   Instrument,
   type InstrumentKind,
@@ -30,6 +31,7 @@ import {
   queryMetrics,
 } from './queryMetrics.js';
 import type { SeriesSnapshot } from './Series.js';
+import { sampledSpanIds } from './sampledSpanIds.js';
 
 export interface MetricsCollectorOptions {
   /** Where rows are written. Default: none, values live in memory only (for `/metrics` exposition). */
@@ -52,6 +54,13 @@ export interface MetricsCollectorOptions {
   retryInitialMs?: number | undefined;
   /** Longest retry delay. Default 60,000 ms. */
   retryMaxMs?: number | undefined;
+  /**
+   * Exemplars kept per counter or histogram series and flush interval: observations made inside a
+   * recorded (sampled) OpenTelemetry span, stored with their trace and span ids in the `exemplars`
+   * column and shown in the OpenMetrics exposition. One slot keeps the interval's highest value, the
+   * others a uniform sample. 0 disables them. Default 4.
+   */
+  exemplarsPerSeries?: number | undefined;
 }
 
 /** A metric as the seed's `record()` takes it. */
@@ -108,6 +117,7 @@ export class MetricsCollector {
   private readonly undescribed: Instrument[] = [];
   private readonly sink: InstrumentSink;
   private readonly rawNames: Set<string>;
+  private readonly exemplarsPerSeries: number;
   private rawRows: MetricRow[] = [];
   private readonly timer: NodeJS.Timeout | undefined;
   private nextFlushAt: number;
@@ -128,6 +138,10 @@ export class MetricsCollector {
     this.clock = options.clock ?? preciseClock;
     this.logger = options.logger ?? createLogger('info');
     this.rawNames = new Set(options.rawMetrics ?? []);
+    const exemplars = options.exemplarsPerSeries ?? 4;
+    if (!Number.isInteger(exemplars) || exemplars < 0 || exemplars > 100)
+      throw new ConfigError(`exemplarsPerSeries must be a whole number from 0 to 100, got ${exemplars}`);
+    this.exemplarsPerSeries = exemplars;
     this.nextFlushAt = this.clock.now() + interval;
     if (this.db) {
       this.writer = new MetricWriter({
@@ -150,6 +164,13 @@ export class MetricsCollector {
         );
       },
       raw: (instrument, labels, value) => this.keepRaw(instrument, labels, value),
+      reservoir: () =>
+        this.exemplarsPerSeries > 0
+          ? new ExemplarReservoir(this.exemplarsPerSeries, {
+              activeSpan: sampledSpanIds,
+              now: () => this.clock.now(),
+            })
+          : undefined,
     };
     if (interval > 0) {
       // The timer only asks "is a flush or a retry due?"; the clock decides, so tests drive it with tick().
@@ -330,8 +351,9 @@ export class MetricsCollector {
       );
       return;
     }
+    const span = this.exemplarsPerSeries > 0 ? sampledSpanIds() : undefined;
     this.rawRows.push(
-      rawRow(instrument.name, storedType(instrument.kind), labels, value, new Date(this.clock.now())),
+      rawRow(instrument.name, storedType(instrument.kind), labels, value, new Date(this.clock.now()), span),
     );
   }
 
@@ -343,8 +365,11 @@ export class MetricsCollector {
     for (const instrument of this.instruments.values()) {
       for (const series of instrument.allSeries()) {
         const aggregate = series.takeInterval();
-        if (aggregate && !instrument.raw)
-          rows.push(aggregateRow(instrument.name, storedType(instrument.kind), series.labels, aggregate, at));
+        const exemplars = series.takeExemplars();
+        if (aggregate && !instrument.raw) {
+          const type = storedType(instrument.kind);
+          rows.push(aggregateRow(instrument.name, type, series.labels, aggregate, at, exemplars));
+        }
       }
     }
     return rows;

@@ -1,3 +1,4 @@
+import type { Exemplar, ExemplarReservoir } from './ExemplarReservoir.js';
 import { LogSketch } from './LogSketch.js';
 import type { CanonicalLabels } from './labelKey.js';
 
@@ -35,6 +36,8 @@ export interface SeriesSnapshot {
   value: number;
   /** Histograms only: every observation since start. */
   histogram?: LogSketch;
+  /** Exemplars of the running interval and of the last interval that had some, highest first. */
+  exemplars?: Exemplar[];
 }
 
 /**
@@ -45,9 +48,27 @@ export abstract class Series {
   readonly labels: CanonicalLabels;
   /** Observations in the running interval. */
   count = 0;
+  /** Samples observations made in recorded spans; none for gauges or when exemplars are off. */
+  readonly exemplars: ExemplarReservoir | undefined;
+  private recentExemplars: Exemplar[] = [];
 
-  constructor(labels: CanonicalLabels) {
+  constructor(labels: CanonicalLabels, exemplars?: ExemplarReservoir) {
     this.labels = labels;
+    this.exemplars = exemplars;
+  }
+
+  /** The running interval's exemplars (highest first); they stay exposed until a later interval has some. */
+  takeExemplars(): Exemplar[] {
+    const taken = this.exemplars?.take() ?? [];
+    if (taken.length > 0) this.recentExemplars = taken;
+    return taken;
+  }
+
+  /** What the exposition shows: the last interval's exemplars and the running one's. */
+  protected visibleExemplars(): Exemplar[] | undefined {
+    if (!this.exemplars) return undefined;
+    const running = this.exemplars.peek();
+    return running.length === 0 ? this.recentExemplars : [...running, ...this.recentExemplars];
   }
 
   abstract observe(value: number): void;
@@ -83,7 +104,7 @@ export class SumSeries extends Series {
   }
 
   snapshot(): SeriesSnapshot {
-    return { labels: this.labels, value: this.total + this.delta };
+    return { labels: this.labels, value: this.total + this.delta, exemplars: this.visibleExemplars() };
   }
 }
 
@@ -147,6 +168,6 @@ export class HistogramSeries extends Series {
     const histogram = new LogSketch();
     histogram.merge(this.cumulative);
     histogram.merge(this.interval);
-    return { labels: this.labels, value: histogram.sum, histogram };
+    return { labels: this.labels, value: histogram.sum, histogram, exemplars: this.visibleExemplars() };
   }
 }

@@ -1,8 +1,10 @@
 import type {
+  OtlpExemplar,
   OtlpExponentialHistogramDataPoint,
   OtlpHistogramDataPoint,
   OtlpMetric,
 } from '../otlp/otlpModel.js';
+import type { Exemplar } from './ExemplarReservoir.js';
 import type { LogSketch } from './LogSketch.js';
 import { metricNameProblem } from './metricName.js';
 import { aggregateRow } from './metricRows.js';
@@ -31,14 +33,32 @@ function sketchOf(point: OtlpHistogramDataPoint | OtlpExponentialHistogramDataPo
   return sketchFromExponential({ ...stats, scale, zeroCount, positive, negative });
 }
 
+/** Exemplars kept per received data point. */
+const POINT_EXEMPLARS = 8;
+
+/**
+ * The exemplars of a received point worth storing: those with a trace and span id and a finite
+ * value (the others lead nowhere), highest values first, at most 8. Unset times take the point's.
+ */
+export function otlpExemplars(exemplars: readonly OtlpExemplar[], pointTime: Date): Exemplar[] {
+  const kept: Exemplar[] = [];
+  for (const e of exemplars) {
+    if (e.traceId === null || e.spanId === null || !Number.isFinite(e.value)) continue;
+    const time = e.timeUnixNano === 0n ? pointTime.getTime() : e.time.getTime();
+    kept.push({ traceId: e.traceId, spanId: e.spanId, value: e.value, time });
+  }
+  return kept.sort((a, b) => b.value - a.value).slice(0, POINT_EXEMPLARS);
+}
+
 const CUMULATIVE_HINT =
   'cumulative histograms are not stored; set OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=delta';
 
 /**
  * Converts metrics received over OTLP into `metrics` rows, with the same rules as the SDK bridge:
  * delta sums become counter rows, gauges and cumulative sums gauge rows (the running total), delta
- * histograms (explicit or exponential) sketch rows. Cumulative histograms and summaries are skipped
- * and reported, as are points without a finite value. Pure.
+ * histograms (explicit or exponential) sketch rows, each with the point's exemplars (see
+ * `otlpExemplars`). Cumulative histograms and summaries are skipped and reported, as are points
+ * without a finite value. Pure.
  */
 export function otlpMetricRows(metrics: readonly OtlpMetric[]): OtelConversion {
   const result: OtelConversion = { rows: [], descriptions: [], skipped: [] };
@@ -79,6 +99,7 @@ export function otlpMetricRows(metrics: readonly OtlpMetric[]): OtelConversion {
             attributeLabels(point.attributes),
             valueAggregate(point.value),
             point.time,
+            otlpExemplars(point.exemplars, point.time),
           ),
         );
       }
@@ -100,6 +121,7 @@ export function otlpMetricRows(metrics: readonly OtlpMetric[]): OtelConversion {
           attributeLabels(point.attributes),
           sketchAggregate(sketch),
           point.time,
+          otlpExemplars(point.exemplars, point.time),
         ),
       );
     }

@@ -1,7 +1,14 @@
+import type { Exemplar } from './ExemplarReservoir.js';
 import type { MetricSnapshot } from './MetricsCollector.js';
 
 /** Content-Type of the Prometheus text exposition format 0.0.4. */
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
+/** Content-Type of the OpenMetrics 1.0 text format. */
+export const OPENMETRICS_CONTENT_TYPE = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
+
+/** `prometheus`: text format 0.0.4; `openmetrics`: OpenMetrics 1.0 text with exemplars. */
+export type ExpositionFormat = 'prometheus' | 'openmetrics';
 
 /** `le` bounds used when a histogram sets none: OpenTelemetry's defaults, suited to milliseconds. */
 export const DEFAULT_PROMETHEUS_BUCKETS: readonly number[] = [
@@ -45,47 +52,103 @@ function labelText(labels: Record<string, string>, extra?: [string, string]): st
   return parts.length > 0 ? `{${parts.join(',')}}` : '';
 }
 
-function renderMetric(metric: MetricSnapshot, name: string): string {
+/** ` # {trace_id="…",span_id="…"} value timestamp`: an OpenMetrics exemplar, or '' without one. */
+function exemplarText(exemplar: Exemplar | undefined): string {
+  if (!exemplar) return '';
+  const ids = `{trace_id="${exemplar.traceId}",span_id="${exemplar.spanId}"}`;
+  return ` # ${ids} ${formatValue(exemplar.value)} ${(exemplar.time / 1000).toFixed(3)}`;
+}
+
+const latest = (a: Exemplar | undefined, b: Exemplar) => (a === undefined || b.time > a.time ? b : a);
+
+/** The most recent exemplar of each bucket (index of the first bound >= its value; the last is +Inf). */
+function bucketExemplars(
+  bounds: readonly number[],
+  exemplars: readonly Exemplar[],
+): (Exemplar | undefined)[] {
+  const chosen: (Exemplar | undefined)[] = new Array(bounds.length + 1).fill(undefined);
+  for (const exemplar of exemplars) {
+    const i = bounds.findIndex((bound) => exemplar.value <= bound);
+    const at = i === -1 ? bounds.length : i;
+    chosen[at] = latest(chosen[at], exemplar);
+  }
+  return chosen;
+}
+
+/** Exposition names of a metric: the family (TYPE, HELP) and the sample names it takes. */
+function namesOf(metric: MetricSnapshot, format: ExpositionFormat): { family: string; samples: string[] } {
+  const base = prometheusMetricName(metric.name);
+  if (metric.kind === 'counter') {
+    // Counter samples end in `_total` (promtool flags those without); OpenMetrics names the family without it.
+    const family = base.endsWith('_total') && base !== '_total' ? base.slice(0, -'_total'.length) : base;
+    const total = `${family}_total`;
+    return format === 'openmetrics'
+      ? { family, samples: [family, total] }
+      : { family: total, samples: [total] };
+  }
+  const samples =
+    metric.kind === 'histogram' ? [base, `${base}_bucket`, `${base}_sum`, `${base}_count`] : [base];
+  return { family: base, samples };
+}
+
+function header(metric: MetricSnapshot, family: string, format: ExpositionFormat): string {
   const type = metric.kind === 'counter' ? 'counter' : metric.kind === 'histogram' ? 'histogram' : 'gauge';
-  let out = metric.description ? `# HELP ${name} ${escapeHelp(metric.description)}\n` : '';
-  out += `# TYPE ${name} ${type}\n`;
+  const openMetrics = format === 'openmetrics';
+  let out = `# TYPE ${family} ${type}\n`;
+  // OpenMetrics wants a family's UNIT to be the suffix of its name.
+  if (openMetrics && /^[a-zA-Z0-9_]+$/.test(metric.unit) && family.endsWith(`_${metric.unit}`))
+    out += `# UNIT ${family} ${metric.unit}\n`;
+  if (!metric.description) return out;
+  const help = escapeHelp(metric.description);
+  return `# HELP ${family} ${openMetrics ? help.replaceAll('"', '\\"') : help}\n${out}`;
+}
+
+function renderMetric(metric: MetricSnapshot, family: string, format: ExpositionFormat): string {
+  const openMetrics = format === 'openmetrics';
+  let out = header(metric, family, format);
   const bounds = [...new Set(metric.buckets ?? DEFAULT_PROMETHEUS_BUCKETS)]
     .filter(Number.isFinite)
     .sort((a, b) => a - b);
   for (const series of metric.series) {
+    const exemplars = openMetrics ? (series.exemplars ?? []) : [];
     const sketch = series.histogram;
     if (!sketch) {
-      out += `${name}${labelText(series.labels)} ${formatValue(series.value)}\n`;
+      const name = metric.kind === 'counter' && openMetrics ? `${family}_total` : family;
+      const exemplar = exemplars.reduce<Exemplar | undefined>(latest, undefined);
+      out += `${name}${labelText(series.labels)} ${formatValue(series.value)}${exemplarText(exemplar)}\n`;
       continue;
     }
-    for (const bound of bounds) {
+    const perBucket = bucketExemplars(bounds, exemplars);
+    bounds.forEach((bound, i) => {
       const le = formatValue(bound);
-      out += `${name}_bucket${labelText(series.labels, ['le', le])} ${sketch.countAtOrBelow(bound)}\n`;
-    }
-    out += `${name}_bucket${labelText(series.labels, ['le', '+Inf'])} ${sketch.count}\n`;
-    out += `${name}_sum${labelText(series.labels)} ${formatValue(sketch.sum)}\n`;
-    out += `${name}_count${labelText(series.labels)} ${sketch.count}\n`;
+      out += `${family}_bucket${labelText(series.labels, ['le', le])} ${sketch.countAtOrBelow(bound)}${exemplarText(perBucket[i])}\n`;
+    });
+    out += `${family}_bucket${labelText(series.labels, ['le', '+Inf'])} ${sketch.count}${exemplarText(perBucket[bounds.length])}\n`;
+    out += `${family}_sum${labelText(series.labels)} ${formatValue(sketch.sum)}\n`;
+    out += `${family}_count${labelText(series.labels)} ${sketch.count}\n`;
   }
   return out;
 }
 
 /**
- * Renders current metric values in the Prometheus text format 0.0.4: names and label names made
- * valid (counters end in `_total`), label values and HELP escaped, histograms as cumulative `_bucket{le}` (to sketch precision,
- * 1%) plus `_sum` and `_count`. Pure. Names that collide once made valid are rendered once (first wins).
+ * Renders current metric values in the Prometheus text format 0.0.4 (the default) or OpenMetrics 1.0:
+ * names and label names made valid, label values and HELP escaped, histograms as cumulative
+ * `_bucket{le}` (to sketch precision, 1%) plus `_sum` and `_count`. Counter samples end in `_total`.
+ * OpenMetrics also names counter families without `_total`, adds `# UNIT` when the name ends with
+ * the unit, attaches exemplars (the most recent one of each histogram bucket and of each counter) and
+ * ends with `# EOF`. Pure. Names that collide once made valid are rendered once (first wins).
  */
-export function renderPrometheus(metrics: readonly MetricSnapshot[]): string {
+export function renderPrometheus(
+  metrics: readonly MetricSnapshot[],
+  format: ExpositionFormat = 'prometheus',
+): string {
   const taken = new Set<string>();
   let out = '';
   for (const metric of metrics) {
-    const base = prometheusMetricName(metric.name);
-    // Prometheus names counters `<name>_total` (promtool flags those without it).
-    const name = metric.kind === 'counter' && !base.endsWith('_total') ? `${base}_total` : base;
-    const reserved =
-      metric.kind === 'histogram' ? [name, `${name}_bucket`, `${name}_sum`, `${name}_count`] : [name];
-    if (reserved.some((n) => taken.has(n))) continue;
-    for (const n of reserved) taken.add(n);
-    out += renderMetric(metric, name);
+    const { family, samples } = namesOf(metric, format);
+    if (samples.some((n) => taken.has(n))) continue;
+    for (const n of samples) taken.add(n);
+    out += renderMetric(metric, family, format);
   }
-  return out;
+  return format === 'openmetrics' ? `${out}# EOF\n` : out;
 }

@@ -18,8 +18,13 @@ export interface RollupReport {
 }
 
 const HOUR_MS = 3_600_000;
+/** Exemplars an hourly row keeps: the hour's highest values. */
+const HOURLY_EXEMPLARS = 8;
 
-/** Every hour (UTC) in one statement: stats per series, sketches merged from sketch and raw rows. */
+/**
+ * Every hour (UTC) in one statement: stats per series, sketches merged from sketch and raw rows, the
+ * hour's highest-valued exemplars.
+ */
 function rollupSql(db: DatabaseSession): string {
   return `
 WITH rows AS (
@@ -46,14 +51,23 @@ WITH rows AS (
          max(coalesce(sample_max, metric_value)) AS value_max,
          coalesce(sum(sample_count) FILTER (WHERE sketch_keys IS NULL), 0) AS raw_count
     FROM rows GROUP BY 1, 2, 3
+), exemplars AS (
+  SELECT metric_name, metric_type, labels, jsonb_agg(e ORDER BY v DESC) AS exemplars FROM (
+    SELECT r.metric_name, r.metric_type, r.labels, x.e, (x.e->>'value')::float8 AS v,
+           row_number() OVER (PARTITION BY r.metric_name, r.metric_type, r.labels
+                              ORDER BY (x.e->>'value')::float8 DESC) AS n
+      FROM rows r CROSS JOIN LATERAL jsonb_array_elements(r.exemplars) AS x(e)
+     WHERE r.exemplars IS NOT NULL
+  ) ranked WHERE n <= ${HOURLY_EXEMPLARS} GROUP BY 1, 2, 3
 )
 INSERT INTO ${db.table('metrics_hourly')} (metric_name, metric_type, labels, hour, metric_value, sample_count,
-  sample_sum, sample_min, sample_max, raw_count, sketch_keys, sketch_counts)
+  sample_sum, sample_min, sample_max, raw_count, sketch_keys, sketch_counts, exemplars)
 SELECT s.metric_name, s.metric_type, s.labels, $1,
        CASE s.metric_type WHEN 'counter' THEN s.total WHEN 'gauge' THEN s.last_value
             ELSE s.value_sum / nullif(s.n, 0) END,
-       s.n, s.value_sum, s.value_min, s.value_max, s.raw_count, k.keys, k.counts
-  FROM stats s LEFT JOIN sketches k USING (metric_name, metric_type, labels)`;
+       s.n, s.value_sum, s.value_min, s.value_max, s.raw_count, k.keys, k.counts, e.exemplars
+  FROM stats s LEFT JOIN sketches k USING (metric_name, metric_type, labels)
+  LEFT JOIN exemplars e USING (metric_name, metric_type, labels)`;
 }
 
 /** Rolls up one hour unless another process holds it or it is already done; returns series written. */

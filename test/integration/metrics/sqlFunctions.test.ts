@@ -81,6 +81,7 @@ describe.runIf(onRealServer && existsSync('/usr/bin/psql'))('the SQL surface fro
       i + 1,
       null,
       null,
+      null,
     ]);
     await ctx.db.copyRows('metrics', METRIC_COLUMNS, rows);
     const sql = `SET search_path = "${ctx.db.schema}", public;
