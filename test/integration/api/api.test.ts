@@ -120,7 +120,12 @@ describe('traces', () => {
     expect(charge.events[0].name).toBe('exception');
     expect(charge.startTime).toBe('2026-03-10T11:55:00.065Z');
     expect(body.workflows).toEqual([
-      { workflowId: WORKFLOW_ID, workflowType: 'order_pipeline', status: 'completed' },
+      expect.objectContaining({
+        workflowId: WORKFLOW_ID,
+        workflowType: 'order_pipeline',
+        status: 'completed',
+        correlationId: TRACE_ID,
+      }),
     ]);
     expect(KNOWN_SPANS).toHaveLength(body.spans.length);
   });
@@ -385,6 +390,13 @@ describe('security', () => {
         `/api/metrics/${LATENCY_METRIC}/percentiles?step=${e}`,
         `/api/silences?includeExpired=${e}`,
         `/api/telemetry-env?${e}=1`,
+        `/api/metrics/${e}/exemplars?labels=${e}&limit=${e}`,
+        `/api/traces/${e}/workflows`,
+        `/api/traces/${e}/alerts`,
+        `/api/workflows/${e}/traces`,
+        `/api/workflows/${e}/alerts`,
+        `/api/alerts/${e}/links`,
+        `/api/alerts/1/error-spans?beforeMs=${e}`,
       ];
       for (const path of paths) {
         const { status, body } = await get(path);
