@@ -40,6 +40,8 @@ export interface PgtelConfig {
   shutdownDelayMs: number;
   /** Days a completed, failed or cancelled workflow and its history are kept after it closed. Default: 30. */
   workflowRetentionDays: number;
+  /** Base URL of the dashboard that alert notifications link to. Default: unset, `http://localhost:<port>`. */
+  publicUrl: string | undefined;
   /** Receiver of alert notifications as Alertmanager webhook JSON (version 4). Default: unset, none. */
   alertWebhookUrl: string | undefined;
   /** Alertmanager base URL alerts are pushed to (`/api/v2/alerts`). Default: unset, none. */
@@ -279,6 +281,16 @@ export const optionDefinitions: readonly AnyOptionDefinition[] = [
     description:
       'Days closed (completed, failed, cancelled) workflows and their history are kept; open ones are never removed.',
     ...integerIn(1, 36_500),
+  },
+  {
+    key: 'publicUrl',
+    env: ['PGTEL_PUBLIC_URL'],
+    default: undefined,
+    defaultText: '(unset: `http://localhost:<port>`)',
+    description:
+      'Base URL of the dashboard as users reach it; alert notifications link to the alert, its traces and workflows there.',
+    parse: (raw) => raw.trim(),
+    check: httpUrl,
   },
   {
     key: 'alertWebhookUrl',

@@ -19,6 +19,8 @@ export function testNotification(now: number): Notification {
     commonAnnotations: annotations,
     alerts: [
       {
+        alertId: null,
+        links: { alert: null, traces: [], workflows: [] },
         fingerprint: 'pgtel-test',
         status: 'firing',
         severity: 'info',

@@ -91,7 +91,10 @@ export class PgtelServer {
       const metrics = new ServiceMetrics({ db, clock, logger, flushIntervalMs: 10_000 });
       shutdown.addHook('metrics flush', () => metrics.collector.shutdown());
       const jobs = new JobRunner({ logger, onFinished: metrics.recordJob });
-      for (const job of serviceJobs(db, config, clock, logger)) jobs.add(job);
+      // Notification links default to this server's own port, known once it listens (port 0 picks one).
+      let boundPort = config.port;
+      const publicUrl = () => config.publicUrl ?? `http://localhost:${boundPort}`;
+      for (const job of serviceJobs(db, config, clock, logger, publicUrl)) jobs.add(job);
       jobs.add({
         name: 'self-metrics',
         intervalMs: config.jobIntervalMs,
@@ -118,6 +121,7 @@ export class PgtelServer {
       const server = createServer(getRequestListener(app.fetch));
       shutdown.trackServer(server);
       await listen(server, config.port, config.host);
+      boundPort = (server.address() as AddressInfo).port;
       if (options.jobs !== false) jobs.start();
       if (options.handleSignals) shutdown.install();
       return new PgtelServer(config, db, health, jobs, metrics, app, server, shutdown);

@@ -14,9 +14,16 @@ import type { Job } from './JobRunner.js';
 /**
  * The background jobs of `pgtel serve`. Each is safe on any number of instances sharing the database:
  * partitions and rollups take advisory locks, rule evaluation, dispatch and sweeps claim rows with
- * `FOR UPDATE SKIP LOCKED`, retention deletes in small batches.
+ * `FOR UPDATE SKIP LOCKED`, retention deletes in small batches. `publicUrl` gives the dashboard URL
+ * notifications link to (default: `config.publicUrl`, else `http://localhost:<config.port>`).
  */
-export function serviceJobs(db: Database, config: PgtelConfig, clock: Clock, logger: Logger): Job[] {
+export function serviceJobs(
+  db: Database,
+  config: PgtelConfig,
+  clock: Clock,
+  logger: Logger,
+  publicUrl: () => string = () => config.publicUrl ?? `http://localhost:${config.port}`,
+): Job[] {
   const notifiers = notifiersFromConfig(config, logger);
   return [
     {
@@ -33,7 +40,14 @@ export function serviceJobs(db: Database, config: PgtelConfig, clock: Clock, log
     {
       name: 'alert-evaluation',
       intervalMs: config.jobIntervalMs,
-      run: () => evaluateDueRules(db, { notifiers, clock, logger, sqlTimeoutMs: config.queryTimeoutMs }),
+      run: () =>
+        evaluateDueRules(db, {
+          notifiers,
+          clock,
+          logger,
+          sqlTimeoutMs: config.queryTimeoutMs,
+          publicUrl: publicUrl(),
+        }),
     },
     {
       name: 'notification-dispatch',

@@ -18,7 +18,13 @@ export class LogNotifier implements Notifier {
   async send(notification: Notification): Promise<void> {
     for (const alert of notification.alerts) {
       const line = `alert ${alert.status}: ${alert.annotations.summary ?? alert.labels.alertname}`;
-      const fields = { severity: alert.severity, labels: alert.labels, value: alert.value };
+      const fields = {
+        severity: alert.severity,
+        labels: alert.labels,
+        value: alert.value,
+        alertId: alert.alertId ?? null,
+        links: alert.links ?? null,
+      };
       if (alert.status === 'resolved') this.logger.info(line, fields);
       else if (alert.severity === 'critical') this.logger.error(line, fields);
       else this.logger.warn(line, fields);

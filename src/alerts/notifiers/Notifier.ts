@@ -1,7 +1,23 @@
 import type { Severity } from '../Severity.js';
 
+/** Dashboard URLs of an alert and of the traces and workflows its evaluation involved. */
+export interface NotificationLinks {
+  /** `<publicUrl>/#/alerts/<alertId>`; null when the alert has no stored row (a test alert, or one sent while the database was unreachable). */
+  alert: string | null;
+  /** Traces behind the alert's value (`<publicUrl>/#/traces/<traceId>`), at most 5, highest value first. */
+  traces: { traceId: string; url: string }[];
+  /** Workflows a SQL rule named (`<publicUrl>/#/workflows/<workflowId>`), at most 5. */
+  workflows: { workflowId: string; correlationId: string | null; url: string }[];
+  /** `<publicUrl>/#/metrics?name=<metric>` for rules over a metric. */
+  metric?: string;
+}
+
 /** One alert inside a notification, in Alertmanager's vocabulary. */
 export interface NotificationAlert {
+  /** The `alerts` row of the firing episode; null when there is none (see `links.alert`). */
+  alertId: number | null;
+  /** Where to look at it. Notifications queued by an older pgtel lack it, so notifiers read it optionally. */
+  links: NotificationLinks;
   fingerprint: string;
   status: 'firing' | 'resolved';
   severity: Severity;

@@ -3,7 +3,11 @@ import type { Notification } from './Notifier.js';
 /** Alertmanager's "zero time", used as endsAt of alerts still firing. */
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
-/** The Alertmanager webhook body (version 4) for `notification`, so existing receivers work unchanged. */
+/**
+ * The Alertmanager webhook body (version 4) for `notification`, so existing receivers work unchanged.
+ * Each alert also carries pgtel's `alertId` and `links` (dashboard URLs of the alert and of the traces
+ * and workflows it involved); its `generatorURL` is the alert's dashboard page when it has one.
+ */
 export function alertmanagerWebhookPayload(
   notification: Notification,
   receiver: string,
@@ -25,8 +29,10 @@ export function alertmanagerWebhookPayload(
       annotations: a.annotations,
       startsAt: a.startsAt,
       endsAt: a.endsAt ?? ZERO_TIME,
-      generatorURL: externalURL,
+      generatorURL: a.links?.alert || externalURL,
       fingerprint: a.fingerprint,
+      alertId: a.alertId ?? null,
+      links: a.links ?? null,
     })),
   };
 }

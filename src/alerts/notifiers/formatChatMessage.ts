@@ -22,9 +22,15 @@ function cutEscaped(escaped: string, max: number): string {
   return `${cut}…`;
 }
 
+/** A line linking to the alert's dashboard page, or '' when it has none. */
+function dashboardLine(url: string | null | undefined): string {
+  return url ? `\n<a href="${escapeHtml(url).replaceAll('"', '&quot;')}">Open in pgtel</a>` : '';
+}
+
 /**
- * The chat text of a notification in Telegram HTML: an emoji by severity, the title in bold and the
- * description, every user text escaped, cut to fit the 4096-character limit.
+ * The chat text of a notification in Telegram HTML: an emoji by severity, the title in bold, the
+ * description and a link to the alert's dashboard page, every user text escaped, cut to fit the
+ * 4096-character limit (the link is never cut: it is kept whole or the alert is left out).
  */
 export function formatChatMessage(notification: Notification, limit = CHAT_MESSAGE_LIMIT): string {
   const blocks: string[] = [];
@@ -33,16 +39,23 @@ export function formatChatMessage(notification: Notification, limit = CHAT_MESSA
     const resolved = alert.status === 'resolved';
     const title = alert.annotations.summary ?? alert.labels.alertname ?? 'alert';
     const head = `${resolved ? '✅ RESOLVED' : EMOJI[alert.severity]} <b>${cutEscaped(escapeHtml(title), TITLE_LIMIT)}</b>`;
+    const link = dashboardLine(alert.links?.alert);
     const more = `\n\n… and ${notification.alerts.length - i} more`;
     const separator = blocks.length > 0 ? 2 : 0;
-    if (used + separator + head.length + more.length > limit) {
+    if (used + separator + head.length + link.length + more.length > limit) {
       blocks.push(more.trim());
       break;
     }
     const room =
-      limit - used - separator - head.length - 1 - (i < notification.alerts.length - 1 ? more.length : 0);
+      limit -
+      used -
+      separator -
+      head.length -
+      link.length -
+      1 -
+      (i < notification.alerts.length - 1 ? more.length : 0);
     const description = cutEscaped(escapeHtml(alert.annotations.description ?? ''), Math.max(0, room));
-    const block = description ? `${head}\n${description}` : head;
+    const block = `${description ? `${head}\n${description}` : head}${link}`;
     blocks.push(block);
     used += separator + block.length;
   }

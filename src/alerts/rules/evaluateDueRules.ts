@@ -2,6 +2,7 @@ import { type Clock, systemClock } from '../../clock.js';
 import type { Database } from '../../db/Database.js';
 import type { Logger } from '../../logger.js';
 import type { Notifier } from '../notifiers/Notifier.js';
+import { DEFAULT_PUBLIC_URL } from '../notifiers/notificationLinks.js';
 import { listSilences } from '../silences/silenceStore.js';
 import { claimDueRules } from './ruleStore.js';
 import { runRuleSource } from './runRuleSource.js';
@@ -18,6 +19,11 @@ export interface EvaluateOptions {
   batchSize?: number;
   /** Statement timeout of SQL rules that set none (default 5000; `pgtel serve` passes queryTimeoutMs). */
   sqlTimeoutMs?: number;
+  /**
+   * Base URL of the pgtel dashboard that notifications link to (the alert, its traces, workflows and
+   * metric). Default: `http://localhost:4318` (`pgtel serve` passes its `publicUrl` option).
+   */
+  publicUrl?: string;
 }
 
 export interface EvaluationSummary {
@@ -59,7 +65,12 @@ export async function evaluateDueRules(
   const active = (await listSilences(db, { clock })).filter((s) => s.startsAt.getTime() <= now);
   const evaluations = rules.map((rule, i) => ({ rule, result: results[i]! }));
   const written = await db.transaction((tx) =>
-    writeEvaluation(tx, evaluations, { now, silences: active, notifiers: options.notifiers ?? [] }),
+    writeEvaluation(tx, evaluations, {
+      now,
+      silences: active,
+      notifiers: options.notifiers ?? [],
+      publicUrl: options.publicUrl ?? DEFAULT_PUBLIC_URL,
+    }),
   );
   for (const { rule, result } of evaluations) {
     summary.evaluated.push(rule.name);

@@ -2,11 +2,14 @@ import type { DatabaseSession } from '../../db/Database.js';
 import { toJsonText } from '../../db/jsonText.js';
 import type { NotificationAlert, Notifier } from '../notifiers/Notifier.js';
 import { routes } from '../notifiers/Notifier.js';
+import { notificationLinks } from '../notifiers/notificationLinks.js';
 import { enqueueNotification } from '../outbox/enqueueNotification.js';
 import { type Silence, silences as silenceApplies } from '../silences/Silence.js';
 import type { AlertRule } from './AlertRule.js';
+import { type AlertLink, linksOfAlerts, recordAlertLinks } from './alertLinkStore.js';
 import { decideNotification, markNotified } from './decideNotification.js';
 import { evaluateRule, type InstanceUpdate, type KnownInstance } from './evaluateRule.js';
+import { evaluationLinks } from './evaluationLinks.js';
 import { groupNotifications, type PendingAlert } from './groupNotifications.js';
 import { INSTANCE_STATE_COLUMNS, type InstanceRow, stateFromRow, stateParams } from './instanceRow.js';
 import type { SourceResult } from './runRuleSource.js';
@@ -15,6 +18,8 @@ export interface WriteContext {
   now: number;
   silences: readonly Silence[];
   notifiers: readonly Notifier[];
+  /** Base URL of the dashboard that notification links point to. */
+  publicUrl: string;
 }
 
 export interface WriteSummary {
@@ -94,8 +99,9 @@ async function insertAlertRow(
 
 /**
  * Writes one batch of evaluations in the caller's transaction: instance states, history rows, alert
- * rows, and the notifications they cause into the outbox (grouped, routed per notifier). Because it is
- * one transaction, a crash leaves either all of it or none: no notification without its state change.
+ * rows, the traces and workflows firing instances involved (`alert_links`), and the notifications they
+ * cause into the outbox (grouped, routed per notifier, each alert with its links). Because it is one
+ * transaction, a crash leaves either all of it or none: no notification without its state change.
  */
 export async function writeEvaluation(
   tx: DatabaseSession,
@@ -110,16 +116,36 @@ export async function writeEvaluation(
     [evaluations.map((e) => e.rule.name)],
   );
   const summary: WriteSummary = { transitions: 0, notifications: 0, suppressed: 0 };
-  const pending: PendingAlert[] = [];
+  const pending: (PendingAlert & { metric: string | undefined })[] = [];
+  const involved: AlertLink[] = [];
   for (const { rule, result } of evaluations) {
     const mine = rows.rows.filter((r) => r.rule_name === rule.name);
     const known = new Map<string, KnownInstance>(
       mine.map((r) => [r.fingerprint, { labels: r.series_labels, state: stateFromRow(r) }]),
     );
     const byFingerprint = new Map(mine.map((r) => [r.fingerprint, r]));
-    for (const u of evaluateRule(rule, known, result, now)) {
+    const updates = evaluateRule(rule, known, result, now);
+    const firing = updates.filter((u) => u.next.state === 'firing' && u.input.kind === 'value');
+    const found = await evaluationLinks(tx, rule, firing, now);
+    const metric = rule.source.kind === 'sql' ? undefined : rule.source.metric;
+    for (const u of updates) {
       const row = byFingerprint.get(u.fingerprint);
       let alertId = row?.alert_id ?? null;
+      // The episode's row comes first so that its links and notification can name it.
+      if (u.prev.firingSince === null && u.next.firingSince !== null)
+        alertId = await insertAlertRow(tx, rule, u, now);
+      if (u.prev.firingSince !== null && u.next.firingSince === null && alertId !== null) {
+        await tx.query(`UPDATE ${tx.table('alerts')} SET resolved_at = $2 WHERE id = $1`, [
+          alertId,
+          new Date(now),
+        ]);
+      }
+      const links = found.get(u.fingerprint);
+      if (links && alertId !== null) {
+        for (const t of links.traces)
+          involved.push({ alertId, kind: 'trace', id: t.traceId, value: t.value });
+        for (const w of links.workflows) involved.push({ alertId, kind: 'workflow', id: w, value: null });
+      }
       const decision = decideNotification(u.next, {
         now,
         repeatIntervalMs: rule.repeatIntervalMs,
@@ -130,6 +156,8 @@ export async function writeEvaluation(
       if (decision.notify) {
         u.next = markNotified(u.next, decision.notify, now);
         const alert: NotificationAlert = {
+          alertId,
+          links: notificationLinks(context.publicUrl, alertId, { traces: [], workflows: [] }, metric),
           fingerprint: u.fingerprint,
           status: decision.notify,
           severity: u.next.severity ?? rule.levels[0]!.severity,
@@ -139,15 +167,7 @@ export async function writeEvaluation(
           endsAt: decision.notify === 'resolved' ? iso(now) : null,
           value: u.next.value ?? u.prev.value,
         };
-        pending.push({ groupBy: rule.groupBy, alert });
-      }
-      if (u.prev.firingSince === null && u.next.firingSince !== null)
-        alertId = await insertAlertRow(tx, rule, u, now);
-      if (u.prev.firingSince !== null && u.next.firingSince === null && alertId !== null) {
-        await tx.query(`UPDATE ${tx.table('alerts')} SET resolved_at = $2 WHERE id = $1`, [
-          alertId,
-          new Date(now),
-        ]);
+        pending.push({ groupBy: rule.groupBy, alert, metric });
       }
       const changed =
         u.prev.state !== u.next.state || (u.next.state === 'firing' && u.prev.severity !== u.next.severity);
@@ -187,6 +207,16 @@ export async function writeEvaluation(
       rule.name,
       result.ok ? null : result.error,
     ]);
+  }
+  await recordAlertLinks(tx, involved, now);
+  // Everything the episode linked so far, so a resolve or a repeat names the traces too.
+  const linked = await linksOfAlerts(
+    tx,
+    pending.flatMap((p) => (p.alert.alertId === null ? [] : [p.alert.alertId])),
+  );
+  for (const { alert, metric } of pending) {
+    const ids = alert.alertId === null ? undefined : linked.get(alert.alertId);
+    if (ids) alert.links = notificationLinks(context.publicUrl, alert.alertId, ids, metric);
   }
   for (const notifier of context.notifiers.filter((n) => n.configured)) {
     const routed = pending.filter((p) => routes(notifier, p.alert.severity));

@@ -4,6 +4,7 @@ import { toJsonText } from '../../db/jsonText.js';
 import type { Logger } from '../../logger.js';
 import { redact } from '../../redact.js';
 import { type Notifier, routes } from '../notifiers/Notifier.js';
+import { DEFAULT_PUBLIC_URL } from '../notifiers/notificationLinks.js';
 import { type NotifierOutcome, sendNow } from '../notifiers/sendNow.js';
 import { dispatchOutbox } from '../outbox/dispatchOutbox.js';
 import { enqueueNotification } from '../outbox/enqueueNotification.js';
@@ -34,6 +35,11 @@ export interface DeliverAlertOptions {
   wait?: boolean;
   /** Per-request timeout when sending right away (default 10 s). */
   timeoutMs?: number;
+  /**
+   * Base URL of the pgtel dashboard the notification links to (the stored alert's page). Default:
+   * `http://localhost:4318` (`pgtel serve` on its default port).
+   */
+  publicUrl?: string;
 }
 
 /**
@@ -89,8 +95,11 @@ export async function deliverAlert(
       const queued = new Map<number, string>();
       const cooldown = recent.rows.length > 0;
       if (!cooldown) {
+        const alertId = inserted.rows[0]!.id;
+        const publicUrl = options.publicUrl ?? DEFAULT_PUBLIC_URL;
+        const linked = seedNotification(alert, fingerprint, now, { alertId, publicUrl });
         for (const n of targets) {
-          const id = await enqueueNotification(tx, n.name, notification, now);
+          const id = await enqueueNotification(tx, n.name, linked, now);
           if (id !== null) queued.set(id, n.name);
         }
       }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Notification } from '../notifiers/Notifier.js';
+import { notificationLinks } from '../notifiers/notificationLinks.js';
 import type { Alert } from './Alert.js';
 
 /** Same type and title: the same alert repeated, deduplicated by the cooldown. */
@@ -10,8 +11,16 @@ export function seedFingerprint(alert: Pick<Alert, 'alertType' | 'title'>): stri
     .slice(0, 16);
 }
 
-/** A one-alert notification for a seed-style alert. */
-export function seedNotification(alert: Alert, fingerprint: string, at: number): Notification {
+/**
+ * A one-alert notification for a seed-style alert; with `row` (its stored `alerts` row and the
+ * dashboard's base URL) it links to the alert's dashboard page.
+ */
+export function seedNotification(
+  alert: Alert,
+  fingerprint: string,
+  at: number,
+  row?: { alertId: number; publicUrl: string },
+): Notification {
   const labels = { alertname: alert.title, alert_type: alert.alertType, severity: alert.severity };
   const annotations = { summary: alert.title, description: alert.message };
   const time = new Date(at).toISOString();
@@ -23,6 +32,10 @@ export function seedNotification(alert: Alert, fingerprint: string, at: number):
     commonAnnotations: annotations,
     alerts: [
       {
+        alertId: row?.alertId ?? null,
+        links: row
+          ? notificationLinks(row.publicUrl, row.alertId, { traces: [], workflows: [] })
+          : { alert: null, traces: [], workflows: [] },
         fingerprint,
         status: 'firing',
         severity: alert.severity,

@@ -53,6 +53,8 @@ function notification(i: number): Notification {
     commonAnnotations: {},
     alerts: [
       {
+        alertId: null,
+        links: { alert: null, traces: [], workflows: [] },
         fingerprint: `f${i}`,
         status: 'firing',
         severity: 'warning',

@@ -105,6 +105,7 @@ describe('deliverAlert', () => {
   it('stores the alert, returns its id and reports each notifier separately', async () => {
     const result = await deliverAlert(ctx.db, alert, {
       clock,
+      publicUrl: 'https://pgtel.example.com',
       notifiers: [
         ...notifiers(),
         new ChatNotifier({ botToken: undefined, chatId: undefined, name: 'unconfigured' }),
@@ -126,6 +127,10 @@ describe('deliverAlert', () => {
       true,
     );
     expect(body.text.length).toBeLessThanOrEqual(4096);
+    const page = `https://pgtel.example.com/#/alerts/${result.id}`;
+    expect(body.text.endsWith(`\n<a href="${page}">Open in pgtel</a>`)).toBe(true);
+    const [hooked] = (hook.requests[0]!.body as { alerts: Record<string, unknown>[] }).alerts;
+    expect(hooked).toMatchObject({ alertId: result.id, generatorURL: page, links: { alert: page } });
     const stored = await getRecentAlerts(ctx.db, { clock, type: 'integration_failure', limit: 1 });
     expect(stored[0]).toMatchObject({
       id: result.id,
@@ -191,6 +196,8 @@ describe('deliverAlert', () => {
     expect(result.id).toBeNull();
     expect(result.storeError).toBeTruthy();
     expect(result.notifiers).toEqual({ chat: { status: 'sent' }, webhook: { status: 'sent' } });
+    const [hooked] = (hook.requests[0]!.body as { alerts: Record<string, unknown>[] }).alerts;
+    expect(hooked).toMatchObject({ alertId: null, links: { alert: null, traces: [], workflows: [] } });
   });
 
   it('refuses a malformed alert with a clear error and stores nothing', async () => {

@@ -8,6 +8,8 @@ import { groupNotifications } from '../../../src/alerts/rules/groupNotifications
 
 function alert(name: string, extra: Partial<NotificationAlert> = {}): NotificationAlert {
   return {
+    alertId: null,
+    links: { alert: null, traces: [], workflows: [] },
     fingerprint: `fp-${name}`,
     status: 'firing',
     severity: 'critical',

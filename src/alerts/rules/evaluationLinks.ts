@@ -1,0 +1,54 @@
+import type { DatabaseSession } from '../../db/Database.js';
+import type { AlertRule } from './AlertRule.js';
+import { exemplarLinksQuery } from './exemplarLinksQuery.js';
+import { sqlResultLinks } from './sqlResultLinks.js';
+
+/** What one instance's evaluation involved. */
+export interface InstanceLinks {
+  traces: { traceId: string; value: number | null }[];
+  workflows: string[];
+}
+
+/**
+ * The traces and workflows behind the values of a rule's firing instances (keyed by fingerprint): the
+ * top exemplars of the metric for metric sources (one query for all instances), the `trace_id`,
+ * `correlation_id` and `workflow_id` result columns for SQL sources (no query). Asked only for
+ * instances that fire, so quiet evaluations cost nothing.
+ */
+export async function evaluationLinks(
+  tx: DatabaseSession,
+  rule: AlertRule,
+  firing: readonly { fingerprint: string; seriesLabels: Record<string, string> }[],
+  now: number,
+): Promise<Map<string, InstanceLinks>> {
+  const links = new Map<string, InstanceLinks>();
+  const source = rule.source;
+  if (firing.length === 0 || source.kind === 'absent') return links;
+  if (source.kind === 'sql') {
+    for (const f of firing) {
+      const ids = sqlResultLinks(f.seriesLabels);
+      links.set(f.fingerprint, {
+        traces: ids.traces.map((traceId) => ({ traceId, value: null })),
+        workflows: ids.workflows,
+      });
+    }
+    return links;
+  }
+  const query = exemplarLinksQuery(
+    source,
+    firing.map((f) => f.seriesLabels),
+    (n) => tx.table(n),
+    now,
+  );
+  const rows = await tx.query<{ instance: number; trace_id: string; value: number | null }>(
+    query.sql,
+    query.params,
+  );
+  for (const r of rows.rows) {
+    const fingerprint = firing[Number(r.instance)]!.fingerprint;
+    const entry = links.get(fingerprint) ?? { traces: [], workflows: [] };
+    entry.traces.push({ traceId: r.trace_id, value: r.value });
+    links.set(fingerprint, entry);
+  }
+  return links;
+}
