@@ -7,6 +7,8 @@ export interface Exemplar {
   value: number;
   /** When it was observed, epoch milliseconds. */
   time: number;
+  /** Attributes of the observation beyond its series' labels (OTLP's filtered attributes); none in-process. */
+  attributes?: Readonly<Record<string, unknown>>;
 }
 
 /** The ids of a recorded span (an OpenTelemetry `SpanContext` is one). */

@@ -38,8 +38,8 @@ export type MetricRow = [
 ];
 
 /**
- * The `exemplars` column: `[{"trace_id", "span_id", "value", "observed_at"}]` as JSON text, or null
- * when there are none.
+ * The `exemplars` column: `[{"trace_id", "span_id", "value", "observed_at", "attributes"?}]` as JSON
+ * text, or null when there are none.
  */
 export function exemplarsJson(exemplars: readonly Exemplar[] | undefined): string | null {
   if (!exemplars || exemplars.length === 0) return null;
@@ -49,6 +49,7 @@ export function exemplarsJson(exemplars: readonly Exemplar[] | undefined): strin
       span_id: e.spanId,
       value: e.value,
       observed_at: new Date(e.time).toISOString(),
+      ...(e.attributes && Object.keys(e.attributes).length > 0 ? { attributes: e.attributes } : {}),
     })),
   );
 }

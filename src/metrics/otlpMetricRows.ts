@@ -38,14 +38,21 @@ const POINT_EXEMPLARS = 8;
 
 /**
  * The exemplars of a received point worth storing: those with a trace and span id and a finite
- * value (the others lead nowhere), highest values first, at most 8. Unset times take the point's.
+ * value (the others lead nowhere), highest values first, at most 8, with their filtered attributes.
+ * Unset times take the point's.
  */
 export function otlpExemplars(exemplars: readonly OtlpExemplar[], pointTime: Date): Exemplar[] {
   const kept: Exemplar[] = [];
   for (const e of exemplars) {
     if (e.traceId === null || e.spanId === null || !Number.isFinite(e.value)) continue;
     const time = e.timeUnixNano === 0n ? pointTime.getTime() : e.time.getTime();
-    kept.push({ traceId: e.traceId, spanId: e.spanId, value: e.value, time });
+    kept.push({
+      traceId: e.traceId,
+      spanId: e.spanId,
+      value: e.value,
+      time,
+      attributes: e.filteredAttributes,
+    });
   }
   return kept.sort((a, b) => b.value - a.value).slice(0, POINT_EXEMPLARS);
 }
