@@ -44,8 +44,8 @@ export function navigate(path, params = {}) {
   location.hash = routeHref(path, next);
 }
 
-/** Changes parameters of the current route in place (no new history entry) and re-renders. */
-export function updateParams(patch) {
+/** Changes parameters of the current route in place (no new history entry) without re-rendering. */
+export function replaceParams(patch) {
   const { path, params } = currentRoute();
   for (const [key, value] of Object.entries(patch)) {
     params.delete(key);
@@ -54,6 +54,11 @@ export function updateParams(patch) {
     }
   }
   history.replaceState(null, '', routeHref(path, params));
+}
+
+/** Changes parameters of the current route in place (no new history entry) and re-renders. */
+export function updateParams(patch) {
+  replaceParams(patch);
   window.dispatchEvent(new HashChangeEvent('hashchange'));
 }
 

@@ -1,24 +1,12 @@
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Database } from '../../../src/db/Database.js';
 import type { PgtelServer } from '../../../src/http/PgtelServer.js';
-import { packageRoot } from '../../../src/packageRoot.js';
 import { ManualClock } from '../../../src/testing/ManualClock.js';
 import { WorkflowStateTracker } from '../../../src/workflows/WorkflowStateTracker.js';
 import { startTestServer, stopTestServer } from '../../helpers/testServer.js';
 import { LATENCY_METRIC, seedApiData, TRACE_ID, WORKFLOW_ID } from '../../integration/api/seedApiData.js';
-
-const SHOTS = join(packageRoot(), 'test-results', 'dashboard');
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { openDashboardBrowser, screenshot } from './dashboardBrowser.js';
 
 interface Running {
   server: PgtelServer;
@@ -43,17 +31,11 @@ let browser: Browser;
 let seeded: Running;
 let empty: Running;
 let page: Page;
-const consoleErrors: string[] = [];
+let consoleErrors: string[];
 
 beforeAll(async () => {
-  await mkdir(SHOTS, { recursive: true });
   [seeded, empty] = await Promise.all([startServer(true), startServer(false)]);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1366, height: 820 } });
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(error.message));
+  ({ browser, page, consoleErrors } = await openDashboardBrowser());
 });
 
 afterAll(async () => {
@@ -66,8 +48,8 @@ async function open(hash: string, base = seeded.url): Promise<void> {
   await page.waitForSelector('main .view');
 }
 
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+function shot(name: string): Promise<void> {
+  return screenshot(page, name);
 }
 
 describe('dashboard in headless Chromium', () => {

@@ -1,5 +1,7 @@
 import { api } from '../api.js';
 import { badge, formatAgo, formatNumber, formatTime, h, mount, table } from '../dom.js';
+import { routeHref } from '../state.js';
+import { renderAlertDetail } from './alertDetail.js';
 
 const ACTOR_KEY = 'pgtel.actor';
 const SILENCE_CHOICES = [
@@ -43,14 +45,27 @@ function silencedBy(silences, alert, now = Date.now()) {
   );
 }
 
-/** `#/alerts`: firing alerts with acknowledge and silence, silences, state history and rules. */
+/** The rule name, linking to the episode's detail when it has a stored `alerts` row. */
+function alertName(alert) {
+  const name = h('strong', {}, alert.rule);
+  return alert.alertId === null
+    ? name
+    : h('a', { href: routeHref(['alerts', String(alert.alertId)]), 'data-alert-id': alert.alertId }, name);
+}
+
+/**
+ * `#/alerts`: firing alerts with acknowledge and silence, recently resolved ones, silences, state
+ * history and rules; `#/alerts/<alertId>`: one episode and its links.
+ */
 export async function render(
   target,
-  _route,
+  route,
   rerender = () => window.dispatchEvent(new HashChangeEvent('hashchange')),
 ) {
-  const [{ alerts }, { history }, { rules }, { silences }] = await Promise.all([
+  if (route.path[1]) return renderAlertDetail(target, route.path[1]);
+  const [{ alerts }, { alerts: resolved }, { history }, { rules }, { silences }] = await Promise.all([
     api.get('alerts'),
+    api.get('alerts', { state: 'resolved' }),
     api.get('alerts/history', { limit: 50 }),
     api.get('alerts/rules'),
     api.get('silences'),
@@ -108,7 +123,7 @@ export async function render(
           {
             label: 'Alert',
             cell: (a) => [
-              h('strong', {}, a.rule),
+              alertName(a),
               ' ',
               labelChips(a.labels),
               a.annotations?.summary ? h('div', { class: 'muted small' }, a.annotations.summary) : null,
@@ -192,6 +207,21 @@ export async function render(
     h('p', { class: 'actor' }, h('label', { for: 'actor' }, 'Acting as '), actorInput, status),
     h('h2', {}, `Firing (${alerts.length})`),
     firing,
+    resolved.length
+      ? [
+          h('h2', {}, `Resolved (${resolved.length})`),
+          table(
+            [
+              { label: 'Severity', cell: (a) => (a.severity ? badge(a.severity) : '–') },
+              { label: 'Alert', cell: (a) => [alertName(a), ' ', labelChips(a.labels)] },
+              { label: 'Last value', class: 'num', cell: (a) => formatNumber(a.value) },
+              { label: 'Updated', cell: (a) => formatTime(a.updatedAt) },
+            ],
+            resolved,
+            { label: 'Resolved alerts' },
+          ),
+        ]
+      : null,
     silences.length
       ? [
           h('h2', {}, `Silences (${silences.length})`),

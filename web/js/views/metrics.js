@@ -3,6 +3,7 @@ import { lineChart } from '../chart.js';
 import { badge, h, mount } from '../dom.js';
 import { emptyState } from '../emptyState.js';
 import { routeHref, timeRange, updateParams } from '../state.js';
+import { exemplarPanel, loadExemplars } from './exemplarPanel.js';
 
 const SNIPPET = `import { MetricsCollector, openDatabase } from 'pgtel';
 const metrics = new MetricsCollector({ db: await openDatabase() });
@@ -99,10 +100,22 @@ export async function render(target, route) {
 
   const query = { from, to, labels, groupBy };
   const isHistogram = metric?.type === 'histogram';
-  const [series, percentiles] = await Promise.all([
+  const [series, percentiles, exemplars] = await Promise.all([
     api.get(`metrics/${encodeURIComponent(name)}/series`, query),
     isHistogram ? api.get(`metrics/${encodeURIComponent(name)}/percentiles`, { from, to, labels }) : null,
+    // A failed exemplar lookup shows in its panel; the charts still render.
+    isHistogram
+      ? loadExemplars(name, { from, to, labels }).then(
+          (list) => ({ exemplars: list }),
+          (error) => ({ error }),
+        )
+      : null,
   ]);
+  const panel = isHistogram
+    ? exemplarPanel({ name, unit: metric?.unit, range: { from, to }, filter: labels })
+    : null;
+  const markers = (exemplars?.exemplars ?? []).map((e) => ({ at: Date.parse(e.observedAt), value: e.value }));
+  const pickIn = (stepMs) => (panel ? (at, line) => panel.pick(at, stepMs, line.labels) : undefined);
   const width = chartWidth();
   const what =
     { counter: 'sum per step', gauge: 'average', histogram: 'mean observation' }[series.type] ?? 'value';
@@ -119,11 +132,13 @@ export async function render(target, route) {
     charts.push(
       await lineChart({
         title: `${name} — ${what} by ${groupBy || 'all series'}${series.truncated ? ' (largest groups only)' : ''}`,
-        lines: series.lines.map((l) => ({ label: labelText(l.labels), points: l.points })),
+        lines: series.lines.map((l) => ({ label: labelText(l.labels), labels: l.labels, points: l.points })),
         unit: metric?.unit,
         width,
         from,
         to,
+        markers,
+        onPick: pickIn(series.stepMs),
       }),
     );
   }
@@ -133,6 +148,7 @@ export async function render(target, route) {
         title: `${name} — percentiles`,
         lines: percentiles.series.map((s) => ({
           label: `p${Math.round(s.p * 1000) / 10}`,
+          labels: {},
           points: s.points,
         })),
         unit: metric?.unit,
@@ -140,8 +156,19 @@ export async function render(target, route) {
         from,
         to,
         colors: PERCENTILE_COLORS,
+        markers,
+        onPick: pickIn(percentiles.stepMs),
       }),
     );
+  }
+  if (panel) {
+    const at = Number(params.get('at'));
+    const picked = Object.fromEntries(
+      params.getAll('atLabel').map((p) => [p.slice(0, p.indexOf(':')), p.slice(p.indexOf(':') + 1)]),
+    );
+    if (at > 0) await panel.show({ from: at, to: at + series.stepMs - 1, picked: { labels: picked } });
+    else await panel.show({ from, to, ...exemplars });
+    charts.push(panel.element);
   }
   mount(
     target,

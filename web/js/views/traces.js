@@ -1,6 +1,7 @@
 import { api } from '../api.js';
 import { badge, colorOf, formatDuration, formatTime, h, keyValues, mount, table } from '../dom.js';
 import { emptyState } from '../emptyState.js';
+import { LINKED_ALERTS, linkedSections, linkedWorkflowsTable } from '../links.js';
 import { routeHref, timeRange, updateParams } from '../state.js';
 
 const SNIPPET = `import { setupTracing, openDatabase } from 'pgtel';
@@ -155,7 +156,10 @@ async function renderSearch(target, params) {
 }
 
 async function renderTrace(target, traceId, params) {
-  const trace = await api.get(`traces/${encodeURIComponent(traceId)}`);
+  const [trace, linked] = await Promise.all([
+    api.get(`traces/${encodeURIComponent(traceId)}`),
+    traceLinks(traceId),
+  ]);
   const selected = params.get('span');
   const total = Math.max(trace.durationMs, 0.001);
   const ticks = [0, 0.25, 0.5, 0.75, 1];
@@ -232,24 +236,8 @@ async function renderTrace(target, traceId, params) {
       h('dd', {}, trace.errorCount ? badge(String(trace.errorCount), 'error') : '0'),
       h('dt', {}, 'Services'),
       h('dd', {}, trace.services.join(', ')),
-      trace.workflows.length
-        ? [
-            h('dt', {}, 'Workflows'),
-            h(
-              'dd',
-              {},
-              trace.workflows.map((w) =>
-                h(
-                  'a',
-                  { href: routeHref(['workflows', w.workflowId]), class: 'chip' },
-                  `${w.workflowType} `,
-                  badge(w.status),
-                ),
-              ),
-            ),
-          ]
-        : null,
     ),
+    h('div', { class: 'linked-grid' }, linked),
     h(
       'div',
       { class: 'waterfall', role: 'group', 'aria-label': 'Waterfall of spans' },
@@ -275,6 +263,19 @@ async function renderTrace(target, traceId, params) {
   );
   if (span)
     target.querySelector(`[data-span-id="${span.spanId}"]`)?.setAttribute('aria-describedby', 'span-detail');
+}
+
+/** The workflows this trace ran or changed, and the alerts it is linked to. */
+function traceLinks(traceId) {
+  return linkedSections(`traces/${encodeURIComponent(traceId)}`, 'trace', [
+    {
+      what: 'workflows',
+      title: 'Workflows',
+      empty: 'No workflow ran in this trace.',
+      render: linkedWorkflowsTable,
+    },
+    LINKED_ALERTS,
+  ]);
 }
 
 function spanDetail(span) {

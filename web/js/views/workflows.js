@@ -1,6 +1,7 @@
 import { api } from '../api.js';
 import { badge, colorOf, formatAgo, formatDuration, formatTime, h, keyValues, mount, table } from '../dom.js';
 import { emptyState } from '../emptyState.js';
+import { LINKED_ALERTS, linkedSections, workflowTracesTable } from '../links.js';
 import { routeHref, updateParams } from '../state.js';
 
 const STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'];
@@ -94,8 +95,24 @@ async function renderList(target, params) {
   );
 }
 
+/** The traces that created or changed the workflow, and the alerts linked to it or to those traces. */
+function workflowLinks(id) {
+  return linkedSections(`workflows/${encodeURIComponent(id)}`, 'workflow', [
+    {
+      what: 'traces',
+      title: 'Traces',
+      empty: 'No stored trace created or changed this workflow.',
+      render: workflowTracesTable,
+    },
+    LINKED_ALERTS,
+  ]);
+}
+
 async function renderWorkflow(target, id) {
-  const { workflow, history, phases } = await api.get(`workflows/${encodeURIComponent(id)}`);
+  const [{ workflow, history, phases }, linked] = await Promise.all([
+    api.get(`workflows/${encodeURIComponent(id)}`),
+    workflowLinks(id),
+  ]);
   const total = Math.max(
     1,
     phases.reduce((sum, p) => sum + p.durationMs, 0),
@@ -212,6 +229,7 @@ async function renderWorkflow(target, id) {
         ? [h('dt', {}, 'Last error'), h('dd', { class: 'err-text' }, workflow.lastError)]
         : null,
     ),
+    h('div', { class: 'linked-grid' }, linked),
     h('h2', {}, 'Phases'),
     phases.length ? timeline : h('p', { class: 'muted' }, 'No phase recorded.'),
     h('h2', {}, `History (${history.length})`),
