@@ -1,22 +1,15 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../helpers/eventually.js';
-import { freePort, hasBinary } from '../../helpers/peers.js';
+import { hasBinary } from '../../helpers/peers.js';
+import { type RunningPrometheus, startPrometheus } from '../../helpers/prometheus.js';
 import { useTestServer } from '../../helpers/testServer.js';
 
 const ctx = useTestServer();
-const dir = mkdtempSync(join(tmpdir(), 'pgtel-prom-'));
-let prometheus: ChildProcess | undefined;
+let prometheus: RunningPrometheus | undefined;
 
 afterAll(async () => {
-  if (prometheus && prometheus.exitCode === null) {
-    prometheus.kill('SIGTERM');
-    await new Promise((resolve) => prometheus!.once('exit', resolve));
-  }
-  rmSync(dir, { recursive: true, force: true });
+  await prometheus?.stop();
 });
 
 /** Fills /metrics with every kind the exposition has: counters, gauges, histograms, labels to escape. */
@@ -46,25 +39,10 @@ describe.runIf(hasBinary('promtool'))('the /metrics exposition and a real Promet
   });
 
   it('is scraped by a real Prometheus', async () => {
-    const port = await freePort();
-    const target = new URL(ctx.server.url).host;
-    writeFileSync(
-      join(dir, 'prometheus.yml'),
-      `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: pgtel\n    static_configs:\n      - targets: ['${target}']\n`,
-    );
-    prometheus = spawn('prometheus', [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-    ]);
-    let output = '';
-    prometheus.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
+    const peer = await startPrometheus(new URL(ctx.server.url).host);
+    prometheus = peer;
     const query = async (promql: string) => {
-      const response = await fetch(
-        `http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent(promql)}`,
-      );
+      const response = await fetch(`${peer.url}/api/v1/query?query=${encodeURIComponent(promql)}`);
       const body = (await response.json()) as {
         data: { result: { metric: Record<string, string>; value: [number, string] }[] };
       };
@@ -75,7 +53,7 @@ describe.runIf(hasBinary('promtool'))('the /metrics exposition and a real Promet
         const result = await query('up{job="pgtel"}');
         return result.length > 0 ? result : undefined;
       },
-      `Prometheus to scrape pgtel\n${output}`,
+      `Prometheus to scrape pgtel\n${peer.output()}`,
       30_000,
     );
     expect(up[0]?.value[1]).toBe('1');

@@ -1,30 +1,22 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { AlwaysOnSampler, BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../helpers/eventually.js';
-import { freePort, hasBinary } from '../../helpers/peers.js';
+import { hasBinary } from '../../helpers/peers.js';
+import { type RunningPrometheus, startPrometheus } from '../../helpers/prometheus.js';
 import { useTestServer } from '../../helpers/testServer.js';
 
 const ctx = useTestServer();
-const dir = mkdtempSync(join(tmpdir(), 'pgtel-prom-ex-'));
 const tracer = new BasicTracerProvider({ sampler: new AlwaysOnSampler() }).getTracer('checkout');
-let prometheus: ChildProcess | undefined;
+let prometheus: RunningPrometheus | undefined;
 
 beforeAll(() => {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 });
 afterAll(async () => {
   context.disable();
-  if (prometheus && prometheus.exitCode === null) {
-    prometheus.kill('SIGTERM');
-    await new Promise((resolve) => prometheus!.once('exit', resolve));
-  }
-  rmSync(dir, { recursive: true, force: true });
+  await prometheus?.stop();
 });
 
 /** Records a slow checkout inside a sampled span, then flushes: exemplars must outlive the flush. */
@@ -69,28 +61,14 @@ describe('exemplars in the OpenMetrics exposition', () => {
     'are stored by a real Prometheus with exemplar storage',
     async () => {
       const traceId = await recordSlowCheckout();
-      const port = await freePort();
-      const target = new URL(ctx.server.url).host;
-      writeFileSync(
-        join(dir, 'prometheus.yml'),
-        `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: pgtel\n    static_configs:\n      - targets: ['${target}']\n`,
-      );
-      prometheus = spawn('prometheus', [
-        `--config.file=${join(dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${join(dir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-        '--enable-feature=exemplar-storage',
-      ]);
-      let output = '';
-      prometheus.stderr?.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-      });
+      const peer = await startPrometheus(new URL(ctx.server.url).host, ['--enable-feature=exemplar-storage']);
+      prometheus = peer;
       const start = Math.floor(Date.now() / 1000) - 600;
       const exemplars = await eventually(
         async () => {
           const query = encodeURIComponent('shop_checkout_ms_bucket');
           const response = await fetch(
-            `http://127.0.0.1:${port}/api/v1/query_exemplars?query=${query}&start=${start}&end=${start + 1200}`,
+            `${peer.url}/api/v1/query_exemplars?query=${query}&start=${start}&end=${start + 1200}`,
           ).catch(() => undefined);
           if (!response?.ok) return undefined;
           const body = (await response.json()) as {
@@ -102,7 +80,7 @@ describe('exemplars in the OpenMetrics exposition', () => {
           const found = body.data.flatMap((s) => s.exemplars.map((e) => ({ series: s.seriesLabels, ...e })));
           return found.length > 0 ? found : undefined;
         },
-        `exemplars in Prometheus\n${output}`,
+        `exemplars in Prometheus\n${peer.output()}`,
         30_000,
       );
       expect(exemplars).toContainEqual(
