@@ -16,6 +16,8 @@ import { useTestDatabase } from '../../helpers/testDatabase.js';
 import { type HttpReceiver, startHttpReceiver } from '../../integration/alerts/httpReceiver.js';
 
 const BINARY = 'prometheus-alertmanager';
+const PUBLIC = 'https://pgtel.example.com';
+const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const installed = hasBinary(BINARY);
 
 const ctx = useTestDatabase();
@@ -90,7 +92,10 @@ describe.runIf(installed)('a real Alertmanager receiving pgtel alerts', () => {
       [
         {
           name: 'PgtelDiskFull',
-          source: { kind: 'sql', sql: `SELECT v AS value, 'db1' AS instance FROM ${db.table('am_control')}` },
+          source: {
+            kind: 'sql',
+            sql: `SELECT v AS value, 'db1' AS instance, '${TRACE}' AS trace_id FROM ${db.table('am_control')}`,
+          },
           levels: [{ severity: 'critical', threshold: 90 }],
           intervalMs: 60_000,
           annotations: { summary: 'Disk {{labels.instance}} at {{value}}%' },
@@ -99,7 +104,11 @@ describe.runIf(installed)('a real Alertmanager receiving pgtel alerts', () => {
       clock,
     );
     const notifiers = [new AlertmanagerNotifier({ url: amUrl, clock })];
-    await evaluateDueRules(db, { clock, notifiers });
+    await evaluateDueRules(db, { clock, notifiers, publicUrl: PUBLIC });
+    const alertId = (
+      await db.query<{ id: number }>(`SELECT id FROM ${db.table('alerts')} WHERE rule_name = 'PgtelDiskFull'`)
+    ).rows[0]!.id;
+    const page = `${PUBLIC}/#/alerts/${alertId}`;
     expect((await dispatchOutbox(db, { clock, notifiers })).map((o) => o.ok)).toEqual([true]);
 
     const active = await eventually(async () => {
@@ -107,12 +116,16 @@ describe.runIf(installed)('a real Alertmanager receiving pgtel alerts', () => {
         labels: Record<string, string>;
         annotations: Record<string, string>;
         status: { state: string };
+        generatorURL: string;
       }[];
       return alerts.find((a) => a.labels.alertname === 'PgtelDiskFull');
     }, 'the alert in Alertmanager');
     expect(active.labels).toMatchObject({ severity: 'critical', instance: 'db1' });
     expect(active.annotations.summary).toBe('Disk db1 at 99%');
     expect(active.status.state).toBe('active');
+    // Alertmanager keeps only labels, annotations and generatorURL: pgtel's links travel there.
+    expect(active.generatorURL).toBe(page);
+    expect(active.annotations.trace_ids).toBe(TRACE);
 
     const firing = await eventually(
       async () => receiver.requests.find((r) => (r.body as { status?: string }).status === 'firing'),
@@ -122,10 +135,11 @@ describe.runIf(installed)('a real Alertmanager receiving pgtel alerts', () => {
     const ours = alertmanagerWebhookPayload({ alerts: [] } as unknown as Notification, 'hook', '');
     expect(Object.keys(firing.body as object).sort()).toEqual(Object.keys(ours).sort());
     expect((firing.body as { version: string }).version).toBe('4');
+    expect((firing.body as { alerts: { generatorURL: string }[] }).alerts[0]?.generatorURL).toBe(page);
 
     await db.exec(`UPDATE ${db.table('am_control')} SET v = 10`);
     clock.advance(60_000);
-    await evaluateDueRules(db, { clock, notifiers });
+    await evaluateDueRules(db, { clock, notifiers, publicUrl: PUBLIC });
     expect((await dispatchOutbox(db, { clock, notifiers })).map((o) => o.ok)).toEqual([true]);
     const resolved = await eventually(
       async () => receiver.requests.find((r) => (r.body as { status?: string }).status === 'resolved'),
