@@ -158,6 +158,7 @@ export type { AlertSummary, LinkedAlert } from './links/LinkedAlert.js';
 export { tracesOfWorkflow, type WorkflowTrace } from './links/tracesOfWorkflow.js';
 export { type TraceWorkflow, workflowsOfTrace } from './links/workflowsOfTrace.js';
 export { createLogger, type Logger } from './logger.js';
+export type { Exemplar } from './metrics/ExemplarReservoir.js';
 export type { InstrumentKind, InstrumentOptions, MetricType } from './metrics/Instrument.js';
 export type {
   BoundCounter,
@@ -197,6 +198,8 @@ export {
 } from './metrics/queryMetrics.js';
 export {
   DEFAULT_PROMETHEUS_BUCKETS,
+  type ExpositionFormat,
+  OPENMETRICS_CONTENT_TYPE,
   PROMETHEUS_CONTENT_TYPE,
   renderPrometheus,
 } from './metrics/renderPrometheus.js';
