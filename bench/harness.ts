@@ -57,3 +57,17 @@ export async function bestMs(fn: () => Promise<unknown>, rounds = 3): Promise<nu
   }
   return best;
 }
+
+/** Median milliseconds of `runs` async runs of `fn` (i = run number), after `warmup` untimed runs. */
+export async function medianMs(fn: (i: number) => Promise<unknown>, runs = 20, warmup = 3): Promise<number> {
+  for (let i = 0; i < warmup; i++) await fn(i);
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = process.hrtime.bigint();
+    await fn(i);
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  const middle = times.length >> 1;
+  return times.length % 2 ? times[middle]! : (times[middle - 1]! + times[middle]!) / 2;
+}
