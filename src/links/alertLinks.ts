@@ -62,7 +62,9 @@ export async function alertLinks(db: DatabaseSession, alertId: number): Promise<
           AND link_id ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
        UNION
        SELECT t.workflow_id FROM ${links} l
-         JOIN ${db.table('workflow_traces')} t ON t.trace_id = l.link_id
+        CROSS JOIN LATERAL (
+          -- OFFSET 0 keeps the lookup per trace, so the view is read through its indexes, not grouped whole.
+          SELECT workflow_id FROM ${db.table('workflow_traces')} v WHERE v.trace_id = l.link_id OFFSET 0) t
         WHERE l.alert_id = $1 AND l.link_kind = 'trace'
      )
      SELECT w.workflow_id AS "workflowId", w.workflow_type AS "workflowType",

@@ -13,9 +13,16 @@ import { QueryParams } from './QueryParams.js';
 import { readOnlyQuery } from './readOnlyQuery.js';
 import { findWorkflows, workflowDetail } from './workflowQueries.js';
 
-/** NotFoundError unless the workflow exists; called when its links came back empty. */
-async function mustExist(tx: DatabaseSession, workflowId: string): Promise<void> {
-  if (!(await readWorkflow(tx, workflowId))) throw new NotFoundError(`workflow ${workflowId} not found`);
+/** A workflow's links, read by `read`; NotFoundError when there are none and no such workflow. */
+async function linksOf<T>(
+  tx: DatabaseSession,
+  workflowId: string,
+  read: (tx: DatabaseSession, workflowId: string) => Promise<T[]>,
+): Promise<T[]> {
+  const found = await read(tx, workflowId);
+  if (found.length === 0 && !(await readWorkflow(tx, workflowId)))
+    throw new NotFoundError(`workflow ${workflowId} not found`);
+  return found;
 }
 
 /**
@@ -54,24 +61,13 @@ export function workflowRoutes(deps: ApiDeps): Hono {
   app.get('/:id/traces', async (c) => {
     const id = parseWorkflowId(c.req.param('id'));
     QueryParams.of(c.req.url).done();
-    const traces = await readOnlyQuery(deps, async (tx) => {
-      const found = await tracesOfWorkflow(tx, id);
-      // Every workflow has its creating trace, so none means no such workflow.
-      if (found.length === 0) await mustExist(tx, id);
-      return found;
-    });
-    return c.json({ traces });
+    return c.json({ traces: await readOnlyQuery(deps, (tx) => linksOf(tx, id, tracesOfWorkflow)) });
   });
 
   app.get('/:id/alerts', async (c) => {
     const id = parseWorkflowId(c.req.param('id'));
     QueryParams.of(c.req.url).done();
-    const alerts = await readOnlyQuery(deps, async (tx) => {
-      const found = await alertsOfWorkflow(tx, id);
-      if (found.length === 0) await mustExist(tx, id);
-      return found;
-    });
-    return c.json({ alerts });
+    return c.json({ alerts: await readOnlyQuery(deps, (tx) => linksOf(tx, id, alertsOfWorkflow)) });
   });
 
   return app;

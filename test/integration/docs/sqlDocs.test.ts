@@ -108,6 +108,11 @@ async function seed(db: Database): Promise<void> {
       last_error, created_at)
     VALUES ('webhook', 'k1', 'g1', '{"alerts":[{"labels":{"alertname":"HighLatency"}}]}', 'failed', now(),
       'HTTP 502', now());
+    UPDATE ${db.table('metrics')} SET exemplars = jsonb_build_array(jsonb_build_object('trace_id', '${TRACE}',
+      'span_id', '00f067aa0ba902b7', 'value', 250, 'observed_at', now() - interval '60 seconds'))
+     WHERE metric_name = 'http_request_duration_ms' AND labels @> '{"route":"/orders"}';
+    INSERT INTO ${db.table('alert_links')} (alert_id, link_kind, link_id, value, first_seen_at, last_seen_at)
+    SELECT id, 'trace', '${TRACE}', 250, now(), now() FROM ${db.table('alerts')};
     INSERT INTO ${db.table('health_transitions')} (occurred_at, instance, kind, subject, from_status, to_status, message)
     VALUES (now(), 'pod-1', 'probe', 'readiness', 'pass', 'fail', 'Dependencies unhealthy: database');
   `);
