@@ -1,6 +1,6 @@
 import { toJsonText } from '../../db/jsonText.js';
 import type { RuleSource } from './AlertRule.js';
-import type { SourceQuery } from './metricSourceQuery.js';
+import { groupLabelsSql, type SourceQuery } from './metricSourceQuery.js';
 
 /** Metric sources whose value has exemplars behind it (`absent` counts rows that are not there). */
 export type ExemplarSource = Extract<RuleSource, { kind: 'aggregate' | 'percentile' | 'rate' | 'baseline' }>;
@@ -10,10 +10,11 @@ export const TRACE_LINK_LIMIT = 5;
 
 /**
  * The SQL of the exemplars behind the values of firing instances: for each instance (`instances[i]`
- * are its group-by labels), the traces of the rule metric's exemplars in (now - window, now] whose
- * series carry the source's label filter and the instance's labels, highest value first, at most
- * TRACE_LINK_LIMIT. Rows: `instance` (index into `instances`), `trace_id`, `value`. One statement for
- * all instances of a rule; it reads only rows with exemplars (a partial index). Pure.
+ * are its group-by labels, as the source query returned them), the traces of the rule metric's
+ * exemplars in (now - window, now] whose series carry the source's label filter and the instance's
+ * labels, highest value first, at most TRACE_LINK_LIMIT. Rows: `instance` (index into `instances`),
+ * `trace_id`, `value`. One pass over the window's rows with exemplars (a partial index) for all
+ * instances of a rule: each row's group-by labels are hash-joined to the instances. Pure.
  */
 export function exemplarLinksQuery(
   source: ExemplarSource,
@@ -21,30 +22,39 @@ export function exemplarLinksQuery(
   name: (object: string) => string,
   now: number,
 ): SourceQuery {
+  const params: unknown[] = [
+    source.metric,
+    new Date(now - source.windowMs),
+    new Date(now),
+    toJsonText(source.labels ?? {}),
+    toJsonText(instances),
+  ];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
   // Reads metrics.exemplars itself rather than the metric_exemplars view so that a malformed exemplar
   // (not an array, a value that is not a number) is skipped instead of failing the evaluation.
-  const sql = `SELECT i.ord - 1 AS instance, x.trace_id, x.value
-  FROM jsonb_array_elements($5::jsonb) WITH ORDINALITY AS i(labels, ord)
- CROSS JOIN LATERAL (
-       SELECT e->>'trace_id' AS trace_id,
-              max(CASE WHEN jsonb_typeof(e->'value') = 'number' THEN (e->>'value')::double precision END) AS value
-         FROM ${name('metrics')} m
-        CROSS JOIN LATERAL jsonb_array_elements(
-              CASE WHEN jsonb_typeof(m.exemplars) = 'array' THEN m.exemplars ELSE '[]'::jsonb END) AS e
-        WHERE m.metric_name = $1 AND m.recorded_at > $2 AND m.recorded_at <= $3 AND m.exemplars IS NOT NULL
-          AND m.labels @> $4::jsonb AND m.labels @> i.labels AND e->>'trace_id' ~ '^[0-9a-f]{32}$'
-        GROUP BY 1
-        ORDER BY 2 DESC NULLS LAST, 1
-        LIMIT ${TRACE_LINK_LIMIT}) AS x
- ORDER BY 1, x.value DESC NULLS LAST, x.trace_id`;
-  return {
-    sql,
-    params: [
-      source.metric,
-      new Date(now - source.windowMs),
-      new Date(now),
-      toJsonText(source.labels ?? {}),
-      toJsonText(instances),
-    ],
-  };
+  const sql = `WITH instance AS (
+  SELECT labels, ord - 1 AS instance FROM jsonb_array_elements($5::jsonb) WITH ORDINALITY AS i(labels, ord)),
+exemplar AS (
+  SELECT ${groupLabelsSql(source, param)} AS labels, e.value AS exemplar
+    FROM ${name('metrics')} m
+   CROSS JOIN LATERAL jsonb_array_elements(
+         CASE WHEN jsonb_typeof(m.exemplars) = 'array' THEN m.exemplars ELSE '[]'::jsonb END) AS e
+   WHERE m.metric_name = $1 AND m.recorded_at > $2 AND m.recorded_at <= $3 AND m.exemplars IS NOT NULL
+     AND m.labels @> $4::jsonb),
+per_trace AS (
+  SELECT i.instance, x.exemplar->>'trace_id' AS trace_id,
+         max(CASE WHEN jsonb_typeof(x.exemplar->'value') = 'number'
+                  THEN (x.exemplar->>'value')::double precision END) AS value
+    FROM exemplar x JOIN instance i ON i.labels = x.labels
+   WHERE x.exemplar->>'trace_id' ~ '^[0-9a-f]{32}$'
+   GROUP BY 1, 2)
+SELECT instance, trace_id, value
+  FROM (SELECT *, row_number() OVER (PARTITION BY instance ORDER BY value DESC NULLS LAST, trace_id) AS n
+          FROM per_trace) AS ranked
+ WHERE n <= ${TRACE_LINK_LIMIT}
+ ORDER BY instance, n`;
+  return { sql, params };
 }

@@ -1,7 +1,7 @@
 import { toJsonText } from '../../db/jsonText.js';
 import type { RuleSource } from './AlertRule.js';
 
-type MetricSource = Exclude<RuleSource, { kind: 'sql' }>;
+export type MetricSource = Exclude<RuleSource, { kind: 'sql' }>;
 
 export interface SourceQuery {
   sql: string;
@@ -20,6 +20,20 @@ const AGGREGATES = {
   count: 'sum(sample_count)::double precision',
   last: LAST,
 } as const;
+
+/**
+ * The SQL expression of a row's group-by label values (the labels of its alert instance), as jsonb;
+ * `param` turns a value into a placeholder. Pure.
+ */
+export function groupLabelsSql(source: MetricSource, param: (value: unknown) => string): string {
+  const groupBy = 'groupBy' in source ? (source.groupBy ?? []) : [];
+  if (groupBy.length === 0) return `'{}'::jsonb`;
+  const pairs = groupBy.map((g) => {
+    const p = param(g);
+    return `${p}::text, labels->>${p}::text`;
+  });
+  return `jsonb_strip_nulls(jsonb_build_object(${pairs.join(', ')}))`;
+}
 
 /**
  * The SQL of a metric source: rows of `labels` (jsonb, the group-by label values), `value` and
@@ -41,16 +55,7 @@ export function metricSourceQuery(
     params.push(value);
     return `$${params.length}`;
   };
-  const groupBy = 'groupBy' in source ? (source.groupBy ?? []) : [];
-  const labels =
-    groupBy.length === 0
-      ? `'{}'::jsonb`
-      : `jsonb_strip_nulls(jsonb_build_object(${groupBy
-          .map((g) => {
-            const p = param(g);
-            return `${p}::text, labels->>${p}::text`;
-          })
-          .join(', ')}))`;
+  const labels = groupLabelsSql(source, param);
   const where = (from: string, to: string) =>
     `FROM ${name('metrics')} WHERE metric_name = $1 AND recorded_at > ${from} AND recorded_at <= ${to} AND labels @> $4::jsonb`;
   switch (source.kind) {

@@ -7,6 +7,7 @@ import { evaluateDueRules } from '../../../src/alerts/rules/evaluateDueRules.js'
 import { deleteAlertRule, listAlertRules, saveAlertRules } from '../../../src/alerts/rules/ruleStore.js';
 import { ManualClock } from '../../../src/testing/ManualClock.js';
 import { useTestDatabase } from '../../helpers/testDatabase.js';
+import { startTestServer, stopTestServer } from '../../helpers/testServer.js';
 import { type HttpReceiver, startHttpReceiver } from './httpReceiver.js';
 
 const MIN = 60_000;
@@ -279,5 +280,37 @@ describe('links of SQL rules: trace_id, correlation_id and workflow_id columns',
       workflows: [{ workflowId, correlationId: correlation, url: `${PUBLIC}/#/workflows/${workflowId}` }],
     });
     expect(byName.bad?.links).toEqual({ alert: `${PUBLIC}/#/alerts/${bad}`, traces: [], workflows: [] });
+  });
+});
+
+describe('pgtel serve', () => {
+  it.each([
+    [undefined, (port: string) => `http://localhost:${port}`],
+    ['https://obs.example.com/pgtel/', () => 'https://obs.example.com/pgtel'],
+  ])('links notifications under publicUrl %s (unset: the port it listens on)', async (publicUrl, base) => {
+    const server = await startTestServer({ alertWebhookUrl: `${hook.url}/serve`, publicUrl, clock });
+    try {
+      await saveAlertRules(
+        server.db,
+        [
+          {
+            name: 'always',
+            source: { kind: 'sql', sql: 'SELECT 99 AS value' },
+            levels: [{ severity: 'info', threshold: 1 }],
+          },
+        ],
+        clock,
+      );
+      await server.jobs.runNow('alert-evaluation');
+      await server.jobs.runNow('notification-dispatch');
+      const [sent] = hook.requests
+        .filter((r) => r.url === '/serve')
+        .flatMap((r) => (r.body as { alerts: WebhookAlert[] }).alerts);
+      const id = (await server.db.query<{ id: number }>(`SELECT id FROM ${server.db.table('alerts')}`))
+        .rows[0]!.id;
+      expect(sent?.links.alert).toBe(`${base(new URL(server.url).port)}/#/alerts/${id}`);
+    } finally {
+      await stopTestServer(server);
+    }
   });
 });

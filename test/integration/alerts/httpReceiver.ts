@@ -42,6 +42,9 @@ export async function startHttpReceiver(): Promise<HttpReceiver> {
       res.end(status < 300 ? '{"ok":true}' : '{"ok":false,"description":"receiver refused"}');
     });
   });
+  // No idle timeout: the embedded database can block the event loop for seconds, after which the
+  // server's keep-alive timer and the client's reuse of the idle socket race ("fetch failed").
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   receiver.close = () =>

@@ -136,7 +136,14 @@ describe('links of a SQL rule result', () => {
 describe('exemplar link query', () => {
   it('covers the evaluation window, the source filter and every firing instance in one statement', () => {
     const q = exemplarLinksQuery(
-      { kind: 'aggregate', metric: 'latency', aggregate: 'max', windowMs: 300_000, labels: { env: 'prod' } },
+      {
+        kind: 'aggregate',
+        metric: 'latency',
+        aggregate: 'max',
+        windowMs: 300_000,
+        labels: { env: 'prod' },
+        groupBy: ['host'],
+      },
       [{ host: 'a' }, { host: 'b' }],
       (n) => `"s".${n}`,
       NOW,
@@ -147,8 +154,9 @@ describe('exemplar link query', () => {
       new Date(NOW),
       '{"env":"prod"}',
       '[{"host":"a"},{"host":"b"}]',
+      'host',
     ]);
     expect(q.sql).toContain('"s".metrics');
-    expect(q.sql).toContain('LIMIT 5');
+    expect(q.sql).toContain('n <= 5');
   });
 });

@@ -42,6 +42,7 @@ describe('resolveConfig', () => {
     [{ PGTEL_LOG_LEVEL: 'loud' }, /PGTEL_LOG_LEVEL must be one of debug, info, warn, error, silent/],
     [{ PGTEL_RETENTION_DAYS: 'metrics=-1' }, /PGTEL_RETENTION_DAYS must be a list like metrics=90/],
     [{ PGTEL_PARTITIONS_AHEAD: '99' }, /PGTEL_PARTITIONS_AHEAD must be a whole number from 0 to 24/],
+    [{ PGTEL_PUBLIC_URL: 'pgtel.example.com' }, /PGTEL_PUBLIC_URL must be an http:\/\/ or https:\/\/ URL/],
   ])('rejects invalid environment %j naming the variable and the fix', (env, message) => {
     expect(() => resolveConfig({}, env)).toThrowError(ConfigError);
     expect(() => resolveConfig({}, env)).toThrowError(message);
