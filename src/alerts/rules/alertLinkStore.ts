@@ -1,4 +1,5 @@
 import type { DatabaseSession } from '../../db/Database.js';
+import { alertLinks } from '../../links/alertLinks.js';
 import type { LinkedIds } from '../notifiers/notificationLinks.js';
 
 /** One thing an alert's evaluation involved: a trace (with the exemplar value behind it) or a workflow. */
@@ -11,8 +12,6 @@ export interface AlertLink {
 
 /** Links of one kind read per alert for a notification. */
 export const NOTIFIED_LINK_LIMIT = 5;
-
-const UUID_TEXT = "'^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'";
 
 /**
  * Upserts `links` into `alert_links` in the caller's transaction: new ones get `first_seen_at = at`,
@@ -49,39 +48,23 @@ export async function recordAlertLinks(
 }
 
 /**
- * The traces (highest value first, then most recent) and workflows (most recent first, with their
- * correlation ids) linked to each of `alertIds`, at most NOTIFIED_LINK_LIMIT of each per alert.
+ * What each of `alertIds` links to, for its notification: the traces (highest value first) and the
+ * workflows, named directly or created or changed by a linked trace (see `alertLinks`), at most
+ * NOTIFIED_LINK_LIMIT of each.
  */
 export async function linksOfAlerts(
   tx: DatabaseSession,
   alertIds: readonly number[],
 ): Promise<Map<number, LinkedIds>> {
-  const result = new Map<number, { traces: string[]; workflows: LinkedIds['workflows'][number][] }>();
-  if (alertIds.length === 0) return result;
-  const rows = await tx.query<{
-    alert_id: number;
-    link_kind: 'trace' | 'workflow';
-    link_id: string;
-    correlation_id: string | null;
-  }>(
-    `SELECT l.alert_id, l.link_kind, l.link_id, ws.correlation_id
-       FROM (SELECT alert_id, link_kind, link_id,
-                    row_number() OVER (PARTITION BY alert_id, link_kind
-                                       ORDER BY value DESC NULLS LAST, last_seen_at DESC, link_id) AS n
-               FROM ${tx.table('alert_links')} WHERE alert_id = ANY($1::bigint[])) AS l
-       LEFT JOIN ${tx.table('workflow_state')} ws
-              ON l.link_kind = 'workflow'
-             AND ws.workflow_id = CASE WHEN l.link_id ~ ${UUID_TEXT} THEN l.link_id::uuid END
-      WHERE l.n <= ${NOTIFIED_LINK_LIMIT}
-      ORDER BY l.alert_id, l.link_kind, l.n`,
-    [alertIds],
-  );
-  for (const r of rows.rows) {
-    const id = Number(r.alert_id);
-    const entry = result.get(id) ?? { traces: [], workflows: [] };
-    if (r.link_kind === 'trace') entry.traces.push(r.link_id);
-    else entry.workflows.push({ workflowId: r.link_id, correlationId: r.correlation_id });
-    result.set(id, entry);
+  const result = new Map<number, LinkedIds>();
+  for (const id of new Set(alertIds)) {
+    const { traces, workflows } = await alertLinks(tx, id);
+    result.set(id, {
+      traces: traces.slice(0, NOTIFIED_LINK_LIMIT).map((t) => t.traceId),
+      workflows: workflows
+        .slice(0, NOTIFIED_LINK_LIMIT)
+        .map(({ workflowId, correlationId }) => ({ workflowId, correlationId })),
+    });
   }
   return result;
 }

@@ -1,6 +1,6 @@
 import type { DatabaseSession } from '../../db/Database.js';
 import type { AlertRule } from './AlertRule.js';
-import { exemplarLinksQuery } from './exemplarLinksQuery.js';
+import { exemplarCause, exemplarLinksQuery } from './exemplarLinksQuery.js';
 import { sqlResultLinks } from './sqlResultLinks.js';
 
 /** What one instance's evaluation involved. */
@@ -39,6 +39,7 @@ export async function evaluationLinks(
     firing.map((f) => f.seriesLabels),
     (n) => tx.table(n),
     now,
+    exemplarCause(rule),
   );
   const rows = await tx.query<{ instance: number; trace_id: string; value: number | null }>(
     query.sql,

@@ -116,7 +116,12 @@ describe('links of metric rules: the exemplars behind the value', () => {
       [T, T.slice(0, 16), new Date(clock.now() - 2000)],
     );
     await saveAlertRules(ctx.db, [latencyRule()], clock);
-    await row('latency', 900, { env: 'prod', host: 'a' }, [exemplar(T, 900), exemplar(U, 300)]);
+    // A 300 ms request is not behind "max latency above 500": only exemplars past the threshold link.
+    await row('latency', 900, { env: 'prod', host: 'a' }, [
+      exemplar(T, 900),
+      exemplar(U, 600),
+      exemplar(trace(7), 300),
+    ]);
     // Ignored: another host, another env, outside the window, malformed exemplars.
     await row('latency', 100, { env: 'prod', host: 'b' }, [exemplar(other, 100)]);
     await row('latency', 100, { env: 'test', host: 'a' }, [exemplar(other, 5000)]);
@@ -144,7 +149,7 @@ describe('links of metric rules: the exemplars behind the value', () => {
         alert_id: alertId,
         link_kind: 'trace',
         link_id: U,
-        value: 300,
+        value: 600,
         first_seen_at: new Date(firedAt),
         last_seen_at: new Date(firedAt),
       },
@@ -207,6 +212,7 @@ describe('links of metric rules: the exemplars behind the value', () => {
             windowMs: 5 * MIN,
             labels: { env: 'prod' },
           },
+          levels: [{ severity: 'critical', threshold: 50 }],
         }),
       ],
       clock,
@@ -232,6 +238,35 @@ describe('links of metric rules: the exemplars behind the value', () => {
     await row('latency', 900, { env: 'prod', host: 'a' }, [exemplar(T, 900)], 0);
     await step();
     expect(await linksOf('quiet')).toEqual([]);
+  });
+});
+
+describe('which exemplars explain an alert', () => {
+  it('takes every exemplar for sums and rates, the lowest ones past the threshold for "<" rules', async () => {
+    await saveAlertRules(
+      ctx.db,
+      [
+        latencyRule({
+          name: 'errors',
+          source: { kind: 'aggregate', metric: 'errors_total', aggregate: 'sum', windowMs: 5 * MIN },
+          levels: [{ severity: 'critical', threshold: 2 }],
+        }),
+        latencyRule({
+          name: 'throughput',
+          source: { kind: 'aggregate', metric: 'rows_per_s', aggregate: 'min', windowMs: 5 * MIN },
+          comparison: '<',
+          levels: [{ severity: 'warning', threshold: 10 }],
+        }),
+      ],
+      clock,
+    );
+    await row('errors_total', 3, {}, [exemplar(trace(20), 1), exemplar(trace(21), 1)]);
+    await row('rows_per_s', 4, {}, [exemplar(trace(22), 4), exemplar(trace(23), 8), exemplar(trace(24), 50)]);
+    const r = await step();
+    expect(r.summary.errors).toEqual([]);
+    expect((await linksOf('errors')).map((l) => l.link_id).sort()).toEqual([trace(20), trace(21)]);
+    const slow = r.alerts.find((a) => a.labels.alertname === 'throughput');
+    expect(slow!.links.traces.map((t) => t.traceId).sort()).toEqual([trace(22), trace(23)]);
   });
 });
 
