@@ -58,7 +58,7 @@ export interface MetricsCollectorOptions {
    * Exemplars kept per counter or histogram series and flush interval: observations made inside a
    * recorded (sampled) OpenTelemetry span, stored with their trace and span ids in the `exemplars`
    * column and shown in the OpenMetrics exposition. One slot keeps the interval's highest value, the
-   * others a uniform sample. 0 disables them. Default 4.
+   * others a uniform sample. 0 disables them; at most 100. Default 4.
    */
   exemplarsPerSeries?: number | undefined;
 }

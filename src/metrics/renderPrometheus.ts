@@ -114,7 +114,9 @@ function renderMetric(metric: MetricSnapshot, family: string, format: Exposition
     const sketch = series.histogram;
     if (!sketch) {
       const name = metric.kind === 'counter' && openMetrics ? `${family}_total` : family;
-      const exemplar = exemplars.reduce<Exemplar | undefined>(latest, undefined);
+      // OpenMetrics allows exemplars on counters and histogram buckets only (an up-down counter is a gauge).
+      const exemplar =
+        metric.kind === 'counter' ? exemplars.reduce<Exemplar | undefined>(latest, undefined) : undefined;
       out += `${name}${labelText(series.labels)} ${formatValue(series.value)}${exemplarText(exemplar)}\n`;
       continue;
     }

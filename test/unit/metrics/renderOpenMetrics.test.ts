@@ -47,7 +47,14 @@ const metrics: MetricSnapshot[] = [
       },
     ],
   },
-  { name: 'in_flight', kind: 'updowncounter', description: '', unit: '1', buckets: undefined, series: [] },
+  {
+    name: 'in_flight',
+    kind: 'updowncounter',
+    description: '',
+    unit: '1',
+    buckets: undefined,
+    series: [{ labels: {}, value: 2, exemplars: [exemplar(1, 1_764_000_000_000)] }],
+  },
 ];
 
 describe('renderPrometheus in OpenMetrics format', () => {
@@ -65,7 +72,9 @@ describe('renderPrometheus in OpenMetrics format', () => {
         `latency_ms_bucket{route="/a",le="+Inf"} 4 # {trace_id="${T}",span_id="${'e'.repeat(16)}"} 1000 1764000000.500`,
         'latency_ms_sum{route="/a"} 1555',
         'latency_ms_count{route="/a"} 4',
+        // A gauge in OpenMetrics: exemplars are not allowed there.
         '# TYPE in_flight gauge',
+        'in_flight 2',
         '# EOF',
         '',
       ].join('\n'),
