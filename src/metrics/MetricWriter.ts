@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import type { Database, DatabaseSession } from '../db/Database.js';
 import { DatabaseError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { retryDelay } from '../retryDelay.js';
 import { METRIC_COLUMNS, type MetricRow } from './metricRows.js';
 
 export interface MetricWriterOptions {
@@ -12,7 +13,7 @@ export interface MetricWriterOptions {
   maxPendingRows?: number | undefined;
   /** Rows per COPY. Default 5,000. */
   batchSize?: number | undefined;
-  /** First retry delay after a failed write, doubled per failure up to `retryMaxMs`. Default 1,000 ms. */
+  /** Ceiling of the first retry delay after a failed write (jittered down to half), doubled per failure up to `retryMaxMs`. Default 1,000 ms. */
   retryInitialMs?: number | undefined;
   /** Longest retry delay. Default 60,000 ms. */
   retryMaxMs?: number | undefined;
@@ -130,10 +131,10 @@ export class MetricWriter {
         this.failures++;
         this.stats.failedWrites++;
         this.stats.lastError = (error as Error).message;
-        const delay = Math.min(
-          this.options.retryMaxMs ?? 60_000,
-          (this.options.retryInitialMs ?? 1_000) * 2 ** (this.failures - 1),
-        );
+        const delay = retryDelay(this.failures - 1, {
+          baseMs: this.options.retryInitialMs ?? 1_000,
+          maxMs: this.options.retryMaxMs ?? 60_000,
+        });
         this.nextAttemptAt = this.options.clock.now() + delay;
         this.options.logger?.warn('metrics write failed; rows kept for a retry', {
           pendingRows: this.stats.pendingRows,

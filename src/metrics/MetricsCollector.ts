@@ -50,7 +50,7 @@ export interface MetricsCollectorOptions {
   rawMetrics?: readonly string[] | undefined;
   /** Rows held while the database is unreachable (oldest dropped beyond). Default 100,000. */
   maxPendingRows?: number | undefined;
-  /** First retry delay after a failed write, doubled up to `retryMaxMs`. Default 1,000 ms. */
+  /** First retry delay after a failed write (jittered down to half), doubled up to `retryMaxMs`. Default 1,000 ms. */
   retryInitialMs?: number | undefined;
   /** Longest retry delay. Default 60,000 ms. */
   retryMaxMs?: number | undefined;
