@@ -23,6 +23,7 @@ export interface AlertLinkedWorkflow {
   workflowType: string;
   correlationId: string;
   status: string;
+  currentPhase: string | null;
 }
 
 export interface AlertLinks {
@@ -68,7 +69,7 @@ export async function alertLinks(db: DatabaseSession, alertId: number): Promise<
         WHERE l.alert_id = $1 AND l.link_kind = 'trace'
      )
      SELECT w.workflow_id AS "workflowId", w.workflow_type AS "workflowType",
-            w.correlation_id AS "correlationId", w.status
+            w.correlation_id AS "correlationId", w.status, w.current_phase AS "currentPhase"
        FROM linked JOIN ${db.table('workflow_state')} w USING (workflow_id)
       ORDER BY w.created_at, w.workflow_id LIMIT ${MAX_LINKS}`,
     [id],

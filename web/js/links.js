@@ -103,10 +103,10 @@ export function linkedWorkflowsTable(workflows) {
       { label: 'Status', cell: (w) => badge(w.status) },
       { label: 'Phase', cell: (w) => w.currentPhase ?? '–' },
       { label: 'Trace', cell: (w) => traceLink(w.correlationId, null, `${w.correlationId.slice(0, 12)}…`) },
-      {
-        label: 'Seen',
-        cell: (w) => (w.firstSeenAt ? `${formatTime(w.firstSeenAt)} – ${formatTime(w.lastSeenAt)}` : '–'),
-      },
+      // When the trace touched the workflow: known for a trace's workflows, not for an alert's.
+      ...(workflows.some((w) => w.firstSeenAt)
+        ? [{ label: 'Seen', cell: (w) => `${formatTime(w.firstSeenAt)} – ${formatTime(w.lastSeenAt)}` }]
+        : []),
     ],
     workflows,
     { label: 'Linked workflows' },

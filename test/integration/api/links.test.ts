@@ -155,6 +155,7 @@ describe('links between metrics, traces, workflows and alerts', () => {
           workflowType: 'order_pipeline',
           correlationId: TRACE_ID,
           status: 'completed',
+          currentPhase: 'transform',
         },
       ],
     });

@@ -362,7 +362,13 @@ describe('alertLinks', () => {
     ]);
     // Linked directly and through the checkout trace: listed once.
     expect(links.workflows).toEqual([
-      { workflowId: orderWorkflow, workflowType: 'order', correlationId: CHECKOUT, status: 'running' },
+      {
+        workflowId: orderWorkflow,
+        workflowType: 'order',
+        correlationId: CHECKOUT,
+        status: 'running',
+        currentPhase: 'shipped',
+      },
     ]);
     const viaTrace = await alertLinks(ctx.db, errorAlert);
     expect(viaTrace.traces.map((t) => [t.traceId, t.value])).toEqual([[WORKER, null]]);
