@@ -1,15 +1,41 @@
 import type { Labels } from './labelKey.js';
 
 class TrieNode<T> {
-  next: Map<string, Map<string, TrieNode<T>>> | undefined;
+  /** The label name callers give first at this depth: its values are one Map lookup away. */
+  name: string | undefined;
+  byValue: Map<string, TrieNode<T>> | undefined;
+  /** Other names at this depth (another key order, another label set), by name then value. */
+  others: Map<string, Map<string, TrieNode<T>>> | undefined;
   value: T | undefined;
+
+  child(name: string, value: string): TrieNode<T> | undefined {
+    return name === this.name ? this.byValue!.get(value) : this.others?.get(name)?.get(value);
+  }
+
+  childMap(name: string): Map<string, TrieNode<T>> {
+    if (this.name === undefined) {
+      this.name = name;
+      this.byValue = new Map();
+    }
+    if (name === this.name) return this.byValue!;
+    this.others ??= new Map();
+    let byValue = this.others.get(name);
+    if (byValue === undefined) {
+      byValue = new Map();
+      this.others.set(name, byValue);
+    }
+    return byValue;
+  }
 }
+
+const text = (raw: unknown) => (typeof raw === 'string' ? raw : String(raw));
 
 /**
  * Finds the value stored for a label set by walking its names and values in the caller's key order:
- * a few Map lookups on strings whose hashes V8 has cached, with no key string built per call.
- * The same set given in another key order is another path to the same value. Bounded: past
- * `maxPaths` paths nothing more is stored and callers take their slow path.
+ * one Map lookup per label on strings whose hashes V8 has cached (call sites keep their key order,
+ * so each depth mostly sees one name), with no key string built per call. The same set given in
+ * another key order is another path to the same value. Bounded: past `maxPaths` paths nothing more
+ * is stored and callers take their slow path.
  */
 export class LabelTrie<T> {
   private readonly root = new TrieNode<T>();
@@ -18,13 +44,11 @@ export class LabelTrie<T> {
   constructor(private readonly maxPaths: number) {}
 
   get(labels: Labels | undefined): T | undefined {
-    let node = this.root;
+    let node: TrieNode<T> | undefined = this.root;
     if (labels !== undefined) {
       for (const name in labels) {
-        const raw = labels[name];
-        const child = node.next?.get(name)?.get(typeof raw === 'string' ? raw : String(raw));
-        if (child === undefined) return undefined;
-        node = child;
+        node = node.child(name, text(labels[name]));
+        if (node === undefined) return undefined;
       }
     }
     return node.value;
@@ -36,18 +60,12 @@ export class LabelTrie<T> {
     let node = this.root;
     if (labels !== undefined) {
       for (const name in labels) {
-        const raw = labels[name];
-        const text = typeof raw === 'string' ? raw : String(raw);
-        node.next ??= new Map();
-        let byValue = node.next.get(name);
-        if (byValue === undefined) {
-          byValue = new Map();
-          node.next.set(name, byValue);
-        }
-        let child = byValue.get(text);
+        const byValue = node.childMap(name);
+        const key = text(labels[name]);
+        let child = byValue.get(key);
         if (child === undefined) {
           child = new TrieNode<T>();
-          byValue.set(text, child);
+          byValue.set(key, child);
         }
         node = child;
       }
