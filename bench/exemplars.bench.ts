@@ -73,7 +73,7 @@ export default async function (): Promise<BenchResult[]> {
       addOutside: Infinity,
       addInside: Infinity,
     };
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < 6; round++) {
       for (const key of Object.keys(runs) as (keyof typeof runs)[])
         best[key] = Math.min(best[key], runs[key]());
     }
