@@ -26,21 +26,29 @@ export interface ExemplarReservoirOptions {
   random?: (() => number) | undefined;
 }
 
+/** New maxima outside a span per interval that leave slot 0's bar where it was. */
+const MISS_BUDGET = 32;
+
 /**
  * A bounded sample of one series' observations in a flush interval, kept only when made inside a
  * recorded span. Slot 0 holds the highest value, so a p99 outlier has a trace; the other slots are a
  * reservoir sample of the interval (Algorithm L). Recording stays cheap: the active span is looked up
  * only when an observation would be kept, a new running maximum or the end of a precomputed skip, so
  * most observations cost one comparison and one decrement. A sampled observation made outside a span
- * leaves its slot as it was.
+ * leaves its slot as it was. A new maximum made outside a span (an unsampled trace) does not raise the
+ * bar for slot 0 for the first MISS_BUDGET times of an interval, so a later outlier in a recorded span
+ * still gets a trace when sampling is partial; past the budget the bar follows every maximum, which
+ * bounds the look-ups when nothing is traced.
  */
 export class ExemplarReservoir {
   private readonly slots: (Exemplar | undefined)[];
   /** Slots of the uniform sample (all but the maximum's). */
   private readonly sampleSize: number;
   private readonly random: () => number;
-  /** Highest value already considered for slot 0 in this interval. */
+  /** Values above this are considered for slot 0: its value, or the highest seen once misses run out. */
   private threshold = Number.NEGATIVE_INFINITY;
+  /** New maxima outside a span still allowed to leave the threshold at slot 0's value. */
+  private misses = MISS_BUDGET;
   /** Observations to pass before the next one is sampled; the next one is sampled when it drops below 0. */
   private skip = 0;
   /** Observations sampled so far in this interval. */
@@ -65,9 +73,9 @@ export class ExemplarReservoir {
   private consider(value: number): void {
     const top = value > this.threshold;
     const sampled = this.skip < 0;
-    if (top) this.threshold = value;
     const slot = sampled ? this.nextSlot() : -1;
     const span = this.options.activeSpan();
+    if (top && (span !== undefined || --this.misses < 0)) this.threshold = value;
     if (span === undefined) return;
     const exemplar = { traceId: span.traceId, spanId: span.spanId, value, time: this.options.now() };
     if (top) this.slots[0] = exemplar;
@@ -100,6 +108,7 @@ export class ExemplarReservoir {
     const kept = this.peek();
     this.slots.fill(undefined);
     this.threshold = Number.NEGATIVE_INFINITY;
+    this.misses = MISS_BUDGET;
     this.picked = 0;
     this.w = 1;
     this.skip = this.sampleSize > 0 ? 0 : Number.POSITIVE_INFINITY;

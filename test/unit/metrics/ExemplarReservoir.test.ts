@@ -56,15 +56,28 @@ describe('ExemplarReservoir', () => {
     expect(current.lookups).toBeLessThan(200);
   });
 
-  it('keeps the highest value seen in a span when a higher one came outside', () => {
+  it('keeps the highest value seen in a span when a higher one came outside (partial sampling)', () => {
     const { r, current } = reservoir(1);
     r.offer(10);
     current.span = undefined;
     r.offer(50);
     current.span = { traceId: 'c'.repeat(32), spanId: 'd'.repeat(16) };
     r.offer(20);
-    // 20 is below the 50 already considered: slot 0 keeps 10, a span's highest before the outlier.
-    expect(r.take().map((e) => [e.value, e.traceId[0]])).toEqual([[10, 'a']]);
+    r.offer(15);
+    // The unsampled 50 has no trace; the outlier recorded in a span after it, 20, takes slot 0.
+    expect(r.take().map((e) => [e.value, e.traceId[0]])).toEqual([[20, 'c']]);
+  });
+
+  it('after 32 new maxima outside spans in an interval, only values above the highest seen are looked up', () => {
+    const { r, current } = reservoir(1);
+    current.span = undefined;
+    for (let i = 1; i <= 40; i++) r.offer(i * 10);
+    expect(current.lookups).toBe(40);
+    current.span = { traceId: 'c'.repeat(32), spanId: 'd'.repeat(16) };
+    r.offer(300); // below the bar of 400 set once the budget ran out: not even looked up
+    expect(current.lookups).toBe(40);
+    r.offer(401);
+    expect(r.take().map((e) => e.value)).toEqual([401]);
   });
 
   it('is deterministic for a given random source and empties at each interval', () => {
