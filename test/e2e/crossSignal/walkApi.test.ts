@@ -136,5 +136,12 @@ describe('a slow request inside a workflow that fires an alert, walked from ever
       [alertId],
     );
     expect(links.rows).toEqual([{ link_kind: 'trace', link_id: situation.traceId }]);
+    const failed = await db.query<{ operation_name: string; error_count: number; trace_ids: string[] }>(
+      `SELECT operation_name, error_count, trace_ids FROM ${db.table('alert_error_operations')} WHERE alert_id = $1`,
+      [alertId],
+    );
+    expect(failed.rows).toEqual([
+      { operation_name: FAILING_OPERATION, error_count: 1, trace_ids: [situation.traceId] },
+    ]);
   });
 });
