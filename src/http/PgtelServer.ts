@@ -119,6 +119,10 @@ export class PgtelServer {
         webRoot: join(packageRoot(), 'web'),
       });
       const server = createServer(getRequestListener(app.fetch));
+      // Idle connections outlive the clients' and load balancers' own idle timeouts (undici 4 s, cloud
+      // load balancers 60 s), so a client never reuses a connection the server is closing that moment.
+      server.keepAliveTimeout = 65_000;
+      server.headersTimeout = 66_000;
       shutdown.trackServer(server);
       await listen(server, config.port, config.host);
       boundPort = (server.address() as AddressInfo).port;
