@@ -33,6 +33,15 @@ export function statusOf(error: unknown): number {
   return 500;
 }
 
+/**
+ * Headers an error status needs: when to come back after a 503, and for a 413 that its connection
+ * carries no other request (the refused body may be partly unread).
+ */
+export function errorHeaders(status: number): Record<string, string> {
+  if (status === 413) return { connection: 'close' };
+  return status === 503 ? { 'retry-after': '5' } : {};
+}
+
 /** Error response for a thrown error; 5xx bodies say little, 4xx bodies say what to fix. */
 export function responseForError(error: unknown): Response {
   const status = statusOf(error);
@@ -43,10 +52,5 @@ export function responseForError(error: unknown): Response {
       : status >= 500 && status !== 504
         ? 'internal error'
         : (error as Error).message;
-  return errorResponse(
-    status,
-    status === 503 ? 'PGTEL_UNAVAILABLE' : code,
-    message,
-    status === 503 ? { 'retry-after': '5' } : {},
-  );
+  return errorResponse(status, status === 503 ? 'PGTEL_UNAVAILABLE' : code, message, errorHeaders(status));
 }

@@ -8,7 +8,7 @@ import {
 } from '../otlp/encodeResponse.js';
 import { otlpFormatOf } from '../otlp/otlpFormat.js';
 import type { DecodedMetrics, DecodedTraces, OtlpRejections } from '../otlp/otlpModel.js';
-import { statusOf } from './httpError.js';
+import { errorHeaders, statusOf } from './httpError.js';
 import { readBody } from './readBody.js';
 
 export interface OtlpSinks {
@@ -62,7 +62,10 @@ export function createOtlpHandlers(sinks: OtlpSinks, maxBodyBytes: number) {
             : retryable
               ? 'storage unavailable, retry later'
               : (error as Error).message;
-        return send(encodeStatus({ message }, contentType), status, retryable ? { 'retry-after': '5' } : {});
+        return send(encodeStatus({ message }, contentType), status, {
+          ...errorHeaders(status),
+          ...(retryable ? { 'retry-after': '5' } : {}),
+        });
       }
     };
   return {

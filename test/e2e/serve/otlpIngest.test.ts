@@ -120,11 +120,12 @@ describe('OTLP/HTTP ingest refuses what it cannot accept', () => {
     expect(response.status).toBe(413);
   });
 
-  it('answers a body over the limit with 413', async () => {
+  it('answers a body over the limit with 413 and closes that connection', async () => {
     const response = await post(new Uint8Array(17 * 1024 * 1024), {
       'content-type': 'application/x-protobuf',
     });
     expect(response.status).toBe(413);
+    expect(response.headers.get('connection')).toBe('close');
   });
 
   it('cuts off a 100 MB upload without holding it in memory, and keeps serving', async () => {
