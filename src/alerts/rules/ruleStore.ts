@@ -1,8 +1,10 @@
 import { type Clock, systemClock } from '../../clock.js';
-import type { DatabaseSession } from '../../db/Database.js';
+import type { Database, DatabaseSession } from '../../db/Database.js';
 import { toJsonText } from '../../db/jsonText.js';
 import { NotFoundError } from '../../errors.js';
+import { DEFAULT_PUBLIC_URL } from '../notifiers/notificationLinks.js';
 import type { AlertRule, AlertRuleDefinition } from './AlertRule.js';
+import { resolveDeletedRule } from './resolveDeletedRule.js';
 import { validateRule } from './validateRule.js';
 
 /**
@@ -29,10 +31,34 @@ export async function saveAlertRules(
   return rules;
 }
 
-/** Removes a rule with its instances (history is kept). */
-export async function deleteAlertRule(db: DatabaseSession, name: string): Promise<void> {
-  const result = await db.query(`DELETE FROM ${db.table('alert_rules')} WHERE name = $1`, [name]);
-  if (result.rowCount === 0) throw new NotFoundError(`Alert rule ${JSON.stringify(name)} not found.`);
+export interface DeleteAlertRuleOptions {
+  /** Source of time for the resolve notifications. Default: the system clock. */
+  clock?: Clock;
+  /** Base URL of the dashboard the resolve notifications link to. Default `http://localhost:4318`. */
+  publicUrl?: string;
+}
+
+/**
+ * Removes a rule with its instances (history is kept). What it left firing is resolved in the same
+ * transaction: its alert rows, and a `resolved` notification queued for every notifier that was
+ * told it fired (see `resolveDeletedRule`). NotFoundError when there is no such rule.
+ */
+export async function deleteAlertRule(
+  db: Database,
+  name: string,
+  options: DeleteAlertRuleOptions = {},
+): Promise<void> {
+  const now = (options.clock ?? systemClock).now();
+  await db.transaction(async (tx) => {
+    const rule = await tx.query<{ definition: AlertRule }>(
+      `SELECT definition FROM ${tx.table('alert_rules')} WHERE name = $1 FOR UPDATE`,
+      [name],
+    );
+    const definition = rule.rows[0]?.definition;
+    if (!definition) throw new NotFoundError(`Alert rule ${JSON.stringify(name)} not found.`);
+    await resolveDeletedRule(tx, definition, now, options.publicUrl ?? DEFAULT_PUBLIC_URL);
+    await tx.query(`DELETE FROM ${tx.table('alert_rules')} WHERE name = $1`, [name]);
+  });
 }
 
 export interface StoredRule {

@@ -25,6 +25,8 @@ beforeAll(async () => {
 afterAll(() => hook.close());
 beforeEach(async () => {
   for (const r of await listAlertRules(ctx.db)) await deleteAlertRule(ctx.db, r.rule.name);
+  // Deleting a firing rule queues its resolve: each test starts with an empty outbox.
+  await ctx.db.query(`DELETE FROM ${ctx.db.table('alert_outbox')}`);
   hook.requests.length = 0;
   clock.advance(24 * 60 * MIN);
 });

@@ -27,6 +27,8 @@ beforeAll(async () => {
 afterAll(() => hook.close());
 beforeEach(async () => {
   for (const r of await listAlertRules(ctx.db)) await deleteAlertRule(ctx.db, r.rule.name);
+  // Deleting a firing rule queues its resolve: each test starts with an empty outbox.
+  await ctx.db.query(`DELETE FROM ${ctx.db.table('alert_outbox')}`);
   hook.requests.length = 0;
   clock.advance(30 * 24 * HOUR);
 });
@@ -197,6 +199,48 @@ describe('rule evaluation over stored metrics', () => {
     const [instance] = await listAlertInstances(ctx.db, { rule: 'req_ms' });
     expect(instance?.value).toBeGreaterThan(850);
     expect(instance?.value).toBeLessThan(950);
+  });
+});
+
+describe('deleting a rule', () => {
+  it('resolves what it left firing: the alert rows, and a resolve to every notifier told it fired', async () => {
+    await saveAlertRules(ctx.db, [rule('gone'), rule('quiet')], clock);
+    const fired = await step(MIN, ['gone', 99, { host: 'a' }], ['gone', 97, { host: 'b' }], ['quiet', 1]);
+    expect(fired.alerts.map((a) => [a.status, a.labels.host])).toEqual([
+      ['firing', 'a'],
+      ['firing', 'b'],
+    ]);
+    clock.advance(MIN);
+    const before = hook.requests.length;
+    await deleteAlertRule(ctx.db, 'gone', { clock, publicUrl: 'https://pgtel.example.com' });
+    await deleteAlertRule(ctx.db, 'quiet', { clock }); // never notified: nothing to resolve
+    await dispatchOutbox(ctx.db, { clock, notifiers });
+    const bodies = hook.requests
+      .slice(before)
+      .map(
+        (r) =>
+          r.body as {
+            status: string;
+            alerts: {
+              status: string;
+              endsAt: string;
+              labels: Record<string, string>;
+              links: { alert: string };
+            }[];
+          },
+      );
+    expect(bodies.map((b) => b.status)).toEqual(['resolved']);
+    const resolved = bodies[0]!.alerts;
+    expect(resolved.map((a) => [a.status, a.labels.host, a.endsAt])).toEqual([
+      ['resolved', 'a', new Date(clock.now()).toISOString()],
+      ['resolved', 'b', new Date(clock.now()).toISOString()],
+    ]);
+    expect(resolved[0]!.links.alert).toMatch(/^https:\/\/pgtel\.example\.com\/#\/alerts\/\d+$/);
+    const rows = await ctx.db.query<{ resolved_at: Date | null }>(
+      `SELECT resolved_at FROM ${ctx.db.table('alerts')} WHERE rule_name = 'gone'`,
+    );
+    expect(rows.rows.map((r) => r.resolved_at)).toEqual([new Date(clock.now()), new Date(clock.now())]);
+    await expect(deleteAlertRule(ctx.db, 'gone')).rejects.toThrow('Alert rule "gone" not found.');
   });
 });
 

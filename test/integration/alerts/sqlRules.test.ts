@@ -11,6 +11,8 @@ const clock = new ManualClock('2026-03-10T12:00:00Z');
 
 beforeEach(async () => {
   for (const r of await listAlertRules(ctx.db)) await deleteAlertRule(ctx.db, r.rule.name);
+  // Deleting a firing rule queues its resolve: each test starts with an empty outbox.
+  await ctx.db.query(`DELETE FROM ${ctx.db.table('alert_outbox')}`);
   clock.advance(3_600_000);
 });
 
