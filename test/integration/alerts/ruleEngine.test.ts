@@ -215,20 +215,18 @@ describe('deleting a rule', () => {
     await deleteAlertRule(ctx.db, 'gone', { clock, publicUrl: 'https://pgtel.example.com' });
     await deleteAlertRule(ctx.db, 'quiet', { clock }); // never notified: nothing to resolve
     await dispatchOutbox(ctx.db, { clock, notifiers });
-    const bodies = hook.requests
-      .slice(before)
-      .map(
-        (r) =>
-          r.body as {
+    const bodies = hook.requests.slice(before).map(
+      (r) =>
+        r.body as {
+          status: string;
+          alerts: {
             status: string;
-            alerts: {
-              status: string;
-              endsAt: string;
-              labels: Record<string, string>;
-              links: { alert: string };
-            }[];
-          },
-      );
+            endsAt: string;
+            labels: Record<string, string>;
+            links: { alert: string };
+          }[];
+        },
+    );
     expect(bodies.map((b) => b.status)).toEqual(['resolved']);
     const resolved = bodies[0]!.alerts;
     expect(resolved.map((a) => [a.status, a.labels.host, a.endsAt])).toEqual([
