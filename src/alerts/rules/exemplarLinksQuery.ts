@@ -1,6 +1,6 @@
 import { toJsonText } from '../../db/jsonText.js';
 import type { AlertRule, Comparison, RuleSource } from './AlertRule.js';
-import { groupLabelsSql, type SourceQuery } from './metricSourceQuery.js';
+import { groupLabelsSql, type SourceQuery, sourceParams } from './metricSourceQuery.js';
 
 /** Metric sources whose value has exemplars behind it (`absent` counts rows that are not there). */
 export type ExemplarSource = Extract<RuleSource, { kind: 'aggregate' | 'percentile' | 'rate' | 'baseline' }>;
@@ -54,17 +54,8 @@ export function exemplarLinksQuery(
   now: number,
   cause?: ExemplarCause,
 ): SourceQuery {
-  const params: unknown[] = [
-    source.metric,
-    new Date(now - source.windowMs),
-    new Date(now),
-    toJsonText(source.labels ?? {}),
-    toJsonText(instances),
-  ];
-  const param = (value: unknown) => {
-    params.push(value);
-    return `$${params.length}`;
-  };
+  const { params, param } = sourceParams(source, now, toJsonText(instances));
+
   // Reads metrics.exemplars itself rather than the metric_exemplars view so that a malformed exemplar
   // (not an array, a value that is not a number) is skipped instead of failing the evaluation.
   const pastThreshold = cause

@@ -36,6 +36,25 @@ export function groupLabelsSql(source: MetricSource, param: (value: unknown) => 
 }
 
 /**
+ * The parameters a metric source's queries start with: $1 the metric, $2 and $3 the window
+ * (now - windowMs, now], $4 the label filter, then `extra`; `param` adds one more and names it.
+ */
+export function sourceParams(source: MetricSource, now: number, ...extra: unknown[]) {
+  const params: unknown[] = [
+    source.metric,
+    new Date(now - source.windowMs),
+    new Date(now),
+    toJsonText(source.labels ?? {}),
+    ...extra,
+  ];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  return { params, param };
+}
+
+/**
  * The SQL of a metric source: rows of `labels` (jsonb, the group-by label values), `value` and
  * optional `details` (jsonb) over the samples of one metric in (now - window, now]. Pure.
  * `name` maps pgtel table/function names to their schema-qualified form.
@@ -45,16 +64,7 @@ export function metricSourceQuery(
   name: (object: string) => string,
   now: number,
 ): SourceQuery {
-  const params: unknown[] = [
-    source.metric,
-    new Date(now - source.windowMs),
-    new Date(now),
-    toJsonText(source.labels ?? {}),
-  ];
-  const param = (value: unknown) => {
-    params.push(value);
-    return `$${params.length}`;
-  };
+  const { params, param } = sourceParams(source, now);
   const labels = groupLabelsSql(source, param);
   const where = (from: string, to: string) =>
     `FROM ${name('metrics')} WHERE metric_name = $1 AND recorded_at > ${from} AND recorded_at <= ${to} AND labels @> $4::jsonb`;
