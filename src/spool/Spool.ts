@@ -1,0 +1,617 @@
+import { constants } from 'node:fs';
+import { type FileHandle, mkdir, open, readdir, rm, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { type Clock, systemClock } from '../clock.js';
+import { createLogger, type Logger } from '../logger.js';
+import { crc32 } from './crc32.js';
+import { SpoolFullError } from './SpoolFullError.js';
+import { classifyAt, encodeRecord, payloadMatches, RECORD_HEADER_BYTES } from './spoolRecord.js';
+
+export interface SpoolOptions {
+  /** Disk budget: the segment files together never exceed it; an append that would is refused. */
+  maxBytes: number;
+  /** A segment is closed and a new one begun once it reaches this size. Default: maxBytes / 16, within 1–64 MiB. */
+  segmentBytes?: number;
+  /** Stamps each record with its append time (the age of the oldest record). Default: the system clock. */
+  clock?: Clock;
+  logger?: Logger;
+}
+
+/** One record read from the spool, to hand to `ack` (or `deadLetter`) once dealt with. */
+export interface SpoolEntry {
+  readonly segment: number;
+  readonly offset: number;
+  /** Record size on disk, header included. */
+  readonly bytes: number;
+  readonly tag: number;
+  readonly appendedAt: number;
+  readonly payload: Buffer;
+}
+
+export interface SpoolStats {
+  /** Records appended and not yet acknowledged. */
+  records: number;
+  /** Their size on disk, headers included. */
+  bytes: number;
+  /** Size of the segment files (pending records plus the drained start of the oldest segment). */
+  diskBytes: number;
+  /** Append time (epoch ms) of the oldest pending record; undefined when the spool is empty. */
+  oldestAppendedAt: number | undefined;
+  /** Records moved to the dead-letter file (refused for good), kept on disk. */
+  deadLetters: number;
+}
+
+interface Segment {
+  seq: number;
+  bytes: number;
+}
+
+interface Position {
+  segment: number;
+  offset: number;
+}
+
+interface QueuedAppend {
+  record: Buffer;
+  tag: number;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+const SEGMENT_NAME = /^segment-(\d{16})\.log$/;
+const CURSOR_FILE = 'cursor';
+const CURSOR_MAGIC = 0x70677363; // "pgsc"
+const CURSOR_BYTES = 24;
+/** Records refused for good, framed like the segments so they can be read back. */
+export const DEAD_LETTER_FILE = 'dead-letter.log';
+
+/** Tag of a record that failed its CRC, was saved aside, and was rewritten as filler to skip. */
+export const SKIPPED_TAG = 0;
+
+export function segmentName(seq: number): string {
+  return `segment-${String(seq).padStart(16, '0')}.log`;
+}
+
+/** fsync of a folder: makes the creation, rename or removal of the files in it durable. */
+async function syncFolder(folder: string): Promise<void> {
+  const handle = await open(folder, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
+  const buffer = Buffer.alloc(length);
+  let filled = 0;
+  while (filled < length) {
+    const { bytesRead } = await handle.read(buffer, filled, length - filled, position + filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return buffer.subarray(0, filled);
+}
+
+async function writeAll(handle: FileHandle, data: Buffer, position?: number): Promise<void> {
+  let written = 0;
+  while (written < data.length) {
+    const { bytesWritten } = await handle.write(
+      data,
+      written,
+      data.length - written,
+      position === undefined ? null : position + written,
+    );
+    written += bytesWritten;
+  }
+}
+
+function encodeCursor(position: Position): Buffer {
+  const buffer = Buffer.alloc(CURSOR_BYTES);
+  buffer.writeUInt32LE(CURSOR_MAGIC, 0);
+  buffer.writeDoubleLE(position.segment, 4);
+  buffer.writeDoubleLE(position.offset, 12);
+  buffer.writeUInt32LE(crc32(buffer.subarray(0, 20)), 20);
+  return buffer;
+}
+
+function decodeCursor(buffer: Buffer): Position | undefined {
+  if (buffer.length < CURSOR_BYTES || buffer.readUInt32LE(0) !== CURSOR_MAGIC) return undefined;
+  if (crc32(buffer.subarray(0, 20)) !== buffer.readUInt32LE(20)) return undefined;
+  return { segment: buffer.readDoubleLE(4), offset: buffer.readDoubleLE(12) };
+}
+
+/**
+ * A durable FIFO of opaque records in one folder: append-only segment files of length-prefixed,
+ * CRC-checked records (`spoolRecord.ts`), a cursor file naming the oldest unacknowledged record, and
+ * a dead-letter file. `append` resolves once the record is fsync'd (concurrent appends share one
+ * write and one fsync); `next` returns the oldest unacknowledged record, the same one until `ack`
+ * (or `deadLetter`) moves past it; segments wholly behind the cursor are deleted.
+ *
+ * Opening recovers from a crash: a write cut short at the tail of the last segment (never
+ * acknowledged to anyone) is cut off; anything else that does not check out (a record whose CRC
+ * fails, bytes that are not a record) is saved aside to a `damaged-*.bin` file and logged, never
+ * silently dropped. Records acknowledged but still before a stale cursor are returned again, so the
+ * consumer must be idempotent. One process at a time: the caller holds a lock on the folder.
+ */
+export class Spool {
+  private segments: Segment[] = [];
+  private head: Position = { segment: 1, offset: 0 };
+  private nextSeq = 1;
+  private writer: { seq: number; handle: FileHandle } | undefined;
+  private reader: { seq: number; handle: FileHandle } | undefined;
+  private cursorHandle: FileHandle | undefined;
+  private deadLetterHandle: FileHandle | undefined;
+  private records = 0;
+  private pendingBytes = 0;
+  private diskBytes = 0;
+  private readonly byTag = new Map<number, number>();
+  private oldest: number | undefined;
+  private deadLetters = 0;
+  private damagedFiles = 0;
+  private queue: QueuedAppend[] = [];
+  private queuedBytes = 0;
+  private chain: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  private broken: Error | undefined;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  readonly maxBytes: number;
+  readonly segmentBytes: number;
+
+  private constructor(
+    readonly folder: string,
+    options: SpoolOptions,
+  ) {
+    this.maxBytes = options.maxBytes;
+    this.segmentBytes =
+      options.segmentBytes ?? Math.min(64 * 1024 * 1024, Math.max(1024 * 1024, Math.floor(options.maxBytes / 16)));
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger ?? createLogger('silent');
+  }
+
+  /** Opens (creating it if needed) the spool in `folder` and recovers what a previous run left there. */
+  static async open(folder: string, options: SpoolOptions): Promise<Spool> {
+    const spool = new Spool(folder, options);
+    await mkdir(folder, { recursive: true });
+    await syncFolder(dirname(folder));
+    await spool.recover();
+    return spool;
+  }
+
+  /** Depth and age, without I/O. */
+  stats(): SpoolStats {
+    return {
+      records: this.records,
+      bytes: this.pendingBytes,
+      diskBytes: this.diskBytes,
+      oldestAppendedAt: this.oldest,
+      deadLetters: this.deadLetters,
+    };
+  }
+
+  /** Pending records of one tag. */
+  pending(tag: number): number {
+    return this.byTag.get(tag) ?? 0;
+  }
+
+  /**
+   * Appends one record tagged `tag` (1 to 2^32-1: what the payload is, returned with it); resolves
+   * once it is on disk (written and fsync'd). Rejects with `SpoolFullError` when it would take the
+   * segment files past `maxBytes`, or when the disk refused the write.
+   */
+  append(payload: Uint8Array, tag: number): Promise<void> {
+    if (!Number.isInteger(tag) || tag <= SKIPPED_TAG || tag > 0xffffffff)
+      return Promise.reject(new RangeError(`spool tag must be a whole number from 1 to 2^32-1, got ${tag}`));
+    if (this.closed) return Promise.reject(new SpoolFullError('the spool is closed'));
+    if (this.broken) return Promise.reject(new SpoolFullError(`the spool failed: ${this.broken.message}`));
+    const record = encodeRecord(payload, tag, this.clock.now());
+    if (this.diskBytes + this.queuedBytes + record.length > this.maxBytes) {
+      return Promise.reject(
+        new SpoolFullError(
+          `the spool is full (${this.diskBytes + this.queuedBytes} of ${this.maxBytes} bytes used)`,
+        ),
+      );
+    }
+    this.queuedBytes += record.length;
+    const done = new Promise<void>((resolve, reject) => this.queue.push({ record, tag, resolve, reject }));
+    void this.exclusive(() => this.flush());
+    return done;
+  }
+
+  /** The oldest unacknowledged record, or undefined when there is none. */
+  async next(): Promise<SpoolEntry | undefined> {
+    for (;;) {
+      if (this.records === 0) return undefined;
+      const { segment, offset } = this.head;
+      const current = this.segments.find((s) => s.seq === segment);
+      if (!current) return this.lostTrack(`segment ${segment} is missing`);
+      if (offset >= current.bytes) {
+        if (current === this.lastSegment()) return this.lostTrack('no record after the cursor');
+        await this.exclusive(() => this.advance(0, undefined));
+        continue;
+      }
+      const handle = await this.readerOf(segment);
+      const header = await readAt(handle, offset, RECORD_HEADER_BYTES);
+      const framing = classifyAt(header, offset, current.bytes);
+      if (framing.kind !== 'record') {
+        // Only what changed on disk behind the spool's back gets here: save it, go to the next segment.
+        const rest = await readAt(handle, offset, current.bytes - offset);
+        await this.saveAside(segment, offset, rest, 'bytes that are not a record');
+        current.bytes = offset;
+        continue;
+      }
+      if (framing.header.tag === SKIPPED_TAG) {
+        await this.exclusive(() => this.advance(framing.bytes, undefined));
+        continue;
+      }
+      const payload = await readAt(handle, offset + RECORD_HEADER_BYTES, framing.header.payloadBytes);
+      if (!payloadMatches(framing.header, payload)) {
+        await this.saveAside(
+          segment,
+          offset,
+          await readAt(handle, offset, framing.bytes),
+          'a record whose CRC does not match',
+        );
+        await this.exclusive(() => this.advance(framing.bytes, framing.header.tag));
+        continue;
+      }
+      return {
+        segment,
+        offset,
+        bytes: framing.bytes,
+        tag: framing.header.tag,
+        appendedAt: framing.header.appendedAt,
+        payload,
+      };
+    }
+  }
+
+  /** Moves past `entry` (the one `next` returned): it was stored and will not be returned again. */
+  ack(entry: SpoolEntry): Promise<void> {
+    return this.exclusive(async () => {
+      this.checkHead(entry);
+      await this.advance(entry.bytes, entry.tag);
+    });
+  }
+
+  /** Moves `entry` to the dead-letter file (durably) and past it: for a record refused for good. */
+  deadLetter(entry: SpoolEntry): Promise<void> {
+    return this.exclusive(async () => {
+      this.checkHead(entry);
+      if (!this.deadLetterHandle) {
+        this.deadLetterHandle = await open(join(this.folder, DEAD_LETTER_FILE), 'a');
+        await syncFolder(this.folder);
+      }
+      await writeAll(this.deadLetterHandle, encodeRecord(entry.payload, entry.tag, entry.appendedAt));
+      await this.deadLetterHandle.datasync();
+      this.deadLetters++;
+      await this.advance(entry.bytes, entry.tag);
+    });
+  }
+
+  /**
+   * Waits for queued appends, then closes the files. With `removeIfEmpty`, a spool holding nothing
+   * (no record, no dead letter, nothing saved aside) deletes its folder.
+   */
+  async close(options: { removeIfEmpty?: boolean } = {}): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.exclusive(async () => {});
+    for (const handle of [this.writer?.handle, this.reader?.handle, this.cursorHandle, this.deadLetterHandle])
+      await handle?.close().catch(() => {});
+    this.writer = this.reader = this.cursorHandle = this.deadLetterHandle = undefined;
+    if (options.removeIfEmpty && this.records === 0 && this.deadLetters === 0 && this.damagedFiles === 0) {
+      await rm(this.folder, { recursive: true, force: true });
+      await syncFolder(dirname(this.folder)).catch(() => {});
+    }
+  }
+
+  private checkHead(entry: SpoolEntry): void {
+    if (entry.segment !== this.head.segment || entry.offset !== this.head.offset)
+      throw new Error('spool: only the oldest record can be acknowledged');
+  }
+
+  /** Runs file mutations one at a time (appends, acks, rotation and deletion never interleave). */
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(task, task);
+    this.chain = run.catch(() => {});
+    return run;
+  }
+
+  /** Writes every queued append with one write and one fsync (group commit). */
+  private async flush(): Promise<void> {
+    const batch = this.queue;
+    if (batch.length === 0) return;
+    this.queue = [];
+    const data = batch.length === 1 ? batch[0]!.record : Buffer.concat(batch.map((a) => a.record));
+    this.queuedBytes -= data.length;
+    let before = -1;
+    try {
+      if (this.broken) throw this.broken;
+      if (!this.writer || this.lastSegment()!.bytes >= this.segmentBytes) await this.rotate();
+      const segment = this.lastSegment()!;
+      before = segment.bytes;
+      await writeAll(this.writer!.handle, data);
+      await this.writer!.handle.datasync();
+      segment.bytes += data.length;
+      this.diskBytes += data.length;
+      let offset = before;
+      for (const append of batch) {
+        if (this.records === 0) {
+          this.head = { segment: segment.seq, offset };
+          this.oldest = append.record.readDoubleLE(8);
+        }
+        this.records++;
+        this.pendingBytes += append.record.length;
+        this.byTag.set(append.tag, (this.byTag.get(append.tag) ?? 0) + 1);
+        offset += append.record.length;
+      }
+      for (const append of batch) append.resolve();
+    } catch (error) {
+      // A write cut short must not stay in front of the next records: cut the segment back.
+      if (before >= 0 && this.writer) {
+        await this.writer.handle.truncate(before).catch((truncateError: unknown) => {
+          this.broken = truncateError as Error;
+        });
+      }
+      this.logger.error('spool append failed', { folder: this.folder, error });
+      const refused = new SpoolFullError(`the spool could not write: ${(error as Error).message}`, {
+        cause: error,
+      });
+      for (const append of batch) append.reject(refused);
+    }
+  }
+
+  private lastSegment(): Segment | undefined {
+    return this.segments[this.segments.length - 1];
+  }
+
+  private async rotate(): Promise<void> {
+    await this.writer?.handle.close();
+    const seq = this.nextSeq++;
+    const handle = await open(join(this.folder, segmentName(seq)), 'a');
+    this.writer = { seq, handle };
+    this.segments.push({ seq, bytes: 0 });
+    await syncFolder(this.folder);
+  }
+
+  private async readerOf(seq: number): Promise<FileHandle> {
+    if (this.reader?.seq === seq) return this.reader.handle;
+    await this.reader?.handle.close();
+    this.reader = undefined;
+    const handle = await open(join(this.folder, segmentName(seq)), 'r');
+    this.reader = { seq, handle };
+    return handle;
+  }
+
+  /**
+   * Moves the head `bytes` forward past a pending record of `tag` (or past filler, or only over a
+   * segment end, when `tag` is undefined), deletes segments left behind, and persists the cursor.
+   */
+  private async advance(bytes: number, tag: number | undefined): Promise<void> {
+    this.head = { segment: this.head.segment, offset: this.head.offset + bytes };
+    if (tag !== undefined) {
+      this.records--;
+      this.pendingBytes -= bytes;
+      this.byTag.set(tag, (this.byTag.get(tag) ?? 1) - 1);
+    }
+    let removed = false;
+    if (this.records === 0) {
+      // Drained: every segment goes; the next append starts a new one.
+      await this.writer?.handle.close();
+      await this.reader?.handle.close();
+      this.writer = this.reader = undefined;
+      for (const segment of this.segments) await unlink(join(this.folder, segmentName(segment.seq)));
+      removed = this.segments.length > 0;
+      this.segments = [];
+      this.diskBytes = 0;
+      this.pendingBytes = 0;
+      this.byTag.clear();
+      this.head = { segment: this.nextSeq, offset: 0 };
+      this.oldest = undefined;
+    } else {
+      for (;;) {
+        const first = this.segments[0];
+        if (!first || first.seq !== this.head.segment || this.head.offset < first.bytes) break;
+        if (this.segments.length === 1) break; // the segment being written stays
+        if (this.reader?.seq === first.seq) {
+          await this.reader.handle.close();
+          this.reader = undefined;
+        }
+        await unlink(join(this.folder, segmentName(first.seq)));
+        removed = true;
+        this.segments.shift();
+        this.diskBytes -= first.bytes;
+        this.head = { segment: this.segments[0]!.seq, offset: 0 };
+      }
+      this.oldest = await this.appendedAtOfHead();
+    }
+    if (removed) await syncFolder(this.folder);
+    await this.writeCursor();
+  }
+
+  private async appendedAtOfHead(): Promise<number | undefined> {
+    const segment = this.segments.find((s) => s.seq === this.head.segment);
+    if (!segment || this.head.offset + RECORD_HEADER_BYTES > segment.bytes) return this.oldest;
+    const header = await readAt(await this.readerOf(segment.seq), this.head.offset, RECORD_HEADER_BYTES);
+    const framing = classifyAt(header, this.head.offset, segment.bytes);
+    return framing.kind === 'record' && framing.header.tag !== SKIPPED_TAG
+      ? framing.header.appendedAt
+      : this.oldest;
+  }
+
+  private async writeCursor(): Promise<void> {
+    if (!this.cursorHandle) {
+      // O_RDWR | O_CREAT without O_APPEND: the cursor is rewritten in place at offset 0.
+      this.cursorHandle = await open(join(this.folder, CURSOR_FILE), constants.O_RDWR | constants.O_CREAT);
+      await syncFolder(this.folder);
+    }
+    await writeAll(this.cursorHandle, encodeCursor(this.head), 0);
+    await this.cursorHandle.datasync();
+  }
+
+  private lostTrack(reason: string): undefined {
+    this.logger.error('spool: lost track of its records, counting them as gone', {
+      folder: this.folder,
+      reason,
+      records: this.records,
+    });
+    this.records = 0;
+    this.pendingBytes = 0;
+    this.byTag.clear();
+    this.oldest = undefined;
+    return undefined;
+  }
+
+  /** Keeps bytes that failed their checks in a file of their own, for an operator to look at. */
+  private async saveAside(segment: number, offset: number, bytes: Buffer, what: string): Promise<void> {
+    const file = join(this.folder, `damaged-${segmentName(segment).replace('.log', '')}-${offset}.bin`);
+    await writeFile(file, bytes, { flush: true });
+    await syncFolder(this.folder);
+    this.damagedFiles++;
+    this.logger.error(`spool: ${what} was moved aside`, { file, bytes: bytes.length });
+  }
+
+  /** Reads what a previous run left: cursor, segments (checking every pending record), dead letters. */
+  private async recover(): Promise<void> {
+    const names = await readdir(this.folder);
+    const cursor = await this.readCursor();
+    const seqs = names
+      .map((name) => SEGMENT_NAME.exec(name)?.[1])
+      .filter((seq): seq is string => seq !== undefined)
+      .map(Number)
+      .sort((a, b) => a - b);
+    this.damagedFiles = names.filter((name) => name.startsWith('damaged-')).length;
+    this.nextSeq = Math.max(cursor?.segment ?? 0, ...seqs) + 1;
+    let first: Position | undefined;
+    for (const [index, seq] of seqs.entries()) {
+      if (cursor && seq < cursor.segment) {
+        await unlink(join(this.folder, segmentName(seq))); // drained before the crash
+        continue;
+      }
+      const bytes = await this.scanSegment(seq, index === seqs.length - 1, cursor, (position, record) => {
+        first ??= position;
+        if (this.records === 0) this.oldest = record.appendedAt;
+        this.records++;
+        this.pendingBytes += record.bytes;
+        this.byTag.set(record.tag, (this.byTag.get(record.tag) ?? 0) + 1);
+      });
+      this.segments.push({ seq, bytes });
+    }
+    if (first === undefined) {
+      for (const segment of this.segments) await unlink(join(this.folder, segmentName(segment.seq)));
+      this.segments = [];
+      this.head = { segment: this.nextSeq, offset: 0 };
+    } else {
+      this.head = first;
+      const drained = this.segments.filter((s) => s.seq < first!.segment);
+      for (const segment of drained) await unlink(join(this.folder, segmentName(segment.seq)));
+      this.segments = this.segments.filter((s) => s.seq >= first!.segment);
+      this.logger.info('spool: records left by a previous run will be stored', {
+        folder: this.folder,
+        records: this.records,
+        bytes: this.pendingBytes,
+      });
+    }
+    this.diskBytes = this.segments.reduce((sum, s) => sum + s.bytes, 0);
+    this.deadLetters = await this.countDeadLetters();
+    await syncFolder(this.folder);
+    await this.writeCursor();
+  }
+
+  private async readCursor(): Promise<Position | undefined> {
+    const handle = await open(join(this.folder, CURSOR_FILE), 'r').catch(() => undefined);
+    if (!handle) return undefined;
+    try {
+      return decodeCursor(await readAt(handle, 0, CURSOR_BYTES));
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Checks one segment record by record, cuts off a torn tail, saves damage aside; returns its valid size. */
+  private async scanSegment(
+    seq: number,
+    isLast: boolean,
+    cursor: Position | undefined,
+    onPending: (position: Position, record: { bytes: number; tag: number; appendedAt: number }) => void,
+  ): Promise<number> {
+    const handle = await open(join(this.folder, segmentName(seq)), 'r+');
+    try {
+      let size = (await handle.stat()).size;
+      let offset = 0;
+      while (offset < size) {
+        const header = await readAt(handle, offset, RECORD_HEADER_BYTES);
+        const framing = classifyAt(header, offset, size);
+        if (framing.kind === 'record') {
+          const pending =
+            framing.header.tag !== SKIPPED_TAG && (!cursor || seq > cursor.segment || offset >= cursor.offset);
+          if (pending) {
+            const payload = await readAt(handle, offset + RECORD_HEADER_BYTES, framing.header.payloadBytes);
+            if (payloadMatches(framing.header, payload)) {
+              onPending({ segment: seq, offset }, { ...framing.header, bytes: framing.bytes });
+            } else {
+              await this.saveAside(
+                seq,
+                offset,
+                await readAt(handle, offset, framing.bytes),
+                'a record whose CRC does not match',
+              );
+              await this.markSkipped(handle, offset, framing.bytes);
+            }
+          }
+          offset += framing.bytes;
+          continue;
+        }
+        if (framing.kind === 'torn' && isLast) {
+          this.logger.warn('spool: a write cut short by a crash was dropped (it was never acknowledged)', {
+            folder: this.folder,
+            segment: seq,
+            bytes: size - offset,
+          });
+        } else {
+          await this.saveAside(
+            seq,
+            offset,
+            await readAt(handle, offset, size - offset),
+            'bytes that are not a record',
+          );
+        }
+        await handle.truncate(offset);
+        await handle.sync();
+        size = offset;
+      }
+      return size;
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /**
+   * Rewrites a damaged record in place as a valid record of tag 0 whose payload is zeros, so the
+   * framing of the segment stays intact and `next` skips it (tag 0 is never handed out).
+   */
+  private async markSkipped(handle: FileHandle, offset: number, bytes: number): Promise<void> {
+    const filler = encodeRecord(Buffer.alloc(bytes - RECORD_HEADER_BYTES), SKIPPED_TAG, 0);
+    await writeAll(handle, filler, offset);
+    await handle.sync();
+  }
+
+  private async countDeadLetters(): Promise<number> {
+    const handle = await open(join(this.folder, DEAD_LETTER_FILE), 'r').catch(() => undefined);
+    if (!handle) return 0;
+    try {
+      const size = (await handle.stat()).size;
+      let count = 0;
+      for (let offset = 0; offset < size; count++) {
+        const framing = classifyAt(await readAt(handle, offset, RECORD_HEADER_BYTES), offset, size);
+        if (framing.kind !== 'record') break;
+        offset += framing.bytes;
+      }
+      return count;
+    } finally {
+      await handle.close();
+    }
+  }
+}
