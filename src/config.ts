@@ -54,6 +54,10 @@ export interface PgtelConfig {
   chatApiUrl: string;
   /** Alert severities sent to the chat. Default: critical. */
   chatSeverities: string[];
+  /** Folder of `pgtel serve`'s ingest spool. Default: unset, `spool` beside `dataDir` (`./.pgtel/spool`). */
+  spoolDir: string | undefined;
+  /** Disk budget of the ingest spool in bytes; 0 turns the spool off. Default: 1 GiB. */
+  spoolMaxBytes: number;
 }
 
 export type PgtelOptions = Partial<PgtelConfig>;
@@ -356,6 +360,25 @@ export const optionDefinitions: readonly AnyOptionDefinition[] = [
       value.length > 0 && value.every((s) => ['critical', 'warning', 'info'].includes(s))
         ? undefined
         : 'must list one or more of critical, warning, info',
+  },
+  {
+    key: 'spoolDir',
+    env: ['PGTEL_SPOOL_DIR'],
+    default: undefined,
+    defaultText: '(unset: `spool` beside `dataDir`, `./.pgtel/spool`)',
+    description:
+      "Folder where `pgtel serve` keeps accepted OTLP requests while PostgreSQL is away (fsync'd before the 200, stored in order once it is back).",
+    parse: (raw) => raw,
+    check: (value) => (value !== undefined && value.trim() === '' ? 'must not be empty' : undefined),
+  },
+  {
+    key: 'spoolMaxBytes',
+    env: ['PGTEL_SPOOL_MAX_BYTES'],
+    default: 1024 * 1024 * 1024,
+    defaultText: '`1073741824` (1 GiB)',
+    description:
+      'Disk budget of the spool; when it is used up, OTLP requests get 503 with Retry-After. `0` turns the spool off.',
+    ...integerIn(0, 2 ** 40),
   },
 ];
 

@@ -19,6 +19,7 @@ import { serviceJobs } from '../jobs/serviceJobs.js';
 import { createLogger, type Logger } from '../logger.js';
 import { packageRoot } from '../packageRoot.js';
 import { migrate } from '../schema/migrate.js';
+import { openSpoolingSinks } from '../spool/openSpoolingSinks.js';
 import { createApiRoutes } from './api/createApiRoutes.js';
 import { HealthChangeLog } from './api/HealthChangeLog.js';
 import { vendorAssets } from './api/vendorAssets.js';
@@ -106,6 +107,12 @@ export class PgtelServer {
         jobs.add(demo.job);
         shutdown.addHook('demo tracing', () => demo.stop());
       }
+      const otlp = await openSpoolingSinks(createOtlpSinks(db, clock, metrics), config, {
+        clock,
+        logger,
+        shutdown,
+        metrics,
+      });
       const token = config.apiToken;
       const app = createApp({
         config,
@@ -113,7 +120,7 @@ export class PgtelServer {
           authorize: token ? (request) => hasBearerToken(request, token) : undefined,
         }),
         renderMetrics: (format) => metrics.render(format),
-        otlp: createOtlpSinks(db, clock, metrics),
+        otlp,
         api: createApiRoutes({ db, health, healthChanges, config, clock }),
         vendor: vendorAssets(),
         webRoot: join(packageRoot(), 'web'),

@@ -6,6 +6,15 @@ import type { Counter, Gauge, Histogram } from '../metrics/instruments.js';
 import { MetricsCollector } from '../metrics/MetricsCollector.js';
 import { type ExpositionFormat, renderPrometheus } from '../metrics/renderPrometheus.js';
 
+/** What `/metrics` shows of the ingest spool (see `SpoolingSinks.stats`). */
+export interface SpoolGauges {
+  records: number;
+  bytes: number;
+  diskBytes: number;
+  oldestAppendedAt: number | undefined;
+  deadLetters: number;
+}
+
 export type Signal = 'traces' | 'metrics';
 
 /**
@@ -24,9 +33,17 @@ export class ServiceMetrics {
   private readonly pendingRows: Gauge;
   private readonly droppedRows: Gauge;
   private readonly alertInstances: Gauge;
+  private readonly spooled: Counter;
+  private readonly spoolRecords: Gauge;
+  private readonly spoolBytes: Gauge;
+  private readonly spoolOldestAge: Gauge;
+  private readonly spoolDeadLetters: Gauge;
+  private spoolDepth: (() => SpoolGauges) | undefined;
+  private readonly clock: Clock;
 
   constructor(options: { db: Database; clock: Clock; logger: Logger; flushIntervalMs: number }) {
     this.collector = new MetricsCollector(options);
+    this.clock = options.clock;
     const c = this.collector;
     this.ingested = c.createCounter('pgtel.ingested', {
       description: 'Spans and metric points stored from OTLP requests',
@@ -53,6 +70,33 @@ export class ServiceMetrics {
       description: 'Metric rows dropped since start (bounds)',
     });
     this.alertInstances = c.createGauge('pgtel.alert_instances', { description: 'Alert instances by state' });
+    this.spooled = c.createCounter('pgtel.spooled', {
+      description: 'OTLP requests kept in the spool while the database was away, by signal',
+    });
+    this.spoolRecords = c.createGauge('pgtel.spool_records', {
+      description: 'OTLP requests in the spool, waiting to be stored',
+    });
+    this.spoolBytes = c.createGauge('pgtel.spool_bytes', {
+      unit: 'bytes',
+      description: 'Size of the requests waiting in the spool',
+    });
+    this.spoolOldestAge = c.createGauge('pgtel.spool_oldest_age_seconds', {
+      unit: 'seconds',
+      description: 'Age of the oldest request waiting in the spool (0 when empty)',
+    });
+    this.spoolDeadLetters = c.createGauge('pgtel.spool_dead_letters', {
+      description: 'Spooled requests the database refused for good, kept in the dead-letter file',
+    });
+  }
+
+  /** Pass as the spool's `onSpooled`. */
+  readonly recordSpooled = (signal: string): void => {
+    this.spooled.add(1, { signal });
+  };
+
+  /** Shows the spool's depth on `/metrics` from now on, read at each scrape. */
+  observeSpool(depth: () => SpoolGauges): void {
+    this.spoolDepth = depth;
   }
 
   recordIngest(signal: Signal, accepted: number, rejected: number, durationMs: number): void {
@@ -84,6 +128,14 @@ export class ServiceMetrics {
     const stats = this.collector.stats();
     this.pendingRows.set(stats.pendingRows);
     this.droppedRows.set(stats.droppedRows);
+    const spool = this.spoolDepth?.();
+    if (spool) {
+      this.spoolRecords.set(spool.records);
+      this.spoolBytes.set(spool.bytes);
+      this.spoolDeadLetters.set(spool.deadLetters);
+      const oldest = spool.oldestAppendedAt;
+      this.spoolOldestAge.set(oldest === undefined ? 0 : Math.max(0, (this.clock.now() - oldest) / 1000));
+    }
     return renderPrometheus(this.collector.snapshot(), format);
   }
 }

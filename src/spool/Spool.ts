@@ -3,8 +3,8 @@ import { type FileHandle, mkdir, open, readdir, rm, unlink, writeFile } from 'no
 import { dirname, join } from 'node:path';
 import { type Clock, systemClock } from '../clock.js';
 import { createLogger, type Logger } from '../logger.js';
-import { crc32 } from './crc32.js';
 import { SpoolFullError } from './SpoolFullError.js';
+import { CURSOR_BYTES, CURSOR_FILE, decodeCursor, encodeCursor, type Position } from './spoolCursor.js';
 import { classifyAt, encodeRecord, payloadMatches, RECORD_HEADER_BYTES } from './spoolRecord.js';
 
 export interface SpoolOptions {
@@ -46,11 +46,6 @@ interface Segment {
   bytes: number;
 }
 
-interface Position {
-  segment: number;
-  offset: number;
-}
-
 interface QueuedAppend {
   record: Buffer;
   tag: number;
@@ -58,10 +53,7 @@ interface QueuedAppend {
   reject: (error: unknown) => void;
 }
 
-const SEGMENT_NAME = /^segment-(\d{16})\.log$/;
-const CURSOR_FILE = 'cursor';
-const CURSOR_MAGIC = 0x70677363; // "pgsc"
-const CURSOR_BYTES = 24;
+export const SEGMENT_NAME = /^segment-(\d{16})\.log$/;
 /** Records refused for good, framed like the segments so they can be read back. */
 export const DEAD_LETTER_FILE = 'dead-letter.log';
 
@@ -82,7 +74,7 @@ async function syncFolder(folder: string): Promise<void> {
   }
 }
 
-async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
+export async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
   const buffer = Buffer.alloc(length);
   let filled = 0;
   while (filled < length) {
@@ -104,21 +96,6 @@ async function writeAll(handle: FileHandle, data: Buffer, position?: number): Pr
     );
     written += bytesWritten;
   }
-}
-
-function encodeCursor(position: Position): Buffer {
-  const buffer = Buffer.alloc(CURSOR_BYTES);
-  buffer.writeUInt32LE(CURSOR_MAGIC, 0);
-  buffer.writeDoubleLE(position.segment, 4);
-  buffer.writeDoubleLE(position.offset, 12);
-  buffer.writeUInt32LE(crc32(buffer.subarray(0, 20)), 20);
-  return buffer;
-}
-
-function decodeCursor(buffer: Buffer): Position | undefined {
-  if (buffer.length < CURSOR_BYTES || buffer.readUInt32LE(0) !== CURSOR_MAGIC) return undefined;
-  if (crc32(buffer.subarray(0, 20)) !== buffer.readUInt32LE(20)) return undefined;
-  return { segment: buffer.readDoubleLE(4), offset: buffer.readDoubleLE(12) };
 }
 
 /**
@@ -165,7 +142,8 @@ export class Spool {
   ) {
     this.maxBytes = options.maxBytes;
     this.segmentBytes =
-      options.segmentBytes ?? Math.min(64 * 1024 * 1024, Math.max(1024 * 1024, Math.floor(options.maxBytes / 16)));
+      options.segmentBytes ??
+      Math.min(64 * 1024 * 1024, Math.max(1024 * 1024, Math.floor(options.maxBytes / 16)));
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? createLogger('silent');
   }
@@ -546,7 +524,8 @@ export class Spool {
         const framing = classifyAt(header, offset, size);
         if (framing.kind === 'record') {
           const pending =
-            framing.header.tag !== SKIPPED_TAG && (!cursor || seq > cursor.segment || offset >= cursor.offset);
+            framing.header.tag !== SKIPPED_TAG &&
+            (!cursor || seq > cursor.segment || offset >= cursor.offset);
           if (pending) {
             const payload = await readAt(handle, offset + RECORD_HEADER_BYTES, framing.header.payloadBytes);
             if (payloadMatches(framing.header, payload)) {

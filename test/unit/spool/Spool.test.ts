@@ -1,4 +1,12 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -117,7 +125,7 @@ describe('Spool', () => {
     const file = join(folder, segments(folder)[0]!);
     const bytes = readFileSync(file);
     const secondPayload = RECORD_HEADER_BYTES + 3 + RECORD_HEADER_BYTES;
-    bytes[secondPayload + 1] ^= 0xff; // "two" -> rotten
+    bytes[secondPayload + 1] = bytes[secondPayload + 1]! ^ 0xff; // "two" -> rotten
     writeFileSync(file, bytes);
     const reopened = await open(folder);
     expect(reopened.stats().records).toBe(2);
@@ -142,7 +150,10 @@ describe('Spool', () => {
     for (const p of ['a', 'b']) await spool.append(text(p), 1);
     await spool.close();
     const [first] = segments(folder);
-    writeFileSync(join(folder, first!), Buffer.concat([readFileSync(join(folder, first!)), text('garbage!')]));
+    writeFileSync(
+      join(folder, first!),
+      Buffer.concat([readFileSync(join(folder, first!)), text('garbage!')]),
+    );
     const reopened = await open(folder);
     expect(await drain(reopened)).toEqual(['a', 'b']);
     const damaged = readdirSync(folder).filter((n) => n.startsWith('damaged-'));
@@ -194,7 +205,9 @@ describe('Spool', () => {
     await spool.deadLetter((await spool.next())!);
     expect(spool.stats()).toMatchObject({ records: 1, deadLetters: 1 });
     await spool.close();
-    expect(readFileSync(join(folder, DEAD_LETTER_FILE)).subarray(RECORD_HEADER_BYTES).toString()).toBe('poison');
+    expect(readFileSync(join(folder, DEAD_LETTER_FILE)).subarray(RECORD_HEADER_BYTES).toString()).toBe(
+      'poison',
+    );
     const reopened = await open(folder);
     expect(reopened.stats()).toMatchObject({ records: 1, deadLetters: 1 });
     expect(await drain(reopened)).toEqual(['fine']);

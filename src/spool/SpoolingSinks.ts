@@ -1,0 +1,284 @@
+import { deserialize, serialize } from 'node:v8';
+import { type Clock, systemClock } from '../clock.js';
+import { isTransientError } from '../db/isTransientError.js';
+import { statusOf } from '../http/httpError.js';
+import type { OtlpSinks } from '../http/otlpHandlers.js';
+import type { Logger } from '../logger.js';
+import type { DecodedMetrics, DecodedTraces } from '../otlp/otlpModel.js';
+import { type RetryDelayOptions, retryDelay } from '../retryDelay.js';
+import { claimSpoolSlots, type SpoolSlot } from './claimSpoolSlots.js';
+import { Spool, type SpoolEntry, type SpoolStats } from './Spool.js';
+
+export type SpooledSignal = 'traces' | 'metrics';
+
+const TAGS: Record<SpooledSignal, number> = { traces: 1, metrics: 2 };
+const SIGNALS: Record<number, SpooledSignal> = { 1: 'traces', 2: 'metrics' };
+
+export interface SpoolingSinksOptions {
+  /** Where requests are stored: the database sinks. */
+  inner: OtlpSinks;
+  /** The destination folder (`spoolFolder(config)`); this process takes a slot folder under it. */
+  folder: string;
+  /** Disk budget of this process's spool in bytes. */
+  maxBytes: number;
+  logger: Logger;
+  clock?: Clock;
+  /** Segment file size. Default: maxBytes / 16, within 1–64 MiB. */
+  segmentBytes?: number;
+  /** Backoff of the drainer while the database is away. Default: 250 ms doubling up to 5 s, with jitter. */
+  retry?: RetryDelayOptions;
+  /** Told of each request kept in the spool, and of each record moved to the dead-letter file. */
+  onSpooled?: (signal: SpooledSignal) => void;
+  onDeadLetter?: (signal: SpooledSignal | 'unknown') => void;
+}
+
+/** Spool depth as `pgtel status` and `/metrics` show it. */
+export interface SpoolingStats extends SpoolStats {
+  /** This process's spool folder. */
+  folder: string;
+}
+
+/** A store error the database may not give again: connection lost, pool or statement timeout, shutdown. */
+export function isRetryableStoreError(error: unknown): boolean {
+  const status = statusOf(error);
+  return isTransientError(error) || status === 503 || status === 504;
+}
+
+/**
+ * OTLP sinks that make "accepted" mean "kept": a request is stored directly while nothing waits in
+ * the spool (the 200 then means committed); when the database is away (a retryable error) it is
+ * appended to a local spool and fsync'd before the 200, and a drainer stores the spool's records in
+ * order, through the same sinks, once the database is back. A record the database refuses for good
+ * goes to a dead-letter file, counted and logged.
+ *
+ * Metric requests keep their order: while any metric record waits, new ones queue behind it
+ * (cumulative points become deltas against the previous one). Trace requests have no order, so once
+ * the database answers again they are stored directly while the drainer catches up on the backlog.
+ * Replaying a record whose commit was not acknowledged is safe: the stores skip duplicates.
+ */
+export class SpoolingSinks implements OtlpSinks {
+  /** True from a retryable failure until the next store succeeds: requests go straight to the spool. */
+  private databaseAway = false;
+  private stopping = false;
+  private wakeIdle: (() => void) | undefined;
+  private wakeBackoff: (() => void) | undefined;
+  private loop: Promise<void> = Promise.resolve();
+  private readonly clock: Clock;
+
+  private constructor(
+    private readonly options: SpoolingSinksOptions,
+    private readonly own: { spool: Spool; slot: SpoolSlot },
+    /** Spools of processes gone before they drained: emptied first, then released. */
+    private readonly orphans: { spool: Spool; slot: SpoolSlot }[],
+  ) {
+    this.clock = options.clock ?? systemClock;
+  }
+
+  /** Claims a slot, recovers what previous runs left (its own and orphaned slots), starts the drainer. */
+  static async open(options: SpoolingSinksOptions): Promise<SpoolingSinks> {
+    const { own, orphans } = claimSpoolSlots(options.folder);
+    const spoolOptions = {
+      maxBytes: options.maxBytes,
+      segmentBytes: options.segmentBytes,
+      clock: options.clock,
+      logger: options.logger,
+    };
+    const opened: { spool: Spool; slot: SpoolSlot }[] = [];
+    try {
+      for (const slot of [own, ...orphans])
+        opened.push({ spool: await Spool.open(slot.folder, spoolOptions), slot });
+    } catch (error) {
+      for (const { spool } of opened) await spool.close();
+      for (const slot of [own, ...orphans]) slot.lock.release();
+      throw error;
+    }
+    const [mine, ...left] = opened;
+    const adopted: typeof left = [];
+    for (const orphan of left) {
+      if (orphan.spool.stats().records > 0) {
+        options.logger.info('spool: storing the records of a process that stopped before it could', {
+          folder: orphan.slot.folder,
+          records: orphan.spool.stats().records,
+        });
+        adopted.push(orphan);
+      } else {
+        await orphan.spool.close({ removeIfEmpty: true });
+        orphan.slot.lock.release();
+      }
+    }
+    const sinks = new SpoolingSinks(options, mine!, adopted);
+    sinks.loop = sinks.drainLoop();
+    return sinks;
+  }
+
+  readonly traces = (decoded: DecodedTraces): Promise<void> => this.store('traces', decoded);
+  readonly metrics = (decoded: DecodedMetrics): Promise<void> => this.store('metrics', decoded);
+
+  /** Depth of every spool this process drains (its own and adopted ones), without I/O. */
+  stats(): SpoolingStats {
+    const all = [...this.orphans, this.own].map((s) => s.spool.stats());
+    const oldest = all.map((s) => s.oldestAppendedAt).filter((t): t is number => t !== undefined);
+    return {
+      folder: this.own.slot.folder,
+      records: all.reduce((sum, s) => sum + s.records, 0),
+      bytes: all.reduce((sum, s) => sum + s.bytes, 0),
+      diskBytes: all.reduce((sum, s) => sum + s.diskBytes, 0),
+      oldestAppendedAt: oldest.length > 0 ? Math.min(...oldest) : undefined,
+      deadLetters: all.reduce((sum, s) => sum + s.deadLetters, 0),
+    };
+  }
+
+  /**
+   * Stops the drainer (after the store in progress), waits for pending appends and closes the files:
+   * every record appended is on disk and is stored by the next start. An empty spool leaves no folder.
+   */
+  async close(): Promise<void> {
+    this.stopping = true;
+    this.wakeIdle?.();
+    this.wakeBackoff?.();
+    await this.loop;
+    for (const { spool, slot } of [...this.orphans, this.own]) {
+      await spool.close({ removeIfEmpty: true });
+      slot.lock.release();
+    }
+  }
+
+  private pendingOf(signal: SpooledSignal): number {
+    return [...this.orphans, this.own].reduce((sum, s) => sum + s.spool.pending(TAGS[signal]), 0);
+  }
+
+  private async store(signal: SpooledSignal, decoded: DecodedTraces | DecodedMetrics): Promise<void> {
+    const queueBehind = this.databaseAway || (signal === 'metrics' && this.pendingOf('metrics') > 0);
+    if (!queueBehind) {
+      try {
+        await this.storeDirectly(signal, decoded);
+        this.databaseAway = false;
+        return;
+      } catch (error) {
+        if (!isRetryableStoreError(error)) throw error;
+        if (!this.databaseAway) {
+          this.options.logger.warn(
+            'database unavailable: OTLP requests are kept in the spool until it is back',
+            {
+              folder: this.own.slot.folder,
+              error,
+            },
+          );
+        }
+        this.databaseAway = true;
+      }
+    }
+    // SpoolFullError (503 with Retry-After) when the budget is used up: the sender keeps the request.
+    await this.own.spool.append(serialize(decoded), TAGS[signal]);
+    this.options.onSpooled?.(signal);
+    this.wakeIdle?.();
+  }
+
+  private storeDirectly(signal: SpooledSignal, decoded: DecodedTraces | DecodedMetrics): Promise<void> {
+    return signal === 'traces'
+      ? this.options.inner.traces(decoded as DecodedTraces)
+      : this.options.inner.metrics(decoded as DecodedMetrics);
+  }
+
+  /** Stores the records one at a time, oldest first, acknowledging each only once committed. */
+  private async drainLoop(): Promise<void> {
+    let failures = 0;
+    let drained = 0;
+    const startedAt = this.clock.now();
+    while (!this.stopping) {
+      const current = this.orphans[0] ?? this.own;
+      let entry: SpoolEntry | undefined;
+      try {
+        entry = await current.spool.next();
+      } catch (error) {
+        this.options.logger.error('spool: reading a record failed', { folder: current.slot.folder, error });
+        await this.backoff(failures++);
+        continue;
+      }
+      if (!entry) {
+        if (current !== this.own) {
+          this.orphans.shift();
+          await current.spool.close({ removeIfEmpty: true });
+          current.slot.lock.release();
+          continue;
+        }
+        if (drained > 0) {
+          this.options.logger.info('spool drained: every accepted request is stored', {
+            records: drained,
+            ms: this.clock.now() - startedAt,
+          });
+          drained = 0;
+        }
+        await new Promise<void>((resolve) => {
+          // An append or a close may have come while this loop was busy: look before sleeping.
+          if (this.stopping || this.own.spool.stats().records > 0) resolve();
+          else this.wakeIdle = resolve;
+        });
+        this.wakeIdle = undefined;
+        continue;
+      }
+      const outcome = await this.replay(entry);
+      try {
+        if (outcome === 'stored') await current.spool.ack(entry);
+        else if (outcome === 'refused') await current.spool.deadLetter(entry);
+      } catch (error) {
+        // Stored but not acknowledged: it is replayed, and skipped as a duplicate.
+        this.options.logger.error('spool: moving past a record failed', {
+          folder: current.slot.folder,
+          error,
+        });
+        await this.backoff(failures++);
+        continue;
+      }
+      if (outcome === 'retry') {
+        await this.backoff(failures++);
+        continue;
+      }
+      failures = 0;
+      drained++;
+    }
+  }
+
+  /** Stores one record: `stored`, `retry` (the database is away), or `refused` (it never will be). */
+  private async replay(entry: SpoolEntry): Promise<'stored' | 'retry' | 'refused'> {
+    const signal = SIGNALS[entry.tag];
+    let decoded: unknown;
+    try {
+      if (!signal) throw new Error(`unknown record tag ${entry.tag}`);
+      decoded = deserialize(entry.payload);
+      await this.storeDirectly(signal, decoded as DecodedTraces | DecodedMetrics);
+      this.databaseAway = false;
+      return 'stored';
+    } catch (error) {
+      if (signal && decoded !== undefined && isRetryableStoreError(error)) {
+        this.databaseAway = true;
+        return 'retry';
+      }
+      this.databaseAway = false;
+      this.options.logger.error('spool: a record the database refuses was moved to the dead-letter file', {
+        folder: this.own.slot.folder,
+        signal,
+        appendedAt: new Date(entry.appendedAt).toISOString(),
+        error,
+      });
+      this.options.onDeadLetter?.(signal ?? 'unknown');
+      return 'refused';
+    }
+  }
+
+  private backoff(attempt: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    const ms = retryDelay(attempt, { baseMs: 250, maxMs: 5_000, ...this.options.retry });
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      timer.unref();
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeBackoff = done;
+    }).finally(() => {
+      this.wakeBackoff = undefined;
+    });
+  }
+}

@@ -1,0 +1,50 @@
+import { mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataDirLock } from '../db/DataDirLock.js';
+import { ConfigError, LockedError } from '../errors.js';
+
+/** A slot folder of a spool destination, held by this process until `lock.release()`. */
+export interface SpoolSlot {
+  folder: string;
+  lock: DataDirLock;
+}
+
+const MAX_SLOTS = 64;
+const SLOT_NAME = /^\d+$/;
+
+/**
+ * Claims this process's slot under a destination folder, and every other slot no live process holds.
+ *
+ * Several `pgtel serve` processes may share a working folder and a database; each gets a slot of its
+ * own (`0`, `1`, ...: the first one whose `<n>.lock` is free or left by a dead process), so no two
+ * processes ever write one spool. Slots of processes that died (their records still to store) are
+ * claimed too, as `orphans`, to be drained and released.
+ */
+export function claimSpoolSlots(destination: string): { own: SpoolSlot; orphans: SpoolSlot[] } {
+  mkdirSync(destination, { recursive: true });
+  let own: SpoolSlot | undefined;
+  for (let n = 0; n < MAX_SLOTS && !own; n++) own = tryLock(join(destination, String(n)));
+  if (!own) {
+    throw new ConfigError(
+      `All ${MAX_SLOTS} spool slots of ${destination} are held by running processes: ` +
+        'give this one its own PGTEL_SPOOL_DIR, or turn the spool off with PGTEL_SPOOL_MAX_BYTES=0.',
+    );
+  }
+  const orphans: SpoolSlot[] = [];
+  for (const name of readdirSync(destination).sort((a, b) => Number(a) - Number(b))) {
+    const folder = join(destination, name);
+    if (!SLOT_NAME.test(name) || folder === own.folder) continue;
+    const slot = tryLock(folder);
+    if (slot) orphans.push(slot);
+  }
+  return { own, orphans };
+}
+
+function tryLock(folder: string): SpoolSlot | undefined {
+  try {
+    return { folder, lock: DataDirLock.acquire(folder) };
+  } catch (error) {
+    if (error instanceof LockedError) return undefined;
+    throw error;
+  }
+}

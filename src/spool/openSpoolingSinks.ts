@@ -1,0 +1,35 @@
+import type { Clock } from '../clock.js';
+import type { PgtelConfig } from '../config.js';
+import type { GracefulShutdown } from '../health/GracefulShutdown.js';
+import type { OtlpSinks } from '../http/otlpHandlers.js';
+import type { ServiceMetrics } from '../http/ServiceMetrics.js';
+import type { Logger } from '../logger.js';
+import { SpoolingSinks } from './SpoolingSinks.js';
+import { spoolFolder } from './spoolFolder.js';
+
+/**
+ * The OTLP sinks of `pgtel serve`: `inner` behind a spool in `spoolFolder(config)` unless
+ * `spoolMaxBytes` is 0. The spool closes at shutdown before the database does; its depth is shown
+ * on `/metrics`.
+ */
+export async function openSpoolingSinks(
+  inner: OtlpSinks,
+  config: PgtelConfig,
+  services: { clock: Clock; logger: Logger; shutdown: GracefulShutdown; metrics: ServiceMetrics },
+): Promise<OtlpSinks> {
+  if (config.spoolMaxBytes === 0) return inner;
+  const { clock, logger, shutdown, metrics } = services;
+  const sinks = await SpoolingSinks.open({
+    inner,
+    folder: spoolFolder(config),
+    maxBytes: config.spoolMaxBytes,
+    clock,
+    logger,
+    onSpooled: metrics.recordSpooled,
+  });
+  // Hooks run in reverse order: this one runs before the database closes.
+  shutdown.addHook('spool', () => sinks.close());
+  metrics.observeSpool(() => sinks.stats());
+  logger.debug('OTLP requests are spooled while the database is away', { folder: sinks.stats().folder });
+  return sinks;
+}
