@@ -6,7 +6,7 @@ import type { OtlpSinks } from '../http/otlpHandlers.js';
 import type { Logger } from '../logger.js';
 import type { DecodedMetrics, DecodedTraces } from '../otlp/otlpModel.js';
 import { type RetryDelayOptions, retryDelay } from '../retryDelay.js';
-import { claimSpoolSlots, type SpoolSlot } from './claimSpoolSlots.js';
+import { claimSpoolSlots, removeIfEmpty, type SpoolSlot } from './claimSpoolSlots.js';
 import { Spool, type SpoolEntry, type SpoolStats } from './Spool.js';
 
 export type SpooledSignal = 'traces' | 'metrics';
@@ -141,6 +141,7 @@ export class SpoolingSinks implements OtlpSinks {
       await spool.close({ removeIfEmpty: true });
       slot.lock.release();
     }
+    removeIfEmpty(this.options.folder);
   }
 
   private pendingOf(signal: SpooledSignal): number {

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataDirLock } from '../db/DataDirLock.js';
 import { ConfigError, LockedError } from '../errors.js';
@@ -21,6 +21,27 @@ const SLOT_NAME = /^\d+$/;
  * claimed too, as `orphans`, to be drained and released.
  */
 export function claimSpoolSlots(destination: string): { own: SpoolSlot; orphans: SpoolSlot[] } {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return claim(destination);
+    } catch (error) {
+      // Another process removed the (empty) destination folder between our mkdir and our lock: again.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 3) throw error;
+    }
+  }
+}
+
+/**
+ * Removes the destination folder if nothing is left in it (no slot, no lock): an empty spool leaves
+ * no trace. A process claiming a slot at that moment retries.
+ */
+export function removeIfEmpty(destination: string): void {
+  try {
+    rmdirSync(destination);
+  } catch {}
+}
+
+function claim(destination: string): { own: SpoolSlot; orphans: SpoolSlot[] } {
   mkdirSync(destination, { recursive: true });
   let own: SpoolSlot | undefined;
   for (let n = 0; n < MAX_SLOTS && !own; n++) own = tryLock(join(destination, String(n)));
