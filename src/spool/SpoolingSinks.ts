@@ -6,7 +6,7 @@ import type { OtlpSinks } from '../http/otlpHandlers.js';
 import type { Logger } from '../logger.js';
 import type { DecodedMetrics, DecodedTraces } from '../otlp/otlpModel.js';
 import { type RetryDelayOptions, retryDelay } from '../retryDelay.js';
-import { claimSpoolSlots, removeIfEmpty, type SpoolSlot } from './claimSpoolSlots.js';
+import { claimOrphanSlots, claimSpoolSlots, removeIfEmpty, type SpoolSlot } from './claimSpoolSlots.js';
 import { Spool, type SpoolEntry, type SpoolStats } from './Spool.js';
 
 export type SpooledSignal = 'traces' | 'metrics';
@@ -27,9 +27,20 @@ export interface SpoolingSinksOptions {
   segmentBytes?: number;
   /** Backoff of the drainer while the database is away. Default: 250 ms doubling up to 5 s, with jitter. */
   retry?: RetryDelayOptions;
+  /** How often an idle drainer looks for slots left by processes that died. Default: 60 000 ms. */
+  orphanScanMs?: number;
   /** Told of each request kept in the spool, and of each record moved to the dead-letter file. */
   onSpooled?: (signal: SpooledSignal) => void;
   onDeadLetter?: (signal: SpooledSignal | 'unknown') => void;
+}
+
+function spoolOptionsOf(options: SpoolingSinksOptions) {
+  return {
+    maxBytes: options.maxBytes,
+    segmentBytes: options.segmentBytes,
+    clock: options.clock,
+    logger: options.logger,
+  };
 }
 
 /** Spool depth as `pgtel status` and `/metrics` show it. */
@@ -63,50 +74,61 @@ export class SpoolingSinks implements OtlpSinks {
   private wakeIdle: (() => void) | undefined;
   private wakeBackoff: (() => void) | undefined;
   private loop: Promise<void> = Promise.resolve();
+  private nextOrphanScan: number;
   private readonly clock: Clock;
+
+  /** Spools of processes gone before they drained: emptied first, then released. */
+  private readonly orphans: { spool: Spool; slot: SpoolSlot }[] = [];
+  /** Appends not yet on disk, by signal: a metric request queues behind those too. */
+  private readonly appending: Record<SpooledSignal, number> = { traces: 0, metrics: 0 };
 
   private constructor(
     private readonly options: SpoolingSinksOptions,
     private readonly own: { spool: Spool; slot: SpoolSlot },
-    /** Spools of processes gone before they drained: emptied first, then released. */
-    private readonly orphans: { spool: Spool; slot: SpoolSlot }[],
   ) {
     this.clock = options.clock ?? systemClock;
+    this.nextOrphanScan = this.clock.now() + (options.orphanScanMs ?? 60_000);
+  }
+
+  /** Takes over slots left by processes that died: those with records are drained before our own. */
+  private async adopt(slots: SpoolSlot[]): Promise<void> {
+    for (const slot of slots) {
+      let spool: Spool;
+      try {
+        spool = await Spool.open(slot.folder, spoolOptionsOf(this.options));
+      } catch (error) {
+        slot.release();
+        this.options.logger.error('spool: could not open a slot left by another process', {
+          folder: slot.folder,
+          error,
+        });
+        continue;
+      }
+      if (spool.stats().records > 0) {
+        this.options.logger.info('spool: storing the records of a process that stopped before it could', {
+          folder: slot.folder,
+          records: spool.stats().records,
+        });
+        this.orphans.push({ spool, slot });
+      } else {
+        await spool.close({ removeIfEmpty: true });
+        slot.release();
+      }
+    }
   }
 
   /** Claims a slot, recovers what previous runs left (its own and orphaned slots), starts the drainer. */
   static async open(options: SpoolingSinksOptions): Promise<SpoolingSinks> {
     const { own, orphans } = claimSpoolSlots(options.folder);
-    const spoolOptions = {
-      maxBytes: options.maxBytes,
-      segmentBytes: options.segmentBytes,
-      clock: options.clock,
-      logger: options.logger,
-    };
-    const opened: { spool: Spool; slot: SpoolSlot }[] = [];
+    let spool: Spool;
     try {
-      for (const slot of [own, ...orphans])
-        opened.push({ spool: await Spool.open(slot.folder, spoolOptions), slot });
+      spool = await Spool.open(own.folder, spoolOptionsOf(options));
     } catch (error) {
-      for (const { spool } of opened) await spool.close();
-      for (const slot of [own, ...orphans]) slot.lock.release();
+      for (const slot of [own, ...orphans]) slot.release();
       throw error;
     }
-    const [mine, ...left] = opened;
-    const adopted: typeof left = [];
-    for (const orphan of left) {
-      if (orphan.spool.stats().records > 0) {
-        options.logger.info('spool: storing the records of a process that stopped before it could', {
-          folder: orphan.slot.folder,
-          records: orphan.spool.stats().records,
-        });
-        adopted.push(orphan);
-      } else {
-        await orphan.spool.close({ removeIfEmpty: true });
-        orphan.slot.lock.release();
-      }
-    }
-    const sinks = new SpoolingSinks(options, mine!, adopted);
+    const sinks = new SpoolingSinks(options, { spool, slot: own });
+    await sinks.adopt(orphans);
     sinks.loop = sinks.drainLoop();
     return sinks;
   }
@@ -139,13 +161,14 @@ export class SpoolingSinks implements OtlpSinks {
     await this.loop;
     for (const { spool, slot } of [...this.orphans, this.own]) {
       await spool.close({ removeIfEmpty: true });
-      slot.lock.release();
+      slot.release();
     }
     removeIfEmpty(this.options.folder);
   }
 
   private pendingOf(signal: SpooledSignal): number {
-    return [...this.orphans, this.own].reduce((sum, s) => sum + s.spool.pending(TAGS[signal]), 0);
+    const onDisk = [...this.orphans, this.own].reduce((sum, s) => sum + s.spool.pending(TAGS[signal]), 0);
+    return onDisk + this.appending[signal];
   }
 
   private async store(signal: SpooledSignal, decoded: DecodedTraces | DecodedMetrics): Promise<void> {
@@ -170,7 +193,12 @@ export class SpoolingSinks implements OtlpSinks {
       }
     }
     // SpoolFullError (503 with Retry-After) when the budget is used up: the sender keeps the request.
-    await this.own.spool.append(serialize(decoded), TAGS[signal]);
+    this.appending[signal]++;
+    try {
+      await this.own.spool.append(serialize(decoded), TAGS[signal]);
+    } finally {
+      this.appending[signal]--;
+    }
     this.options.onSpooled?.(signal);
     this.wakeIdle?.();
   }
@@ -200,7 +228,7 @@ export class SpoolingSinks implements OtlpSinks {
         if (current !== this.own) {
           this.orphans.shift();
           await current.spool.close({ removeIfEmpty: true });
-          current.slot.lock.release();
+          current.slot.release();
           continue;
         }
         if (drained > 0) {
@@ -210,12 +238,12 @@ export class SpoolingSinks implements OtlpSinks {
           });
           drained = 0;
         }
-        await new Promise<void>((resolve) => {
-          // An append or a close may have come while this loop was busy: look before sleeping.
-          if (this.stopping || this.own.spool.stats().records > 0) resolve();
-          else this.wakeIdle = resolve;
-        });
-        this.wakeIdle = undefined;
+        await this.idle();
+        // Now and then, look for slots of processes that died since (their records wait for us).
+        if (!this.stopping && this.clock.now() >= this.nextOrphanScan) {
+          this.nextOrphanScan = this.clock.now() + (this.options.orphanScanMs ?? 60_000);
+          await this.adopt(claimOrphanSlots(this.options.folder));
+        }
         continue;
       }
       const outcome = await this.replay(entry);
@@ -267,19 +295,34 @@ export class SpoolingSinks implements OtlpSinks {
     }
   }
 
+  /** Waits for an append, a close, or the next look for orphaned slots. */
+  private idle(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      // An append or a close may have come while the loop was busy: look before sleeping.
+      if (this.stopping || this.own.spool.stats().records > 0) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        this.wakeIdle = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, this.nextOrphanScan - this.clock.now()));
+      timer.unref();
+      this.wakeIdle = done;
+    });
+  }
+
   private backoff(attempt: number): Promise<void> {
     if (this.stopping) return Promise.resolve();
     const ms = retryDelay(attempt, { baseMs: 250, maxMs: 5_000, ...this.options.retry });
     return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wakeBackoff = undefined;
+        resolve();
+      };
       const timer = setTimeout(done, ms);
       timer.unref();
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
       this.wakeBackoff = done;
-    }).finally(() => {
-      this.wakeBackoff = undefined;
     });
   }
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serialize } from 'node:v8';
@@ -195,6 +195,48 @@ describe('SpoolingSinks', () => {
     await a.close();
     await b.close();
     expect(() => readdirSync(folder)).toThrow(/ENOENT/);
+  });
+
+  it('drains a slot whose lock names this pid but was left by a previous process (a container pid 1)', async () => {
+    const folder = newFolder();
+    const left = await Spool.open(join(folder, '0'), { maxBytes: 1024 * 1024 });
+    const request = await traceRequest('same-pid', 2);
+    await left.append(serialize(request.decoded), 1);
+    await left.close();
+    writeFileSync(join(folder, '0.lock'), String(process.pid));
+    const sinks = await SpoolingSinks.open({
+      inner: createOtlpSinks(ctx.db, systemClock),
+      folder,
+      maxBytes: 1024 * 1024,
+      logger,
+      retry,
+    });
+    expect(sinks.stats().folder).toBe(join(folder, '0'));
+    await eventually(async () => (sinks.stats().records === 0 ? true : undefined), 'the spool to drain');
+    expect(await storedSpans(ctx.db, 'same-pid')).toEqual({ total: 2, distinct: 2 });
+    await sinks.close();
+  });
+
+  it('finds, while running, the slot of a process that died since it started', async () => {
+    const folder = newFolder();
+    const sinks = await SpoolingSinks.open({
+      inner: createOtlpSinks(ctx.db, systemClock),
+      folder,
+      maxBytes: 1024 * 1024,
+      logger,
+      retry,
+      orphanScanMs: 50,
+    });
+    const died = await Spool.open(join(folder, '7'), { maxBytes: 1024 * 1024 });
+    const request = await traceRequest('died-later', 3);
+    await died.append(serialize(request.decoded), 1);
+    await died.close();
+    await eventually(
+      async () => ((await storedSpans(ctx.db, 'died-later')).total === 3 ? true : undefined),
+      'the orphan to be found and drained',
+    );
+    await eventually(async () => (readdirSync(folder).includes('7') ? undefined : true), 'the slot to go');
+    await sinks.close();
   });
 
   it.skipIf(!onRealServer)(
