@@ -275,7 +275,9 @@ export class Spool {
   async close(options: { removeIfEmpty?: boolean } = {}): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.exclusive(async () => {});
+    await this.exclusive(async () => {
+      await this.cursorHandle?.datasync().catch(() => {});
+    });
     for (const handle of [this.writer?.handle, this.reader?.handle, this.cursorHandle, this.deadLetterHandle])
       await handle?.close().catch(() => {});
     this.writer = this.reader = this.cursorHandle = this.deadLetterHandle = undefined;
@@ -406,7 +408,7 @@ export class Spool {
       this.oldest = await this.appendedAtOfHead();
     }
     if (removed) await syncFolder(this.folder);
-    await this.writeCursor();
+    await this.writeCursor(removed);
   }
 
   private async appendedAtOfHead(): Promise<number | undefined> {
@@ -419,14 +421,19 @@ export class Spool {
       : this.oldest;
   }
 
-  private async writeCursor(): Promise<void> {
+  /**
+   * Rewrites the cursor in place. A process crash keeps it (the page cache survives the process);
+   * only a power loss can lose an unsynced one, and then records already stored are stored again
+   * (skipped as duplicates): so it is fsync'd only with segment removals and at close, not per ack.
+   */
+  private async writeCursor(sync: boolean): Promise<void> {
     if (!this.cursorHandle) {
       // O_RDWR | O_CREAT without O_APPEND: the cursor is rewritten in place at offset 0.
       this.cursorHandle = await open(join(this.folder, CURSOR_FILE), constants.O_RDWR | constants.O_CREAT);
       await syncFolder(this.folder);
     }
     await writeAll(this.cursorHandle, encodeCursor(this.head), 0);
-    await this.cursorHandle.datasync();
+    if (sync) await this.cursorHandle.datasync();
   }
 
   private lostTrack(reason: string): undefined {
@@ -495,7 +502,7 @@ export class Spool {
     this.diskBytes = this.segments.reduce((sum, s) => sum + s.bytes, 0);
     this.deadLetters = await this.countDeadLetters();
     await syncFolder(this.folder);
-    await this.writeCursor();
+    await this.writeCursor(true);
   }
 
   private async readCursor(): Promise<Position | undefined> {
