@@ -27,6 +27,12 @@ export interface SpoolingSinksOptions {
   segmentBytes?: number;
   /** Backoff of the drainer while the database is away. Default: 250 ms doubling up to 5 s, with jitter. */
   retry?: RetryDelayOptions;
+  /**
+   * A direct store still running after this long is treated as the database being away: the request
+   * is kept in the spool and answered, so the sender (the OpenTelemetry SDKs wait 10 s) gets its 200
+   * in time; if the slow store commits too, the replay skips its rows as duplicates. Default: 5 000 ms.
+   */
+  directTimeoutMs?: number;
   /** How often an idle drainer looks for slots left by processes that died. Default: 60 000 ms. */
   orphanScanMs?: number;
   /** Told of each request kept in the spool, and of each record moved to the dead-letter file. */
@@ -175,9 +181,15 @@ export class SpoolingSinks implements OtlpSinks {
     const queueBehind = this.databaseAway || (signal === 'metrics' && this.pendingOf('metrics') > 0);
     if (!queueBehind) {
       try {
-        await this.storeDirectly(signal, decoded);
-        this.databaseAway = false;
-        return;
+        if (await this.storedInTime(signal, decoded)) {
+          this.databaseAway = false;
+          return;
+        }
+        this.options.logger.warn('database too slow: OTLP requests are kept in the spool until it answers', {
+          folder: this.own.slot.folder,
+          afterMs: this.options.directTimeoutMs ?? 5_000,
+        });
+        this.databaseAway = true;
       } catch (error) {
         if (!isRetryableStoreError(error)) throw error;
         if (!this.databaseAway) {
@@ -201,6 +213,25 @@ export class SpoolingSinks implements OtlpSinks {
     }
     this.options.onSpooled?.(signal);
     this.wakeIdle?.();
+  }
+
+  /** Stores directly; false when the store is still running after `directTimeoutMs` (it goes on). */
+  private async storedInTime(
+    signal: SpooledSignal,
+    decoded: DecodedTraces | DecodedMetrics,
+  ): Promise<boolean> {
+    const store = this.storeDirectly(signal, decoded);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), this.options.directTimeoutMs ?? 5_000);
+    });
+    try {
+      return await Promise.race([store.then(() => true as const), late]);
+    } finally {
+      clearTimeout(timer);
+      // A late store that fails later is the spooled copy's to retry: nothing to report.
+      store.catch(() => {});
+    }
   }
 
   private storeDirectly(signal: SpooledSignal, decoded: DecodedTraces | DecodedMetrics): Promise<void> {

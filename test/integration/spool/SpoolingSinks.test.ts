@@ -239,6 +239,49 @@ describe('SpoolingSinks', () => {
     await sinks.close();
   });
 
+  // PGlite has one connection: a lock held by another session cannot be played there.
+  it.skipIf(!onRealServer)(
+    'answers in time when the database is too slow, and the slow store and the replay keep one copy',
+    async () => {
+      const sinks = await SpoolingSinks.open({
+        inner: createOtlpSinks(ctx.db, systemClock),
+        folder: newFolder(),
+        maxBytes: 1024 * 1024,
+        logger,
+        retry,
+        directTimeoutMs: 300,
+      });
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let locked!: () => void;
+      const lockTaken = new Promise<void>((resolve) => {
+        locked = resolve;
+      });
+      const holder = ctx.db.transaction(async (tx) => {
+        await tx.exec(`LOCK TABLE ${ctx.db.table('spans')} IN ACCESS EXCLUSIVE MODE`);
+        locked();
+        await released;
+      });
+      try {
+        await lockTaken;
+        const { decoded } = await traceRequest('slow', 4);
+        const started = Date.now();
+        await sinks.traces(decoded);
+        expect(Date.now() - started).toBeLessThan(5_000);
+        expect(sinks.stats().records).toBe(1);
+      } finally {
+        release();
+        await holder;
+      }
+      await eventually(async () => (sinks.stats().records === 0 ? true : undefined), 'the spool to drain');
+      expect(await storedSpans(ctx.db, 'slow')).toEqual({ total: 4, distinct: 4 });
+      await sinks.close();
+    },
+    30_000,
+  );
+
   it.skipIf(!onRealServer)(
     'keeps requests through a database outage, answers at once, and stores them in order once it is back',
     async () => {
