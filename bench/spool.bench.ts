@@ -85,26 +85,35 @@ export default async function (): Promise<BenchResult[]> {
       for (let i = 0; i < GROUP; i += 8)
         await Promise.all(Array.from({ length: 8 }, () => spool.append(payload, 1)));
     });
+    // Alternating rounds, best of each: the table grows as they run and the machine is shared.
     const DRAINED = 20;
-    const backlog = await Promise.all(Array.from({ length: DRAINED }, request));
-    const fresh = await Promise.all(Array.from({ length: DRAINED }, request));
-    const directBaseline = await itemsPerSecond(DRAINED * SPANS, async () => {
-      for (const r of fresh) await sinks.traces(r);
-    });
-    const destination = join(folder, 'drain');
-    const left = await Spool.open(join(destination, '0'), { maxBytes: 1024 ** 3 });
-    for (const r of backlog) await left.append(serialize(r), 1);
-    await left.close();
-    const drainStart = process.hrtime.bigint();
-    const draining = await SpoolingSinks.open({
-      inner: sinks,
-      folder: destination,
-      maxBytes: 1024 ** 3,
-      logger: createLogger('error'),
-    });
-    while (draining.stats().records > 0) await new Promise((resolve) => setTimeout(resolve, 2));
-    const drainRate = (DRAINED * SPANS) / (Number(process.hrtime.bigint() - drainStart) / 1e9);
-    await draining.close();
+    let directBaseline = 0;
+    let drainRate = 0;
+    for (let round = 0; round < 3; round++) {
+      const fresh = await Promise.all(Array.from({ length: DRAINED }, request));
+      directBaseline = Math.max(
+        directBaseline,
+        await itemsPerSecond(DRAINED * SPANS, async () => {
+          for (const r of fresh) await sinks.traces(r);
+        }),
+      );
+      const destination = join(folder, `drain-${round}`);
+      const left = await Spool.open(join(destination, '0'), { maxBytes: 1024 ** 3 });
+      for (const r of await Promise.all(Array.from({ length: DRAINED }, request)))
+        await left.append(serialize(r), 1);
+      await left.close();
+      const drainStart = process.hrtime.bigint();
+      const draining = await SpoolingSinks.open({
+        inner: sinks,
+        folder: destination,
+        maxBytes: 1024 ** 3,
+        logger: createLogger('error'),
+      });
+      while (draining.stats().records > 0) await new Promise((resolve) => setTimeout(resolve, 2));
+      const seconds = Number(process.hrtime.bigint() - drainStart) / 1e9;
+      drainRate = Math.max(drainRate, (DRAINED * SPANS) / seconds);
+      await draining.close();
+    }
     return [
       compare(
         `OTLP request of ${SPANS} spans (${Math.round(recordBytes / 1024)} KiB) kept in the spool`,
