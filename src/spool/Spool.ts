@@ -1,11 +1,13 @@
 import { constants } from 'node:fs';
-import { type FileHandle, mkdir, open, readdir, rm, unlink, writeFile } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, rm, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type Clock, systemClock } from '../clock.js';
 import { createLogger, type Logger } from '../logger.js';
+import { recoverSpoolFolder, type Segment } from './recoverSpoolFolder.js';
 import { SpoolFullError } from './SpoolFullError.js';
-import { CURSOR_BYTES, CURSOR_FILE, decodeCursor, encodeCursor, type Position } from './spoolCursor.js';
-import { classifyAt, encodeRecord, payloadMatches, RECORD_HEADER_BYTES } from './spoolRecord.js';
+import { CURSOR_FILE, encodeCursor, type Position } from './spoolCursor.js';
+import { DEAD_LETTER_FILE, readAt, saveDamaged, segmentName, syncFolder, writeAll } from './spoolFiles.js';
+import { classifyAt, encodeRecord, payloadMatches, RECORD_HEADER_BYTES, SKIPPED_TAG } from './spoolRecord.js';
 
 export interface SpoolOptions {
   /** Disk budget: the segment files together never exceed it; an append that would is refused. */
@@ -41,61 +43,11 @@ export interface SpoolStats {
   deadLetters: number;
 }
 
-interface Segment {
-  seq: number;
-  bytes: number;
-}
-
 interface QueuedAppend {
   record: Buffer;
   tag: number;
   resolve: () => void;
   reject: (error: unknown) => void;
-}
-
-export const SEGMENT_NAME = /^segment-(\d{16})\.log$/;
-/** Records refused for good, framed like the segments so they can be read back. */
-export const DEAD_LETTER_FILE = 'dead-letter.log';
-
-/** Tag of a record that failed its CRC, was saved aside, and was rewritten as filler to skip. */
-export const SKIPPED_TAG = 0;
-
-export function segmentName(seq: number): string {
-  return `segment-${String(seq).padStart(16, '0')}.log`;
-}
-
-/** fsync of a folder: makes the creation, rename or removal of the files in it durable. */
-async function syncFolder(folder: string): Promise<void> {
-  const handle = await open(folder, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-export async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
-  const buffer = Buffer.alloc(length);
-  let filled = 0;
-  while (filled < length) {
-    const { bytesRead } = await handle.read(buffer, filled, length - filled, position + filled);
-    if (bytesRead === 0) break;
-    filled += bytesRead;
-  }
-  return buffer.subarray(0, filled);
-}
-
-async function writeAll(handle: FileHandle, data: Buffer, position?: number): Promise<void> {
-  let written = 0;
-  while (written < data.length) {
-    const { bytesWritten } = await handle.write(
-      data,
-      written,
-      data.length - written,
-      position === undefined ? null : position + written,
-    );
-    written += bytesWritten;
-  }
 }
 
 /**
@@ -157,6 +109,22 @@ export class Spool {
     return spool;
   }
 
+  /** Takes over what `recoverSpoolFolder` found, and writes the cursor. */
+  private async recover(): Promise<void> {
+    const found = await recoverSpoolFolder(this.folder, this.logger);
+    this.segments = found.segments;
+    this.head = found.head;
+    this.nextSeq = found.nextSeq;
+    this.records = found.records;
+    this.pendingBytes = found.pendingBytes;
+    this.diskBytes = this.segments.reduce((sum, segment) => sum + segment.bytes, 0);
+    for (const [tag, count] of found.byTag) this.byTag.set(tag, count);
+    this.oldest = found.oldest;
+    this.deadLetters = found.deadLetters;
+    this.damagedFiles = found.damagedFiles;
+    await this.writeCursor(true);
+  }
+
   /** Depth and age, without I/O. */
   stats(): SpoolStats {
     return {
@@ -215,7 +183,7 @@ export class Spool {
       if (framing.kind !== 'record') {
         // Only what changed on disk behind the spool's back gets here: save it, go to the next segment.
         const rest = await readAt(handle, offset, current.bytes - offset);
-        await this.saveAside(segment, offset, rest, 'bytes that are not a record');
+        await this.saveDamaged(segment, offset, rest, 'bytes that are not a record');
         current.bytes = offset;
         continue;
       }
@@ -225,7 +193,7 @@ export class Spool {
       }
       const payload = await readAt(handle, offset + RECORD_HEADER_BYTES, framing.header.payloadBytes);
       if (!payloadMatches(framing.header, payload)) {
-        await this.saveAside(
+        await this.saveDamaged(
           segment,
           offset,
           await readAt(handle, offset, framing.bytes),
@@ -436,6 +404,11 @@ export class Spool {
     if (sync) await this.cursorHandle.datasync();
   }
 
+  private async saveDamaged(segment: number, offset: number, bytes: Buffer, what: string): Promise<void> {
+    await saveDamaged(this.folder, segment, offset, bytes, what, this.logger);
+    this.damagedFiles++;
+  }
+
   private lostTrack(reason: string): undefined {
     this.logger.error('spool: lost track of its records, counting them as gone', {
       folder: this.folder,
@@ -447,157 +420,5 @@ export class Spool {
     this.byTag.clear();
     this.oldest = undefined;
     return undefined;
-  }
-
-  /** Keeps bytes that failed their checks in a file of their own, for an operator to look at. */
-  private async saveAside(segment: number, offset: number, bytes: Buffer, what: string): Promise<void> {
-    const file = join(this.folder, `damaged-${segmentName(segment).replace('.log', '')}-${offset}.bin`);
-    await writeFile(file, bytes, { flush: true });
-    await syncFolder(this.folder);
-    this.damagedFiles++;
-    this.logger.error(`spool: ${what} was moved aside`, { file, bytes: bytes.length });
-  }
-
-  /** Reads what a previous run left: cursor, segments (checking every pending record), dead letters. */
-  private async recover(): Promise<void> {
-    const names = await readdir(this.folder);
-    const cursor = await this.readCursor();
-    const seqs = names
-      .map((name) => SEGMENT_NAME.exec(name)?.[1])
-      .filter((seq): seq is string => seq !== undefined)
-      .map(Number)
-      .sort((a, b) => a - b);
-    this.damagedFiles = names.filter((name) => name.startsWith('damaged-')).length;
-    this.nextSeq = Math.max(cursor?.segment ?? 0, ...seqs) + 1;
-    let first: Position | undefined;
-    for (const [index, seq] of seqs.entries()) {
-      if (cursor && seq < cursor.segment) {
-        await unlink(join(this.folder, segmentName(seq))); // drained before the crash
-        continue;
-      }
-      const bytes = await this.scanSegment(seq, index === seqs.length - 1, cursor, (position, record) => {
-        first ??= position;
-        if (this.records === 0) this.oldest = record.appendedAt;
-        this.records++;
-        this.pendingBytes += record.bytes;
-        this.byTag.set(record.tag, (this.byTag.get(record.tag) ?? 0) + 1);
-      });
-      this.segments.push({ seq, bytes });
-    }
-    if (first === undefined) {
-      for (const segment of this.segments) await unlink(join(this.folder, segmentName(segment.seq)));
-      this.segments = [];
-      this.head = { segment: this.nextSeq, offset: 0 };
-    } else {
-      this.head = first;
-      const drained = this.segments.filter((s) => s.seq < first!.segment);
-      for (const segment of drained) await unlink(join(this.folder, segmentName(segment.seq)));
-      this.segments = this.segments.filter((s) => s.seq >= first!.segment);
-      this.logger.info('spool: records left by a previous run will be stored', {
-        folder: this.folder,
-        records: this.records,
-        bytes: this.pendingBytes,
-      });
-    }
-    this.diskBytes = this.segments.reduce((sum, s) => sum + s.bytes, 0);
-    this.deadLetters = await this.countDeadLetters();
-    await syncFolder(this.folder);
-    await this.writeCursor(true);
-  }
-
-  private async readCursor(): Promise<Position | undefined> {
-    const handle = await open(join(this.folder, CURSOR_FILE), 'r').catch(() => undefined);
-    if (!handle) return undefined;
-    try {
-      return decodeCursor(await readAt(handle, 0, CURSOR_BYTES));
-    } finally {
-      await handle.close();
-    }
-  }
-
-  /** Checks one segment record by record, cuts off a torn tail, saves damage aside; returns its valid size. */
-  private async scanSegment(
-    seq: number,
-    isLast: boolean,
-    cursor: Position | undefined,
-    onPending: (position: Position, record: { bytes: number; tag: number; appendedAt: number }) => void,
-  ): Promise<number> {
-    const handle = await open(join(this.folder, segmentName(seq)), 'r+');
-    try {
-      let size = (await handle.stat()).size;
-      let offset = 0;
-      while (offset < size) {
-        const header = await readAt(handle, offset, RECORD_HEADER_BYTES);
-        const framing = classifyAt(header, offset, size);
-        if (framing.kind === 'record') {
-          const pending =
-            framing.header.tag !== SKIPPED_TAG &&
-            (!cursor || seq > cursor.segment || offset >= cursor.offset);
-          if (pending) {
-            const payload = await readAt(handle, offset + RECORD_HEADER_BYTES, framing.header.payloadBytes);
-            if (payloadMatches(framing.header, payload)) {
-              onPending({ segment: seq, offset }, { ...framing.header, bytes: framing.bytes });
-            } else {
-              await this.saveAside(
-                seq,
-                offset,
-                await readAt(handle, offset, framing.bytes),
-                'a record whose CRC does not match',
-              );
-              await this.markSkipped(handle, offset, framing.bytes);
-            }
-          }
-          offset += framing.bytes;
-          continue;
-        }
-        if (framing.kind === 'torn' && isLast) {
-          this.logger.warn('spool: a write cut short by a crash was dropped (it was never acknowledged)', {
-            folder: this.folder,
-            segment: seq,
-            bytes: size - offset,
-          });
-        } else {
-          await this.saveAside(
-            seq,
-            offset,
-            await readAt(handle, offset, size - offset),
-            'bytes that are not a record',
-          );
-        }
-        await handle.truncate(offset);
-        await handle.sync();
-        size = offset;
-      }
-      return size;
-    } finally {
-      await handle.close();
-    }
-  }
-
-  /**
-   * Rewrites a damaged record in place as a valid record of tag 0 whose payload is zeros, so the
-   * framing of the segment stays intact and `next` skips it (tag 0 is never handed out).
-   */
-  private async markSkipped(handle: FileHandle, offset: number, bytes: number): Promise<void> {
-    const filler = encodeRecord(Buffer.alloc(bytes - RECORD_HEADER_BYTES), SKIPPED_TAG, 0);
-    await writeAll(handle, filler, offset);
-    await handle.sync();
-  }
-
-  private async countDeadLetters(): Promise<number> {
-    const handle = await open(join(this.folder, DEAD_LETTER_FILE), 'r').catch(() => undefined);
-    if (!handle) return 0;
-    try {
-      const size = (await handle.stat()).size;
-      let count = 0;
-      for (let offset = 0; offset < size; count++) {
-        const framing = classifyAt(await readAt(handle, offset, RECORD_HEADER_BYTES), offset, size);
-        if (framing.kind !== 'record') break;
-        offset += framing.bytes;
-      }
-      return count;
-    } finally {
-      await handle.close();
-    }
   }
 }

@@ -1,8 +1,8 @@
 import { open, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DEAD_LETTER_FILE, readAt, SEGMENT_NAME, SKIPPED_TAG, segmentName } from './Spool.js';
 import { CURSOR_BYTES, CURSOR_FILE, decodeCursor } from './spoolCursor.js';
-import { classifyAt, RECORD_HEADER_BYTES } from './spoolRecord.js';
+import { DEAD_LETTER_FILE, readAt, SEGMENT_NAME, segmentName } from './spoolFiles.js';
+import { classifyAt, RECORD_HEADER_BYTES, SKIPPED_TAG } from './spoolRecord.js';
 
 /** One slot folder of a spool destination, as read from disk. */
 export interface SpoolSlotDepth {

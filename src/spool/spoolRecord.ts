@@ -15,6 +15,8 @@ import { crc32 } from './crc32.js';
 
 export const RECORD_MAGIC = 0x70677370;
 export const RECORD_HEADER_BYTES = 28;
+/** Tag of a record that failed its CRC, was saved aside, and was rewritten as filler to skip. */
+export const SKIPPED_TAG = 0;
 
 export interface RecordHeader {
   payloadBytes: number;

@@ -10,8 +10,9 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEAD_LETTER_FILE, Spool, type SpoolOptions, segmentName } from '../../../src/spool/Spool.js';
+import { Spool, type SpoolOptions } from '../../../src/spool/Spool.js';
 import { SpoolFullError } from '../../../src/spool/SpoolFullError.js';
+import { DEAD_LETTER_FILE, segmentName } from '../../../src/spool/spoolFiles.js';
 import { RECORD_HEADER_BYTES } from '../../../src/spool/spoolRecord.js';
 import { ManualClock } from '../../../src/testing/ManualClock.js';
 
