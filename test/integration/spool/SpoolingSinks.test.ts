@@ -18,6 +18,7 @@ import { SpoolingSinks } from '../../../src/spool/SpoolingSinks.js';
 import { eventually } from '../../helpers/eventually.js';
 import { TcpProxy } from '../../helpers/tcpProxy.js';
 import { onRealServer, testDatabaseUrl, useTestDatabase } from '../../helpers/testDatabase.js';
+import { startTestServer, stopTestServer } from '../../helpers/testServer.js';
 
 const ctx = useTestDatabase();
 const root = mkdtempSync(join(tmpdir(), 'pgtel-spooling-'));
@@ -33,6 +34,16 @@ async function traceRequest(
   service: string,
   count: number,
 ): Promise<{ decoded: DecodedTraces; ids: string[] }> {
+  const { body, ids } = traceBody(service, count);
+  return { decoded: await decodeTraceRequest(Buffer.from(body), 'application/json'), ids };
+}
+
+/** The OTLP/JSON body of a trace request of `count` spans of `service`. */
+function otlpJson(service: string, count: number): string {
+  return traceBody(service, count).body;
+}
+
+function traceBody(service: string, count: number): { body: string; ids: string[] } {
   const start = BigInt(Date.now() - 60_000) * 1_000_000n;
   const traceId = (++spanCounter).toString(16).padStart(32, 'a');
   const ids = Array.from({ length: count }, () => (++spanCounter).toString(16).padStart(16, 'b'));
@@ -56,7 +67,7 @@ async function traceRequest(
       },
     ],
   });
-  return { decoded: await decodeTraceRequest(Buffer.from(body), 'application/json'), ids };
+  return { body, ids };
 }
 
 function gaugeRequest(name: string, value: number): Promise<DecodedMetrics> {
@@ -328,6 +339,60 @@ describe('SpoolingSinks', () => {
       } finally {
         await sinks.close();
         await db.close();
+        await proxy.stop();
+      }
+    },
+    60_000,
+  );
+
+  it.skipIf(!onRealServer)(
+    'over HTTP: 200 while the spool takes requests, then 503 with Retry-After once it is full',
+    async () => {
+      const url = new URL(testDatabaseUrl!);
+      const proxy = new TcpProxy(url.hostname, Number(url.port || 5432));
+      await proxy.start();
+      url.host = `127.0.0.1:${proxy.port}`;
+      const server = await startTestServer({
+        databaseUrl: url.toString(),
+        spoolDir: newFolder(),
+        spoolMaxBytes: 4096,
+      });
+      let cut = false;
+      const post = (service: string) =>
+        fetch(`${server.url}/v1/traces`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: otlpJson(service, 5),
+        });
+      try {
+        expect((await post('http-ok')).status).toBe(200);
+        await proxy.stop();
+        cut = true;
+        const statuses: number[] = [];
+        let refused: Response | undefined;
+        for (let i = 0; i < 20 && !refused; i++) {
+          const response = await post('http-outage');
+          statuses.push(response.status);
+          if (response.status !== 200) refused = response;
+        }
+        expect(statuses[0]).toBe(200);
+        expect(refused?.status).toBe(503);
+        expect(refused?.headers.get('retry-after')).toBe('5');
+        const metrics = await (await fetch(`${server.url}/metrics`)).text();
+        expect(metrics).toMatch(new RegExp(`^pgtel_spool_records ${statuses.length - 1}$`, 'm'));
+        expect(metrics).toMatch(/^pgtel_spooled_total\{signal="traces"\} \d+$/m);
+        await proxy.start();
+        cut = false;
+        await eventually(
+          async () =>
+            /^pgtel_spool_records 0$/m.test(await (await fetch(`${server.url}/metrics`)).text())
+              ? true
+              : undefined,
+          'the spool to drain',
+        );
+      } finally {
+        if (cut) await proxy.start();
+        await stopTestServer(server);
         await proxy.stop();
       }
     },
