@@ -5,6 +5,7 @@ import { maintainPartitions, migrate, openDatabase, saveAlertRules } from '../sr
 import { account, type Check, renderReport } from './accounting.js';
 import { type FaultRecord, lockTable, restartPostgres } from './faults.js';
 import { CLOCK_OFFSET_ENV, nextMonthStart, offsetClock } from './offsetClock.js';
+import { retryUntil } from './retryUntil.js';
 import { freePort, ReportingChild, ServeInstance, WebhookReceiver } from './soakProcesses.js';
 import {
   alertEvaluationChecks,
@@ -169,6 +170,17 @@ const loadReport = await load.report;
 const appReports = await Promise.all(workers.map((w) => w.report));
 // Let notifications of the last evaluations go out before serve stops.
 await sleep(3_000);
+// Requests accepted while the database was away wait in each serve's spool until stored: let them land.
+for (const serve of serves) {
+  const drained = await retryUntil(
+    async () => {
+      const text = await (await fetch(`${serve.url}/metrics`)).text();
+      if (!/^pgtel_spool_records 0$/m.test(text)) throw new Error('spool not drained yet');
+    },
+    { deadlineMs: 60_000, delayMs: 500 },
+  );
+  if (!drained.ok) log(`${serve.name}: spool not drained before shutdown (${drained.reason})`);
+}
 const activeMs = Date.now() - rulesSavedAt;
 clearInterval(sampler);
 await Promise.all(serves.map((s) => s.stop('SIGTERM')));
