@@ -22,7 +22,7 @@ function histogramQuantile(q: number, boundaries: readonly number[], counts: rea
     if (seen + counts[i]! >= rank && counts[i]! > 0) {
       if (i === boundaries.length) return boundaries.at(-1)!;
       const upper = boundaries[i]!;
-      const lower = i === 0 ? (upper > 0 ? 0 : upper) : boundaries[i - 1]!;
+      const lower = i === 0 ? Math.min(0, upper) : boundaries[i - 1]!;
       return lower + ((upper - lower) * (rank - seen)) / counts[i]!;
     }
     seen += counts[i]!;
