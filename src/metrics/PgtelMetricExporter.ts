@@ -12,6 +12,7 @@ import { describeMetrics } from './describeMetrics.js';
 import { MetricWriter, type WriterStats } from './MetricWriter.js';
 import { otelMetricsToOtlp } from './otelMetricsToOtlp.js';
 import { otlpMetricRows } from './otlpMetricRows.js';
+import { SeriesCache } from './SeriesCache.js';
 
 export interface PgtelMetricExporterOptions {
   db: Database;
@@ -38,6 +39,7 @@ export class PgtelMetricExporter implements PushMetricExporter {
   private readonly writer: MetricWriter;
   private readonly logger: Logger;
   private readonly described = new Set<string>();
+  private readonly seriesCache = new SeriesCache();
   private skippedPoints = 0;
   private closed = false;
 
@@ -62,7 +64,10 @@ export class PgtelMetricExporter implements PushMetricExporter {
   }
 
   private async exportAsync(metrics: ResourceMetrics): Promise<ExportResult> {
-    const { rows, series, descriptions, skipped, cumulative } = otlpMetricRows(otelMetricsToOtlp(metrics));
+    const { rows, series, descriptions, skipped, cumulative } = otlpMetricRows(
+      otelMetricsToOtlp(metrics),
+      this.seriesCache,
+    );
     if (cumulative.length > 0) {
       const names = new Set(cumulative.map((p) => p.series.name));
       for (const name of names) {

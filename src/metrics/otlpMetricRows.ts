@@ -15,6 +15,7 @@ import type { InstrumentKind } from './Instrument.js';
 import { metricNameProblem } from './metricName.js';
 import { aggregateRow, type MetricRow } from './metricRows.js';
 import { sketchAggregate, valueAggregate } from './Series.js';
+import { SeriesCache } from './SeriesCache.js';
 import { type SeriesOrigin, type StoredSeries, storedSeries } from './StoredSeries.js';
 
 /** Received metrics as pgtel stores them, and what could not be stored (with why). */
@@ -120,9 +121,9 @@ const cumulativeTimes = (point: {
  * stored as they are; delta sums and histograms as interval rows; cumulative monotonic sums and
  * cumulative histograms wait in `cumulative` for their deltas. Explicit-bucket and exponential
  * histograms become log-bucket sketches. Summaries, invalid names and non-finite values are skipped
- * with their reason. Pure.
+ * with their reason. Pure but for `cache`, which only remembers series already made.
  */
-export function otlpMetricRows(metrics: readonly OtlpMetric[]): MetricConversion {
+export function otlpMetricRows(metrics: readonly OtlpMetric[], cache = new SeriesCache()): MetricConversion {
   const result: MetricConversion = {
     rows: [],
     cumulative: [],
@@ -141,8 +142,17 @@ export function otlpMetricRows(metrics: readonly OtlpMetric[]): MetricConversion
     }
     result.descriptions.push({ name, kind, unit: metric.unit, description: metric.description, raw: false });
     const origin = originOf(metric.resource, metric.scope, name);
+    const originKey = JSON.stringify([
+      name,
+      origin.serviceName,
+      origin.resource,
+      origin.scopeName,
+      origin.scopeVersion,
+    ]);
     const seriesOf = (attributes: Readonly<Record<string, unknown>>) => {
-      const series = storedSeries({ ...origin, labels: attributeLabels(attributes) });
+      const series = cache.get(`${originKey}\0${JSON.stringify(attributes)}`, () =>
+        storedSeries({ ...origin, labels: attributeLabels(attributes) }),
+      );
       result.series.set(series.id, series);
       return series;
     };

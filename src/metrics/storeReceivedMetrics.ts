@@ -5,6 +5,7 @@ import { cumulativeToDelta } from './cumulativeToDelta.js';
 import { describeMetrics } from './describeMetrics.js';
 import { refuseInstrumentConflicts } from './instrumentConflicts.js';
 import { otlpMetricRows } from './otlpMetricRows.js';
+import { SeriesCache } from './SeriesCache.js';
 import { storeMetricRows } from './storeMetricRows.js';
 
 export interface ReceivedMetricsResult {
@@ -15,6 +16,9 @@ export interface ReceivedMetricsResult {
   /** Metrics or points not stored, with why. */
   skipped: { name: string; reason: string; points: number }[];
 }
+
+/** Series made by this process's received metrics (their identity never depends on the database). */
+const seriesCache = new SeriesCache();
 
 /**
  * Stores received metrics in one transaction, all or nothing: instrument kinds checked against the
@@ -29,7 +33,7 @@ export async function storeReceivedMetrics(
 ): Promise<ReceivedMetricsResult> {
   return db.transaction(async (tx) => {
     const { accepted, refused } = await refuseInstrumentConflicts(tx, metrics);
-    const conversion = otlpMetricRows(accepted);
+    const conversion = otlpMetricRows(accepted, seriesCache);
     await describeMetrics(tx, conversion.descriptions);
     const cumulativeIds = [...new Set(conversion.cumulative.map((p) => p.series.id))];
     const states = await lockCumulativeStates(tx, cumulativeIds);
