@@ -55,8 +55,8 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 
 /**
  * `pgtel serve`: one HTTP port with probes, `/metrics`, OTLP/HTTP ingest, the JSON API and the
- * dashboard, OTLP/gRPC ingest on `grpcPort` (4317 unless `off`), plus the background jobs, on a migrated database. Safe beside other instances on the
- * same database. Shutdown drains requests, stops jobs, flushes telemetry and closes the database last.
+ * dashboard, OTLP/gRPC ingest on `grpcPort` (4317 unless `off`), plus the background jobs, on a
+ * migrated database. Safe beside other instances on the same database. Shutdown drains requests, stops jobs, flushes telemetry and closes the database last.
  */
 export class PgtelServer {
   private constructor(
