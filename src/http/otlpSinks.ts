@@ -1,9 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/Database.js';
 import { DatabaseError } from '../errors.js';
-import { describeMetrics } from '../metrics/describeMetrics.js';
-import { copyMetricRows } from '../metrics/MetricWriter.js';
-import { otlpMetricRows } from '../metrics/otlpMetricRows.js';
+import { storeReceivedMetrics } from '../metrics/storeReceivedMetrics.js';
 import type { DecodedMetrics, DecodedTraces, OtlpRejections } from '../otlp/otlpModel.js';
 import { otlpSpanToRow } from '../tracing/otlpSpanToRow.js';
 import { writeSpanRows } from '../tracing/writeSpanRows.js';
@@ -41,12 +39,15 @@ export function createOtlpSinks(db: Database, clock: Clock, metrics?: ServiceMet
     },
     async metrics(decoded: DecodedMetrics) {
       const started = performance.now();
-      const { rows, descriptions, skipped } = otlpMetricRows(decoded.metrics);
-      // One COPY, all or nothing: after a 503 the exporter resends, and no point is stored twice.
-      await copyMetricRows(db, rows, clock.now());
-      await describeMetrics(db, descriptions);
-      for (const { name, reason, points } of skipped) reject(decoded, points, `${name}: ${reason}`);
-      metrics?.recordIngest('metrics', rows.length, decoded.rejected, performance.now() - started);
+      // One transaction, all or nothing: after a 503 the exporter resends, and no point is stored twice.
+      const result = await storeReceivedMetrics(db, decoded.metrics, clock.now());
+      for (const { name, reason, points } of result.skipped) reject(decoded, points, `${name}: ${reason}`);
+      metrics?.recordIngest(
+        'metrics',
+        result.written + result.duplicates,
+        decoded.rejected,
+        performance.now() - started,
+      );
     },
   };
 }

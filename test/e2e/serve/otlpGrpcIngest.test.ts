@@ -136,18 +136,22 @@ describe('OTLP/gRPC ingest with the OpenTelemetry SDK gRPC exporters as senders'
     const { resourceMetrics } = await reader.collect();
     const result = await new Promise<ExportOutcome>((resolve) => exporter.export(resourceMetrics, resolve));
     await provider.shutdown();
-    // A partial success (the cumulative histogram refused, below) is a success to the SDK.
     expect(result).toEqual({ code: ExportResultCode.SUCCESS });
     const { db } = ctx.server;
-    const { rows } = await db.query<{ metric_name: string; metric_type: string; metric_value: number }>(
-      `SELECT metric_name, metric_type, metric_value FROM ${db.table('metrics')}
-        WHERE metric_name LIKE 'g.%' ORDER BY metric_name`,
+    const { rows } = await db.query<{
+      metric_name: string;
+      metric_type: string;
+      total: number;
+      samples: number;
+    }>(
+      `SELECT metric_name, metric_type, sum(metric_value) AS total, sum(sample_count)::int AS samples
+         FROM ${db.table('metrics')} WHERE metric_name LIKE 'g.%' GROUP BY 1, 2 ORDER BY 1`,
     );
-    // What pgtel stores of cumulative data today: sums as gauges holding the running total; the
-    // cumulative histogram is refused (partial success), as over OTLP/HTTP.
+    // Cumulative points are stored as deltas, as over OTLP/HTTP: the first export of a series is all of it.
     expect(rows).toEqual([
-      { metric_name: 'g.requests', metric_type: 'gauge', metric_value: 7 },
-      { metric_name: 'g.temperature', metric_type: 'gauge', metric_value: 21.5 },
+      { metric_name: 'g.latency', metric_type: 'histogram', total: 55, samples: 10 },
+      { metric_name: 'g.requests', metric_type: 'counter', total: 7, samples: 1 },
+      { metric_name: 'g.temperature', metric_type: 'gauge', total: 21.5, samples: 1 },
     ]);
   });
 });
