@@ -28,7 +28,12 @@ const window = `from=${FROM}&to=${NOW}`;
 beforeAll(async () => {
   const services = [
     { service: 'checkout', resource: { 'host.name': 'h1', 'deployment.environment': 'prod' }, ms: 10, n: 5 },
-    { service: 'search', resource: { 'host.name': 'h2', 'deployment.environment': 'staging' }, ms: 500, n: 7 },
+    {
+      service: 'search',
+      resource: { 'host.name': 'h2', 'deployment.environment': 'staging' },
+      ms: 500,
+      n: 7,
+    },
   ];
   for (const s of services) {
     for (let i = 0; i < 6; i++) {
@@ -117,7 +122,9 @@ describe('metrics by service and resource', () => {
     );
     expect(staging.body.resource).toEqual({ 'deployment.environment': 'staging' });
     expect(staging.body.lines.map(total)).toEqual([42]);
-    const byService = await get(`/metrics/${REQUESTS}/series?${window}&step=1h&resource=service.name:checkout`);
+    const byService = await get(
+      `/metrics/${REQUESTS}/series?${window}&step=1h&resource=service.name:checkout`,
+    );
     expect(byService.body.lines.map(total)).toEqual([30]);
     const none = await get(
       `/metrics/${REQUESTS}/series?${window}&step=1h&resource=deployment.environment:staging&service=checkout`,
@@ -171,7 +178,9 @@ describe('metrics by service and resource', () => {
       expect(status, path).toBe(400);
       expect(body.error.message, path).toMatch(/^resource/);
     }
-    const badGroup = await get(`/metrics/${REQUESTS}/series?groupBy=service.name,${encodeURIComponent('a b')}`);
+    const badGroup = await get(
+      `/metrics/${REQUESTS}/series?groupBy=service.name,${encodeURIComponent('a b')}`,
+    );
     expect(badGroup.status).toBe(400);
     expect(badGroup.body.error.message).toMatch(/groupBy/);
   });
