@@ -66,6 +66,7 @@ describe('the metrics view by service', () => {
     await open(`#/metrics?name=${METRIC}`);
     const select = page.locator('select[name=service]');
     expect(await select.locator('option').allTextContents()).toEqual(['All services', 'checkout', 'search']);
+    expect(await page.locator('.metric-list .metric-meta').first().textContent()).toContain('checkout, search');
     await page.locator('[data-testid=exemplars] tbody tr').first().waitFor();
     expect((await exemplarSpans()).sort()).toEqual([FAST_SPAN, SLOW_SPAN]);
 

@@ -14,6 +14,13 @@ function chartWidth() {
   return Math.max(420, Math.min(window.innerWidth - 400, 1200));
 }
 
+/** The services of a metric in the list: named up to three, else counted. */
+function serviceText(services = []) {
+  const named = services.filter(Boolean);
+  if (named.length === 0) return '';
+  return named.length <= 3 ? ` · ${named.join(', ')}` : ` · ${named.length} services`;
+}
+
 function labelText(labels) {
   const entries = Object.entries(labels);
   return entries.length ? entries.map(([k, v]) => `${k}=${v}`).join(', ') : 'all series';
@@ -74,6 +81,7 @@ export async function render(target, route) {
             badge(m.type, 'type'),
             m.unit ? ` ${m.unit}` : '',
             ` · ${m.seriesCount} series`,
+            serviceText(m.services),
           ),
         ),
       ),
