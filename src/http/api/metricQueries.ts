@@ -146,40 +146,77 @@ export async function metricSeries(
   };
 }
 
+/** One percentile line: `labels` is `{ "service.name": ... }` when grouped by service, else `{}`. */
+export interface PercentileLine {
+  p: number;
+  labels: Record<string, string>;
+  points: [number, number | null][];
+}
+
+/** Services a percentile chart is split into at most. */
+export const MAX_PERCENTILE_SERVICES = 10;
+
 /**
  * The p-quantiles of a metric per bucket of `stepMs` from `window.from`, by the
  * `metric_percentile_filtered` SQL function (exact on raw observations, else within 1%) over the
- * series of the filter, merged. Buckets without data have null values.
+ * series of the filter, merged; with `byService`, one set of lines per service that wrote the
+ * metric in the window (at most MAX_PERCENTILE_SERVICES, by name; `truncated` says when more).
+ * Buckets without data have null values.
  */
 export async function metricPercentiles(
   tx: DatabaseSession,
   name: string,
-  query: SeriesFilter & { window: TimeWindow; stepMs: number; quantiles: number[] },
-): Promise<{ p: number; points: [number, number | null][] }[]> {
+  query: SeriesFilter & { window: TimeWindow; stepMs: number; quantiles: number[]; byService?: boolean },
+): Promise<{ series: PercentileLine[]; truncated: boolean }> {
   const services = normalizeServices(query.services, query.resource);
   const resource = Object.fromEntries(
     Object.entries(query.resource ?? {}).filter(([k]) => k !== SERVICE_KEY),
   );
-  const result: { p: number; points: [number, number | null][] }[] = [];
-  for (const p of query.quantiles) {
-    const { rows } = await tx.query<{ at: number; value: number | null }>(
-      `SELECT (extract(epoch FROM b) * 1000)::float8 AS at,
-              ${tx.table('metric_percentile_filtered')}($1, $2, b, least(b + $5 * interval '1 millisecond', $4),
-                $6::jsonb, $7::text[], $8::jsonb) AS value
-         FROM generate_series($3::timestamptz, $4::timestamptz - interval '1 microsecond', $5 * interval '1 millisecond') AS b
-        ORDER BY b`,
-      [
-        name,
-        p,
-        query.window.from,
-        query.window.to,
-        query.stepMs,
-        toJsonText(query.labels ?? {}),
-        services ?? null,
-        toJsonText(resource),
-      ],
+  let groups: { labels: Record<string, string>; services: string[] | undefined }[] = [
+    { labels: {}, services },
+  ];
+  let truncated = false;
+  if (query.byService) {
+    const { params, param } = paramList([
+      name,
+      query.window.from,
+      query.window.to,
+      MAX_PERCENTILE_SERVICES + 1,
+    ]);
+    const filter = seriesFilterSql({ ...query, services }, 'm', param, (t) => tx.table(t));
+    const { rows } = await tx.query<{ service_name: string }>(
+      `SELECT DISTINCT m.service_name FROM ${tx.table('metrics')} m
+        WHERE m.metric_name = $1 AND m.recorded_at >= $2 AND m.recorded_at < $3${filter}
+        ORDER BY 1 LIMIT $4`,
+      params,
     );
-    result.push({ p, points: rows.map((r) => [r.at, r.value]) });
+    truncated = rows.length > MAX_PERCENTILE_SERVICES;
+    groups = rows
+      .slice(0, MAX_PERCENTILE_SERVICES)
+      .map((r) => ({ labels: { [SERVICE_KEY]: r.service_name }, services: [r.service_name] }));
   }
-  return result;
+  const series: PercentileLine[] = [];
+  for (const group of groups) {
+    for (const p of query.quantiles) {
+      const { rows } = await tx.query<{ at: number; value: number | null }>(
+        `SELECT (extract(epoch FROM b) * 1000)::float8 AS at,
+                ${tx.table('metric_percentile_filtered')}($1, $2, b, least(b + $5 * interval '1 millisecond', $4),
+                  $6::jsonb, $7::text[], $8::jsonb) AS value
+           FROM generate_series($3::timestamptz, $4::timestamptz - interval '1 microsecond', $5 * interval '1 millisecond') AS b
+          ORDER BY b`,
+        [
+          name,
+          p,
+          query.window.from,
+          query.window.to,
+          query.stepMs,
+          toJsonText(query.labels ?? {}),
+          group.services ?? null,
+          toJsonText(resource),
+        ],
+      );
+      series.push({ p, labels: group.labels, points: rows.map((r) => [r.at, r.value]) });
+    }
+  }
+  return { series, truncated };
 }

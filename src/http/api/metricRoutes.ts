@@ -83,11 +83,14 @@ export function metricRoutes(deps: ApiDeps): Hono {
     const stepMs = seriesStep(window, params.duration('step'), 500, 60);
     const quantiles = params.numbers('p', 0, 1, 5) ?? [0.5, 0.95, 0.99];
     const filter = seriesFilter(params);
+    const groupBy = params.keys('groupBy', 1);
+    if (groupBy.some((k) => k !== SERVICE_KEY))
+      throw new ValidationError(`groupBy of percentiles may only be ${SERVICE_KEY}, got "${groupBy[0]}"`);
     params.done();
-    const series = await readOnlyQuery(deps, (tx) =>
-      metricPercentiles(tx, name, { window, stepMs, ...filter, quantiles }),
+    const result = await readOnlyQuery(deps, (tx) =>
+      metricPercentiles(tx, name, { window, stepMs, ...filter, quantiles, byService: groupBy.length > 0 }),
     );
-    return c.json({ name, from: window.from, to: window.to, stepMs, ...echo(filter), series });
+    return c.json({ name, from: window.from, to: window.to, stepMs, ...echo(filter), groupBy, ...result });
   });
 
   app.get('/:name/exemplars', async (c) => {

@@ -66,7 +66,9 @@ describe('the metrics view by service', () => {
     await open(`#/metrics?name=${METRIC}`);
     const select = page.locator('select[name=service]');
     expect(await select.locator('option').allTextContents()).toEqual(['All services', 'checkout', 'search']);
-    expect(await page.locator('.metric-list .metric-meta').first().textContent()).toContain('checkout, search');
+    expect(await page.locator('.metric-list .metric-meta').first().textContent()).toContain(
+      'checkout, search',
+    );
     await page.locator('[data-testid=exemplars] tbody tr').first().waitFor();
     expect((await exemplarSpans()).sort()).toEqual([FAST_SPAN, SLOW_SPAN]);
 
@@ -106,9 +108,17 @@ describe('the metrics view by service', () => {
     await page.locator('input[name=groupBy]').fill('service.name');
     await page.locator('form.filters button[type=submit]').click();
     await page.waitForFunction("location.hash.includes('groupBy=service.name')");
-    await page.locator('figcaption', { hasText: 'by service.name' }).waitFor();
+    await page.locator('figcaption', { hasText: 'mean observation by service.name' }).waitFor();
     const legend = await page.locator('figure.chart').first().locator('.u-legend .u-label').allTextContents();
     expect(legend).toEqual(expect.arrayContaining(['service.name=checkout', 'service.name=search']));
+    // The percentiles are split by service too.
+    await page.locator('figcaption', { hasText: 'percentiles by service.name' }).waitFor();
+    const percentileLegend = await page
+      .locator('figure.chart')
+      .nth(1)
+      .locator('.u-legend .u-label')
+      .allTextContents();
+    expect(percentileLegend).toEqual(expect.arrayContaining(['p99 checkout', 'p99 search']));
     expect(consoleErrors).toEqual([]);
   });
 });

@@ -155,6 +155,37 @@ describe('metrics by service and resource', () => {
     expect(both).toBeLessThanOrEqual(505);
   });
 
+  it('splits percentiles by service with groupBy=service.name', async () => {
+    const { status, body } = await get(
+      `/metrics/${LATENCY}/percentiles?${window}&step=1h&p=0.5,0.99&groupBy=service.name`,
+    );
+    expect(status).toBe(200);
+    expect(body.truncated).toBe(false);
+    expect(body.series.map((s: Json) => [s.labels['service.name'], s.p])).toEqual([
+      ['checkout', 0.5],
+      ['checkout', 0.99],
+      ['search', 0.5],
+      ['search', 0.99],
+    ]);
+    const median = (service: string) =>
+      body.series.find((s: Json) => s.p === 0.5 && s.labels['service.name'] === service).points[0][1];
+    expect(Math.abs(median('checkout') - 10) / 10).toBeLessThan(0.01);
+    expect(Math.abs(median('search') - 500) / 500).toBeLessThan(0.01);
+    const one = await get(
+      `/metrics/${LATENCY}/percentiles?${window}&step=1h&groupBy=service.name&service=search`,
+    );
+    expect(one.body.series.map((s: Json) => s.labels)).toEqual([
+      { 'service.name': 'search' },
+      { 'service.name': 'search' },
+      { 'service.name': 'search' },
+    ]);
+    const ungrouped = await get(`/metrics/${LATENCY}/percentiles?${window}&step=1h&p=0.5`);
+    expect(ungrouped.body.series.map((s: Json) => s.labels)).toEqual([{}]);
+    const bad = await get(`/metrics/${LATENCY}/percentiles?groupBy=route`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/^groupBy/);
+  });
+
   it('lists the exemplars of one service', async () => {
     const search = await get(`/metrics/${LATENCY}/exemplars?${window}&service=search`);
     expect(search.status).toBe(200);

@@ -143,11 +143,18 @@ export async function render(target, route) {
   });
 
   const scope = { from, to, labels, service: service || undefined };
+  const byService = groupBy.split(',').includes('service.name');
   const query = { ...scope, groupBy };
   const isHistogram = metric?.type === 'histogram';
   const [series, percentiles, exemplars] = await Promise.all([
     api.get(`metrics/${encodeURIComponent(name)}/series`, query),
-    isHistogram ? api.get(`metrics/${encodeURIComponent(name)}/percentiles`, scope) : null,
+    // Grouped by service, the percentiles are too: one set of lines per service.
+    isHistogram
+      ? api.get(`metrics/${encodeURIComponent(name)}/percentiles`, {
+          ...scope,
+          groupBy: byService ? 'service.name' : undefined,
+        })
+      : null,
     // A failed exemplar lookup shows in its panel; the charts still render.
     isHistogram
       ? loadExemplars(name, scope).then(
@@ -190,17 +197,17 @@ export async function render(target, route) {
   if (percentiles && series.lines.length > 0) {
     charts.push(
       await lineChart({
-        title: `${name} — percentiles${service ? ` of ${service}` : ''}`,
+        title: `${name} — percentiles${service ? ` of ${service}` : byService ? ' by service.name' : ''}${percentiles.truncated ? ' (first services only)' : ''}`,
         lines: percentiles.series.map((s) => ({
-          label: `p${Math.round(s.p * 1000) / 10}`,
-          labels: {},
+          label: `p${Math.round(s.p * 1000) / 10}${byService ? ` ${s.labels['service.name'] || '(no service)'}` : ''}`,
+          labels: s.labels ?? {},
           points: s.points,
         })),
         unit: metric?.unit,
         width,
         from,
         to,
-        colors: PERCENTILE_COLORS,
+        colors: byService ? undefined : PERCENTILE_COLORS,
         markers,
         onPick: pickIn(percentiles.stepMs),
       }),
