@@ -56,6 +56,20 @@ UPDATE metrics_hourly SET series_id = metric_series_id(metric_name, '', '{}', ''
 ALTER TABLE metrics ALTER COLUMN series_id SET NOT NULL;
 ALTER TABLE metrics_hourly ALTER COLUMN series_id SET NOT NULL;
 
+-- Rows inserted by hand (SQL next to business data) without a series get the series of their name,
+-- service and labels, registered on the way; pgtel's writers always give it.
+CREATE FUNCTION metrics_fill_series() RETURNS trigger
+LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+BEGIN
+  NEW.series_id := metric_series_id(NEW.metric_name, NEW.service_name, '{}', '', '', NEW.labels);
+  INSERT INTO metric_series (series_id, metric_name, service_name, labels)
+  VALUES (NEW.series_id, NEW.metric_name, NEW.service_name, NEW.labels) ON CONFLICT (series_id) DO NOTHING;
+  RETURN NEW;
+END
+$$;
+CREATE TRIGGER metrics_fill_series BEFORE INSERT ON metrics
+  FOR EACH ROW WHEN (NEW.series_id IS NULL) EXECUTE FUNCTION metrics_fill_series();
+
 CREATE UNIQUE INDEX metrics_point_key ON metrics (series_id, recorded_at, start_time);
 CREATE INDEX metrics_service_time_idx ON metrics (metric_name, service_name, recorded_at DESC);
 CREATE INDEX metrics_hourly_series_hour_idx ON metrics_hourly (series_id, hour);
