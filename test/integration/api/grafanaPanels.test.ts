@@ -68,7 +68,8 @@ describe('Grafana provisioning', () => {
       counts[p.title] = rows.length;
     }
     expect(counts).toMatchObject({
-      $service: 3,
+      // The three services of the spans, and the collector's (unknown_service:node) from the metrics.
+      $service: 4,
       $metric: 1,
       'Stuck or overdue workflows': 0,
       'Firing alerts': 1,
