@@ -117,6 +117,7 @@ export class PgtelServer {
         clock,
         logger,
         shutdown,
+        health,
         metrics,
       });
       const app = createApp({

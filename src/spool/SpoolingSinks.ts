@@ -25,7 +25,7 @@ export interface SpoolingSinksOptions {
   clock?: Clock;
   /** Segment file size. Default: maxBytes / 16, within 1–64 MiB. */
   segmentBytes?: number;
-  /** Backoff of the drainer while the database is away. Default: 250 ms doubling up to 5 s, with jitter. */
+  /** Backoff of the drainer while the database is away. Default: 100 ms doubling up to 2 s, with jitter. */
   retry?: RetryDelayOptions;
   /**
    * A direct store still running after this long is treated as the database being away: the request
@@ -33,6 +33,14 @@ export interface SpoolingSinksOptions {
    * in time; if the slow store commits too, the replay skips its rows as duplicates. Default: 5 000 ms.
    */
   directTimeoutMs?: number;
+  /**
+   * Told of a task that settles once the spool is empty again (or, once `shuttingDown` says so, as
+   * soon as the database is found away): `GracefulShutdown.track`, so a shutdown waits, within its
+   * drain timeout, for accepted requests to be stored rather than leaving them for the next start.
+   */
+  track?: (task: Promise<void>) => void;
+  /** Whether the process is shutting down (`HealthChecker.shuttingDown`). Default: never. */
+  shuttingDown?: () => boolean;
   /** How often an idle drainer looks for slots left by processes that died. Default: 60 000 ms. */
   orphanScanMs?: number;
   /** Told of each request kept in the spool, and of each record moved to the dead-letter file. */
@@ -81,6 +89,8 @@ export class SpoolingSinks implements OtlpSinks {
   private wakeBackoff: (() => void) | undefined;
   private loop: Promise<void> = Promise.resolve();
   private nextOrphanScan: number;
+  /** Settles the task given to `track` for the records now waiting; undefined when none is out. */
+  private settleTracked: (() => void) | undefined;
   private readonly clock: Clock;
 
   /** Spools of processes gone before they drained: emptied first, then released. */
@@ -162,6 +172,7 @@ export class SpoolingSinks implements OtlpSinks {
    */
   async close(): Promise<void> {
     this.stopping = true;
+    this.settle();
     this.wakeIdle?.();
     this.wakeBackoff?.();
     await this.loop;
@@ -212,6 +223,13 @@ export class SpoolingSinks implements OtlpSinks {
       this.appending[signal]--;
     }
     this.options.onSpooled?.(signal);
+    if (this.options.track && !this.settleTracked) {
+      this.options.track(
+        new Promise<void>((resolve) => {
+          this.settleTracked = resolve;
+        }),
+      );
+    }
     this.wakeIdle?.();
   }
 
@@ -262,6 +280,7 @@ export class SpoolingSinks implements OtlpSinks {
           current.slot.release();
           continue;
         }
+        this.settle();
         if (drained > 0) {
           this.options.logger.info('spool drained: every accepted request is stored', {
             records: drained,
@@ -291,6 +310,8 @@ export class SpoolingSinks implements OtlpSinks {
         continue;
       }
       if (outcome === 'retry') {
+        // Shutting down with the database away: stop waiting, the next start stores what is left.
+        if (this.options.shuttingDown?.()) this.settle();
         await this.backoff(failures++);
         continue;
       }
@@ -326,6 +347,11 @@ export class SpoolingSinks implements OtlpSinks {
     }
   }
 
+  private settle(): void {
+    this.settleTracked?.();
+    this.settleTracked = undefined;
+  }
+
   /** Waits for an append, a close, or the next look for orphaned slots. */
   private idle(): Promise<void> {
     return new Promise<void>((resolve) => {
@@ -344,7 +370,7 @@ export class SpoolingSinks implements OtlpSinks {
 
   private backoff(attempt: number): Promise<void> {
     if (this.stopping) return Promise.resolve();
-    const ms = retryDelay(attempt, { baseMs: 250, maxMs: 5_000, ...this.options.retry });
+    const ms = retryDelay(attempt, { baseMs: 100, maxMs: 2_000, ...this.options.retry });
     return new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);

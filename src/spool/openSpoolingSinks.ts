@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { PgtelConfig } from '../config.js';
 import type { GracefulShutdown } from '../health/GracefulShutdown.js';
+import type { HealthChecker } from '../health/HealthChecker.js';
 import type { OtlpSinks } from '../http/otlpHandlers.js';
 import type { ServiceMetrics } from '../http/ServiceMetrics.js';
 import type { Logger } from '../logger.js';
@@ -9,16 +10,22 @@ import { spoolFolder } from './spoolFolder.js';
 
 /**
  * The OTLP sinks of `pgtel serve`: `inner` behind a spool in `spoolFolder(config)` unless
- * `spoolMaxBytes` is 0. The spool closes at shutdown before the database does; its depth is shown
- * on `/metrics`.
+ * `spoolMaxBytes` is 0. At shutdown, the drain phase waits for the spool to empty while the database
+ * answers, then the spool closes before the database does; its depth is shown on `/metrics`.
  */
 export async function openSpoolingSinks(
   inner: OtlpSinks,
   config: PgtelConfig,
-  services: { clock: Clock; logger: Logger; shutdown: GracefulShutdown; metrics: ServiceMetrics },
+  services: {
+    clock: Clock;
+    logger: Logger;
+    shutdown: GracefulShutdown;
+    health: HealthChecker;
+    metrics: ServiceMetrics;
+  },
 ): Promise<OtlpSinks> {
   if (config.spoolMaxBytes === 0) return inner;
-  const { clock, logger, shutdown, metrics } = services;
+  const { clock, logger, shutdown, health, metrics } = services;
   const sinks = await SpoolingSinks.open({
     inner,
     folder: spoolFolder(config),
@@ -26,6 +33,9 @@ export async function openSpoolingSinks(
     clock,
     logger,
     onSpooled: metrics.recordSpooled,
+    // A shutdown waits (within its drain timeout) for what waits in the spool, while the database answers.
+    track: (task) => shutdown.track(task),
+    shuttingDown: () => health.shuttingDown,
   });
   // Hooks run in reverse order: this one runs before the database closes. Short: what waits is on
   // disk already, and a store still running when it times out is replayed by the next start.
