@@ -154,6 +154,23 @@ describe.skipIf(!onRealServer)('pgtel serve keeps what it accepted while Postgre
       expectExactlyOnce(await storedCounts(db), all);
       const statusAfter = await runPgtel(['status', '--json'], env);
       expect(JSON.parse(statusAfter.stdout).spool).toMatchObject({ records: 0, deadLetters: 0 });
+
+      // SIGTERM while the database is away: no waiting out the 10 s drain timeout, records stay for later.
+      await proxy.stop();
+      const beforeStop = await sendBatches(serve.url, 2, 50);
+      const stopping = Date.now();
+      serve.child.kill('SIGTERM');
+      expect(await serve.exited).toBe(0);
+      expect(Date.now() - stopping).toBeLessThan(8_000);
+      expect((await readSpoolDepth(spoolOnDisk)).records).toBe(2);
+      await proxy.start();
+      serve = await spawnServe([], env);
+      const everything = [...all, ...beforeStop];
+      await eventually(
+        async () => ((await storedCounts(db)).size === everything.length ? true : undefined),
+        'the spool left at shutdown to drain',
+      );
+      expectExactlyOnce(await storedCounts(db), everything);
       serve.child.kill('SIGTERM');
       expect(await serve.exited).toBe(0);
       serve = undefined;
