@@ -82,8 +82,20 @@ export class DatabaseSession {
     columns: readonly string[],
     rows: readonly (readonly unknown[])[],
   ): Promise<number> {
+    return this.copyRowsInto(this.table(table), columns, rows);
+  }
+
+  /**
+   * COPYs rows into a table named by its quoted (optionally qualified) name, such as a temporary
+   * table `pg_temp.name`; see {@link copyRows} for pgtel's own tables. Returns rows written.
+   */
+  async copyRowsInto(
+    quotedTable: string,
+    columns: readonly string[],
+    rows: readonly (readonly unknown[])[],
+  ): Promise<number> {
     if (rows.length === 0) return 0;
-    const sql = `COPY ${this.table(table)} (${columns.map(quoteIdent).join(', ')}) FROM STDIN`;
+    const sql = `COPY ${quotedTable} (${columns.map(quoteIdent).join(', ')}) FROM STDIN`;
     try {
       return await this.session.copyFrom(sql, encodeCopyText(rows));
     } catch (error) {
