@@ -5,8 +5,9 @@ import { describeMetrics } from '../metrics/describeMetrics.js';
 import { copyMetricRows } from '../metrics/MetricWriter.js';
 import { otlpMetricRows } from '../metrics/otlpMetricRows.js';
 import type { DecodedMetrics, DecodedTraces, OtlpRejections } from '../otlp/otlpModel.js';
-import { otlpSpanToRow } from '../tracing/otlpSpanToRow.js';
-import { writeSpanRows } from '../tracing/writeSpanRows.js';
+import { timeWindow } from '../otlp/timeWindow.js';
+import { tableRetentionDays } from '../schema/tableRetentionDays.js';
+import { storeOtlpSpans } from '../tracing/storeOtlpSpans.js';
 import type { OtlpSinks } from './otlpHandlers.js';
 import type { ServiceMetrics } from './ServiceMetrics.js';
 
@@ -16,22 +17,37 @@ function reject(result: OtlpRejections, count: number, reason: string): void {
   result.errorMessage = result.errorMessage ? `${result.errorMessage}; ${reason}` : reason;
 }
 
+export interface OtlpSinkOptions {
+  /** Per-table retention overrides in days (configuration `retentionDays`); default: each table's registered default. */
+  retentionDays?: Record<string, number>;
+}
+
 /** Where OTLP/HTTP requests land: the same tables the library writes. */
-export function createOtlpSinks(db: Database, clock: Clock, metrics?: ServiceMetrics): OtlpSinks {
+export function createOtlpSinks(
+  db: Database,
+  clock: Clock,
+  metrics?: ServiceMetrics,
+  options: OtlpSinkOptions = {},
+): OtlpSinks {
+  // Read once: spans older than the retention are refused, not stored for the next maintenance to drop.
+  let spanRetention: Promise<number> | undefined;
   return {
     async traces(decoded: DecodedTraces) {
       const started = performance.now();
-      const result = await writeSpanRows(db, decoded.spans.map(otlpSpanToRow));
-      if (result.retryable.length > 0) {
-        // Answer 503: the exporter retries the whole request; spans already stored are skipped as duplicates.
+      spanRetention ??= tableRetentionDays(db, 'spans', options.retentionDays).catch((error) => {
+        spanRetention = undefined;
+        throw error;
+      });
+      const window = timeWindow(clock.now(), await spanRetention);
+      const result = await storeOtlpSpans(db, decoded.spans, window);
+      if (result.transientError !== undefined) {
+        // Answer 503: the exporter retries the whole request; nothing of it is stored, nothing twice.
         throw new DatabaseError('span storage unavailable', {
           cause: result.transientError,
           sqlState: '08006',
         });
       }
-      if (result.rejected.length > 0) {
-        reject(decoded, result.rejected.length, `${result.rejected.length} span(s) refused by the database`);
-      }
+      if (result.refused.count > 0) reject(decoded, result.refused.count, result.refused.message());
       metrics?.recordIngest(
         'traces',
         result.written + result.duplicates,

@@ -151,7 +151,8 @@ export function limitSpanRow(row: SpanRow, limits: Limits = SPAN_TEXT_LIMITS): S
   let links: StoredLink[] | undefined;
   row.links.forEach((link, i) => {
     const linkAttributes = limitAttributes(link.attributes, `links[${i}].attributes.`, limits, mark);
-    if (linkAttributes !== link.attributes) (links ??= [...row.links])[i] = { ...link, attributes: linkAttributes };
+    if (linkAttributes !== link.attributes)
+      (links ??= [...row.links])[i] = { ...link, attributes: linkAttributes };
   });
   if (links) (changed ??= {}).links = links;
 

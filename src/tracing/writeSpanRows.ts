@@ -81,7 +81,9 @@ async function storeRange(
 }
 
 async function storeBatch(tx: DatabaseSession, batch: Batch, result: WriteSpanRowsResult): Promise<void> {
-  await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS pgtel_span_stage (LIKE ${tx.table('spans')}) ON COMMIT DROP`);
+  await tx.exec(
+    `CREATE TEMP TABLE IF NOT EXISTS pgtel_span_stage (LIKE ${tx.table('spans')}) ON COMMIT DROP`,
+  );
   await storeRange(tx, batch, 0, batch.rows.length, result);
 }
 

@@ -117,9 +117,9 @@ describe('OTLP/JSON enums', () => {
   });
 
   test('a name of a different enum is refused (names are per enum)', async () => {
-    await expect(
-      decodeMetricsRequest(body(sumJson('SPAN_KIND_CLIENT')), JSON_TYPE),
-    ).rejects.toThrow(/aggregationTemporality: expected a number or one of AGGREGATION_TEMPORALITY_/);
+    await expect(decodeMetricsRequest(body(sumJson('SPAN_KIND_CLIENT')), JSON_TYPE)).rejects.toThrow(
+      /aggregationTemporality: expected a number or one of AGGREGATION_TEMPORALITY_/,
+    );
   });
 
   test('an enum number outside the enum is kept (proto3 enums are open)', () => {

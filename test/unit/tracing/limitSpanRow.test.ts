@@ -16,8 +16,12 @@ const row: SpanRow = {
   status: 'error',
   statusMessage: 'boom',
   attributes: { 'http.status_code': 200, tags: ['a', 'b'] },
-  events: [{ name: 'retry', time: '2026-01-01T00:00:00.123457Z', attributes: { n: 1 }, droppedAttributesCount: 0 }],
-  links: [{ traceId: '1'.repeat(32), spanId: '2'.repeat(16), attributes: { why: 'x' }, droppedAttributesCount: 0 }],
+  events: [
+    { name: 'retry', time: '2026-01-01T00:00:00.123457Z', attributes: { n: 1 }, droppedAttributesCount: 0 },
+  ],
+  links: [
+    { traceId: '1'.repeat(32), spanId: '2'.repeat(16), attributes: { why: 'x' }, droppedAttributesCount: 0 },
+  ],
   resource: { 'service.name': 'checkout' },
   scope: { name: 'lib' },
   droppedAttributesCount: 0,
@@ -41,7 +45,10 @@ describe('limitSpanRow', () => {
       statusMessage: long('m', 10_000),
       attributes: { url: long('€', 30_000), [long('k', 2_000)]: 1, nested: [long('x', 70_000)], ok: 'fine' },
       resource: { 'service.name': long('r', 70_000) },
-      events: [row.events[0]!, { ...row.events[0]!, name: long('e', 5_000), attributes: { big: long('b', 70_000) } }],
+      events: [
+        row.events[0]!,
+        { ...row.events[0]!, name: long('e', 5_000), attributes: { big: long('b', 70_000) } },
+      ],
       links: [{ ...row.links[0]!, attributes: { why: long('w', 70_000) } }],
     });
     expect(bytes(limited.operationName)).toBe(SPAN_TEXT_LIMITS.operationName);
@@ -80,7 +87,9 @@ describe('limitSpanRow', () => {
   });
 
   it('summarizes a long list of cuts', () => {
-    const attributes = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`a${i}`, 'x'.repeat(70_000)]));
+    const attributes = Object.fromEntries(
+      Array.from({ length: 40 }, (_, i) => [`a${i}`, 'x'.repeat(70_000)]),
+    );
     const marked = limitSpanRow({ ...row, attributes }).attributes['pgtel.truncated'] as string[];
     expect(marked).toHaveLength(33);
     expect(marked.at(-1)).toBe('... and 8 more');
@@ -98,14 +107,22 @@ describe('limitSpanRow', () => {
 
   it('compares times to the microsecond', () => {
     const sameMilli = { ...row, startTime: '2026-01-01T00:00:00.123456Z' };
-    expect(limitSpanRow({ ...sameMilli, endTime: '2026-01-01T00:00:00.123457Z' }).attributes).toBe(row.attributes);
-    expect(limitSpanRow({ ...sameMilli, endTime: '2026-01-01T00:00:00.123455Z' }).endTime).toBe(sameMilli.startTime);
+    expect(limitSpanRow({ ...sameMilli, endTime: '2026-01-01T00:00:00.123457Z' }).attributes).toBe(
+      row.attributes,
+    );
+    expect(limitSpanRow({ ...sameMilli, endTime: '2026-01-01T00:00:00.123455Z' }).endTime).toBe(
+      sameMilli.startTime,
+    );
     const zero = { ...sameMilli, endTime: '2026-01-01T00:00:00.123456Z' };
     expect(limitSpanRow(zero)).toBe(zero);
   });
 
   it('is idempotent', () => {
-    const once = limitSpanRow({ ...row, operationName: 'o'.repeat(5_000), endTime: '2025-01-01T00:00:00.000000Z' });
+    const once = limitSpanRow({
+      ...row,
+      operationName: 'o'.repeat(5_000),
+      endTime: '2025-01-01T00:00:00.000000Z',
+    });
     expect(limitSpanRow(once)).toEqual(once);
   });
 });

@@ -24,20 +24,27 @@ describe('truncateUtf8', () => {
 
   it('never exceeds the limit, never splits a character, and keeps a prefix', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), fc.integer({ min: 0, max: 300 }), (text, max) => {
-        const cut = truncateUtf8(text, max);
-        const clean = text.replaceAll('\0', '\uFFFD').toWellFormed();
-        if (cut === undefined) {
-          expect(bytes(clean)).toBeLessThanOrEqual(max);
-          return;
-        }
-        expect(bytes(cut)).toBeLessThanOrEqual(max);
-        expect(cut.isWellFormed()).toBe(true);
-        expect(clean.startsWith(cut)).toBe(true);
-        // Maximal: the next character would not have fitted.
-        const next = clean.slice(cut.length, cut.length + (clean.codePointAt(cut.length)! > 0xffff ? 2 : 1));
-        expect(bytes(cut) + bytes(next)).toBeGreaterThan(max);
-      }),
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 200 }),
+        fc.integer({ min: 0, max: 300 }),
+        (text, max) => {
+          const cut = truncateUtf8(text, max);
+          const clean = text.replaceAll('\0', '\uFFFD').toWellFormed();
+          if (cut === undefined) {
+            expect(bytes(clean)).toBeLessThanOrEqual(max);
+            return;
+          }
+          expect(bytes(cut)).toBeLessThanOrEqual(max);
+          expect(cut.isWellFormed()).toBe(true);
+          expect(clean.startsWith(cut)).toBe(true);
+          // Maximal: the next character would not have fitted.
+          const next = clean.slice(
+            cut.length,
+            cut.length + (clean.codePointAt(cut.length)! > 0xffff ? 2 : 1),
+          );
+          expect(bytes(cut) + bytes(next)).toBeGreaterThan(max);
+        },
+      ),
     );
   });
 });
