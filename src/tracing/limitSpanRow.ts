@@ -48,7 +48,9 @@ function limitValue(value: unknown, limits: Limits, cut: () => void): unknown {
     let out: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
       const item = limitValue(value[i], limits, cut);
-      if (item !== value[i]) (out ??= [...value])[i] = item;
+      if (item === value[i]) continue;
+      out ??= [...value];
+      out[i] = item;
     }
     return out ?? value;
   }
@@ -118,11 +120,11 @@ function isoMicros(iso: string): number {
 export function limitSpanRow(row: SpanRow, limits: Limits = SPAN_TEXT_LIMITS): SpanRow {
   const marked: string[] = [];
   const mark = (entry: string) => marked.push(entry);
-  let changed: Partial<SpanRow> | undefined;
+  const changed: Partial<SpanRow> = {};
   const text = (field: 'operationName' | 'serviceName', limit: number, name: string) => {
     const shorter = truncateUtf8(row[field], limit);
     if (shorter === undefined) return;
-    (changed ??= {})[field] = shorter;
+    changed[field] = shorter;
     mark(name);
   };
   text('operationName', limits.operationName, 'operation_name');
@@ -130,13 +132,13 @@ export function limitSpanRow(row: SpanRow, limits: Limits = SPAN_TEXT_LIMITS): S
   if (row.statusMessage !== null) {
     const shorter = truncateUtf8(row.statusMessage, limits.statusMessage);
     if (shorter !== undefined) {
-      (changed ??= {}).statusMessage = shorter;
+      changed.statusMessage = shorter;
       mark('status_message');
     }
   }
   const attributes = limitAttributes(row.attributes, 'attributes.', limits, mark);
   const resource = limitAttributes(row.resource, 'resource.', limits, mark);
-  if (resource !== row.resource) (changed ??= {}).resource = resource;
+  if (resource !== row.resource) changed.resource = resource;
 
   let events: StoredEvent[] | undefined;
   row.events.forEach((event, i) => {
@@ -144,17 +146,19 @@ export function limitSpanRow(row: SpanRow, limits: Limits = SPAN_TEXT_LIMITS): S
     if (name !== undefined) mark(`events[${i}].name`);
     const eventAttributes = limitAttributes(event.attributes, `events[${i}].attributes.`, limits, mark);
     if (name === undefined && eventAttributes === event.attributes) return;
-    (events ??= [...row.events])[i] = { ...event, name: name ?? event.name, attributes: eventAttributes };
+    events ??= [...row.events];
+    events[i] = { ...event, name: name ?? event.name, attributes: eventAttributes };
   });
-  if (events) (changed ??= {}).events = events;
+  if (events) changed.events = events;
 
   let links: StoredLink[] | undefined;
   row.links.forEach((link, i) => {
     const linkAttributes = limitAttributes(link.attributes, `links[${i}].attributes.`, limits, mark);
-    if (linkAttributes !== link.attributes)
-      (links ??= [...row.links])[i] = { ...link, attributes: linkAttributes };
+    if (linkAttributes === link.attributes) return;
+    links ??= [...row.links];
+    links[i] = { ...link, attributes: linkAttributes };
   });
-  if (links) (changed ??= {}).links = links;
+  if (links) changed.links = links;
 
   const markers: StoredAttributes = {};
   if (marked.length > 0) {
@@ -164,11 +168,12 @@ export function limitSpanRow(row: SpanRow, limits: Limits = SPAN_TEXT_LIMITS): S
         : marked;
   }
   if (isoMicros(row.endTime) < isoMicros(row.startTime)) {
-    changed = { ...changed, endTime: row.startTime, durationMs: 0 };
+    changed.endTime = row.startTime;
+    changed.durationMs = 0;
     markers[CLAMPED_ATTRIBUTE] = ['end_time'];
     markers[ORIGINAL_END_TIME_ATTRIBUTE] = row.endTime;
   }
-  if (changed === undefined && attributes === row.attributes) return row;
+  if (Object.keys(changed).length === 0 && attributes === row.attributes) return row;
   const withMarkers =
     Object.keys(markers).length > 0 ? Object.assign({ ...attributes }, markers) : attributes;
   return { ...row, ...changed, attributes: withMarkers };

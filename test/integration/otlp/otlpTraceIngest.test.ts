@@ -66,7 +66,7 @@ async function postJson(
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  return { status: response.status, body: await response.json() };
+  return { status: response.status, body: (await response.json()) as { partialSuccess?: PartialSuccess } };
 }
 
 /** Sends as the OpenTelemetry exporters do: protobuf, ids as bytes. */
