@@ -34,7 +34,9 @@ const MAX_MARKED = 32;
 /** Longest key quoted in a marker entry. */
 const MARKER_KEY_BYTES = 128;
 
-type Limits = typeof SPAN_TEXT_LIMITS;
+/** Byte limits of {@link SPAN_TEXT_LIMITS}, one per kind of text. */
+export type SpanTextLimits = { readonly [K in keyof typeof SPAN_TEXT_LIMITS]: number };
+type Limits = SpanTextLimits;
 
 /** A JSON value with long strings cut; the same object when nothing was cut. */
 function limitValue(value: unknown, limits: Limits, cut: () => void): unknown {

@@ -1,7 +1,7 @@
 import type { Database, DatabaseSession } from '../db/Database.js';
 import { isTransientError } from '../db/isTransientError.js';
 import { DatabaseError } from '../errors.js';
-import { limitSpanRow } from './limitSpanRow.js';
+import { limitSpanRow, SPAN_TEXT_LIMITS, type SpanTextLimits } from './limitSpanRow.js';
 import { SPAN_COLUMNS, type SpanRow, spanRowValues } from './SpanRow.js';
 import { withoutTracing } from './withoutTracing.js';
 
@@ -87,6 +87,14 @@ async function storeBatch(tx: DatabaseSession, batch: Batch, result: WriteSpanRo
   await storeRange(tx, batch, 0, batch.rows.length, result);
 }
 
+export interface WriteSpanRowsOptions {
+  /**
+   * Byte limits of stored texts, each defaulting to {@link SPAN_TEXT_LIMITS}. The span exporter
+   * lifts `attributeValue`: it cuts attribute strings itself, at its `maxStringLength`.
+   */
+  limits?: Partial<SpanTextLimits>;
+}
+
 function isDatabase(db: DatabaseSession): db is Database {
   return typeof (db as Partial<Database>).transaction === 'function';
 }
@@ -106,10 +114,12 @@ function isDatabase(db: DatabaseSession): db is Database {
 export async function writeSpanRows(
   db: DatabaseSession,
   rows: readonly SpanRow[],
+  options: WriteSpanRowsOptions = {},
 ): Promise<WriteSpanRowsResult> {
   const empty = (): WriteSpanRowsResult => ({ written: 0, duplicates: 0, rejected: [], retryable: [] });
   if (rows.length === 0) return empty();
-  const batch: Batch = { rows, values: rows.map((row) => spanRowValues(limitSpanRow(row))) };
+  const limits = { ...SPAN_TEXT_LIMITS, ...options.limits };
+  const batch: Batch = { rows, values: rows.map((row) => spanRowValues(limitSpanRow(row, limits))) };
   return withoutTracing(async () => {
     const result = empty();
     try {
