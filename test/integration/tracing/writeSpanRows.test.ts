@@ -73,6 +73,18 @@ describe('writeSpanRows', () => {
     expect(await stored('resent')).toHaveLength(5_002);
   });
 
+  it('stores a batch sent twice at once exactly once (the second waits for the first, then skips)', async () => {
+    const batch = rows(2_000, 'concurrent');
+    const results = await Promise.all([
+      writeSpanRows(ctx.db, batch),
+      writeSpanRows(ctx.db, [...batch].reverse()),
+    ]);
+    expect(results.map((r) => r.written + r.duplicates)).toEqual([2_000, 2_000]);
+    expect(results.map((r) => r.written).sort()).toEqual([0, 2_000]);
+    expect(results.flatMap((r) => [...r.rejected, ...r.retryable])).toEqual([]);
+    expect(await stored('concurrent')).toHaveLength(2_000);
+  });
+
   it('counts duplicates and isolates a poison row in the same batch', async () => {
     const batch = rows(10, 'mixed');
     await writeSpanRows(ctx.db, batch.slice(0, 4));
