@@ -6,7 +6,8 @@ import { useTestServer } from '../../helpers/testServer.js';
 // Far from the wall clock on purpose: the time window must follow the server's clock.
 const NOW = Date.UTC(2026, 5, 15, 12);
 const clock = new ManualClock(NOW);
-const ctx = useTestServer({ clock });
+// The configured retention of spans (default 30 days) sets the oldest start accepted.
+const ctx = useTestServer({ clock, retentionDays: { spans: 20 } });
 
 const MS = 1_000_000n;
 const nowNanos = BigInt(NOW) * MS;
@@ -139,7 +140,7 @@ describe('OTLP trace ingest', () => {
     expect(answer.body.partialSuccess).toEqual({
       rejectedSpans: '2',
       errorMessage:
-        '2 span(s) refused: start time 1970-01-01T00:00:00Z is older than the 30-day retention; ' +
+        '2 span(s) refused: start time 1970-01-01T00:00:00Z is older than the 20-day retention; ' +
         'start time 2554-07-21T23:34:33Z is more than a day in the future',
     });
     const stored = await storedSpans('edges');
@@ -159,12 +160,12 @@ describe('OTLP trace ingest', () => {
     const days = (n: number) => BigInt(n) * 86_400_000n * MS;
     const spans = [
       span(3, 0, {
-        startTimeUnixNano: String(nowNanos - days(29)),
-        endTimeUnixNano: String(nowNanos - days(29)),
+        startTimeUnixNano: String(nowNanos - days(19)),
+        endTimeUnixNano: String(nowNanos - days(19)),
       }),
       span(3, 1, {
-        startTimeUnixNano: String(nowNanos - days(31)),
-        endTimeUnixNano: String(nowNanos - days(31)),
+        startTimeUnixNano: String(nowNanos - days(21)),
+        endTimeUnixNano: String(nowNanos - days(21)),
       }),
       span(3, 2, {
         startTimeUnixNano: String(nowNanos - days(40)),
@@ -183,7 +184,7 @@ describe('OTLP trace ingest', () => {
     expect(answer.body.partialSuccess).toEqual({
       rejectedSpans: '3',
       errorMessage:
-        '3 span(s) refused: start time 2026-05-15T12:00:00Z is older than the 30-day retention (and 1 more like it); ' +
+        '3 span(s) refused: start time 2026-05-25T12:00:00Z is older than the 20-day retention (and 1 more like it); ' +
         'start time 2026-06-17T12:00:00Z is more than a day in the future',
     });
     expect((await storedSpans('window')).map((s) => s.span_id)).toEqual([spanId(3, 0), spanId(3, 3)]);
