@@ -389,6 +389,16 @@ function resolveOne(
   return [definition.key, definition.default];
 }
 
+/** Resolves one option (explicit > environment > default); throws ConfigError naming it and the fix. */
+export function resolveOption<K extends keyof PgtelConfig>(
+  key: K,
+  options: PgtelOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+): PgtelConfig[K] {
+  const definition = optionDefinitions.find((d) => d.key === key) as AnyOptionDefinition;
+  return resolveOne(definition, options, env)[1] as PgtelConfig[K];
+}
+
 /** Resolves every option once; throws ConfigError naming the option and the fix. */
 export function resolveConfig(options: PgtelOptions = {}, env: NodeJS.ProcessEnv = process.env): PgtelConfig {
   return Object.fromEntries(

@@ -77,7 +77,7 @@ export class DatabaseSession {
   }
 
   /** COPYs rows into one of pgtel's tables (unqualified name) in text format; returns rows written. */
-  async copyRows(
+  copyRows(
     table: string,
     columns: readonly string[],
     rows: readonly (readonly unknown[])[],
@@ -85,17 +85,14 @@ export class DatabaseSession {
     return this.copyRowsInto(this.table(table), columns, rows);
   }
 
-  /**
-   * COPYs rows into a table named by its quoted (optionally qualified) name, such as a temporary
-   * table `pg_temp.name`; see {@link copyRows} for pgtel's own tables. Returns rows written.
-   */
+  /** COPYs rows into a table given by its quoted (possibly qualified) name, such as a temporary table. */
   async copyRowsInto(
-    quotedTable: string,
+    target: string,
     columns: readonly string[],
     rows: readonly (readonly unknown[])[],
   ): Promise<number> {
     if (rows.length === 0) return 0;
-    const sql = `COPY ${quotedTable} (${columns.map(quoteIdent).join(', ')}) FROM STDIN`;
+    const sql = `COPY ${target} (${columns.map(quoteIdent).join(', ')}) FROM STDIN`;
     try {
       return await this.session.copyFrom(sql, encodeCopyText(rows));
     } catch (error) {

@@ -113,7 +113,7 @@ export class PgtelServer {
           authorize: token ? (request) => hasBearerToken(request, token) : undefined,
         }),
         renderMetrics: (format) => metrics.render(format),
-        otlp: createOtlpSinks(db, clock, metrics, { retentionDays: config.retentionDays }),
+        otlp: createOtlpSinks(db, clock, metrics, logger, { retentionDays: config.retentionDays }),
         api: createApiRoutes({ db, health, healthChanges, config, clock }),
         vendor: vendorAssets(),
         webRoot: join(packageRoot(), 'web'),

@@ -26,8 +26,8 @@ describe('examples/otlp-service', () => {
     for (const pipeline of Object.values(config.service.pipelines)) {
       expect(pipeline.exporters).toEqual(['otlphttp/pgtel']);
     }
-    // pgtel refuses cumulative histograms: the metrics pipeline converts them to deltas.
-    expect(config.service.pipelines.metrics?.processors).toContain('cumulativetodelta');
+    // pgtel turns cumulative points into deltas itself: the Collector's core distribution suffices.
+    expect(config.service.pipelines.metrics?.processors).not.toContain('cumulativetodelta');
   });
 
   it('stores what an OpenTelemetry SDK service sends to pgtel serve with its OTLP exporters', async () => {
@@ -46,7 +46,6 @@ describe('examples/otlp-service', () => {
         OTEL_SERVICE_NAME: 'inventory',
         OTEL_EXPORTER_OTLP_ENDPOINT: serve.url.replace(/\/$/, ''),
         OTEL_EXPORTER_OTLP_HEADERS: `authorization=Bearer ${token}`,
-        OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'delta',
       });
       expect(service.output).toContain('3 reservations sent');
       expect(service.code).toBe(0);
