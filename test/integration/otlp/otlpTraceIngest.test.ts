@@ -223,7 +223,7 @@ describe('OTLP trace ingest', () => {
         },
       ],
     });
-    expect(metrics.status).toBe(200);
+    expect(metrics).toEqual({ status: 200, body: {} });
     const unknown = await postJson(
       '/v1/traces',
       request('enums', [span(4, 3, { kind: 'SPAN_KIND_SIDEWAYS' })]),
