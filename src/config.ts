@@ -54,6 +54,8 @@ export interface PgtelConfig {
   chatApiUrl: string;
   /** Alert severities sent to the chat. Default: critical. */
   chatSeverities: string[];
+  /** Port of OTLP/gRPC ingest beside the HTTP port; 0 picks a free one, `off` serves none. Default: 4317. */
+  grpcPort: number | 'off';
 }
 
 export type PgtelOptions = Partial<PgtelConfig>;
@@ -104,6 +106,12 @@ function httpUrl(value: string | undefined): string | undefined {
   return value === undefined || /^https?:\/\/[^\s]+$/i.test(value)
     ? undefined
     : 'must be an http:// or https:// URL';
+}
+
+/** `grpcPort` as written in the environment or on the command line: a port number or `off`. */
+export function parseGrpcPort(raw: string): number | 'off' {
+  const text = raw.trim().toLowerCase();
+  return text === 'off' ? 'off' : /^\d+$/.test(text) ? Number(text) : Number.NaN;
 }
 
 /** The option table. README.md's configuration table is checked against it by a test. */
@@ -356,6 +364,19 @@ export const optionDefinitions: readonly AnyOptionDefinition[] = [
       value.length > 0 && value.every((s) => ['critical', 'warning', 'info'].includes(s))
         ? undefined
         : 'must list one or more of critical, warning, info',
+  },
+  {
+    key: 'grpcPort',
+    env: ['PGTEL_GRPC_PORT'],
+    default: 4317,
+    defaultText: '`4317`',
+    description:
+      'Port of OTLP/gRPC ingest (traces and metrics) on the same `host`; 0 picks a free one, `off` serves no gRPC.',
+    parse: parseGrpcPort,
+    check: (value) =>
+      value === 'off' || (Number.isInteger(value) && value >= 0 && value <= 65535)
+        ? undefined
+        : 'must be a whole number from 0 to 65535, or off',
   },
 ];
 

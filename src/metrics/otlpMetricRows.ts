@@ -102,6 +102,13 @@ function histogramValue(
 const startOf = (point: { startTimeUnixNano: bigint; startTime: Date }) =>
   point.startTimeUnixNano === 0n ? null : point.startTime;
 
+/**
+ * The start stored with a received point: its own, or its time when it has none (gauges), so that
+ * (series, time, start) identifies every received point and a resend is recognised.
+ */
+const keyStart = (point: { startTimeUnixNano: bigint; startTime: Date; time: Date }) =>
+  startOf(point) ?? point.time;
+
 /** Start, time and whether the total counts from the start, for a cumulative point. */
 const cumulativeTimes = (point: {
   startTimeUnixNano: bigint;
@@ -174,7 +181,7 @@ export function otlpMetricRows(metrics: readonly OtlpMetric[], cache = new Serie
         }
         const type = cumulative || metric.type === 'gauge' ? 'gauge' : 'counter';
         result.rows.push(
-          aggregateRow(series, type, valueAggregate(point.value), point.time, startOf(point), exemplars),
+          aggregateRow(series, type, valueAggregate(point.value), point.time, keyStart(point), exemplars),
         );
       }
       if (refused > 0) skip('value is not a finite number', refused);
@@ -194,7 +201,7 @@ export function otlpMetricRows(metrics: readonly OtlpMetric[], cache = new Serie
       const sketch = value.kind === 'explicit' ? sketchFromExplicit(value) : sketchFromExponential(value);
       if (sketch.count === 0) continue;
       result.rows.push(
-        aggregateRow(series, 'histogram', sketchAggregate(sketch), point.time, startOf(point), exemplars),
+        aggregateRow(series, 'histogram', sketchAggregate(sketch), point.time, keyStart(point), exemplars),
       );
     }
   }
