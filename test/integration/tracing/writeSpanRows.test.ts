@@ -107,6 +107,23 @@ describe('writeSpanRows', () => {
     expect(back[0]!.attributes['pgtel.truncated']).toEqual(['operation_name']);
   });
 
+  it('keeps the (service, operation) index entry storable with incompressible names at their limits', async () => {
+    // Random CJK characters (3 bytes of UTF-8 each): nothing for the index's compression to win back.
+    const random = (n: number) =>
+      String.fromCodePoint(...Array.from({ length: n }, () => 0x4e00 + Math.floor(Math.random() * 0x5000)));
+    const [row] = rows(1, 'index-safe');
+    const result = await writeSpanRows(ctx.db, [
+      { ...row!, serviceName: random(5_000), operationName: random(5_000) },
+    ]);
+    expect(result).toMatchObject({ written: 1, rejected: [] });
+    const { rows: back } = await ctx.db.query<{ service: number; operation: number }>(
+      `SELECT octet_length(service_name) AS service, octet_length(operation_name) AS operation
+         FROM ${ctx.db.table('spans')} WHERE attributes->'pgtel.truncated' @> '["service_name"]'`,
+    );
+    // The largest whole number of 3-byte characters under 256 and 1,024 bytes.
+    expect(back).toEqual([{ service: 255, operation: 1_023 }]);
+  });
+
   it("runs inside the caller's transaction and is rolled back with it", async () => {
     const batch = rows(3, 'caller');
     const outcome = await ctx.db
