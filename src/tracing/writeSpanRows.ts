@@ -1,3 +1,4 @@
+import { copyNewRows } from '../db/copyNewRows.js';
 import type { Database, DatabaseSession } from '../db/Database.js';
 import { isTransientError } from '../db/isTransientError.js';
 import { DatabaseError } from '../errors.js';
@@ -24,9 +25,8 @@ export interface WriteSpanRowsResult {
 }
 
 /** Dropped at commit; one per transaction, emptied before each use. */
-const STAGE = 'pg_temp.pgtel_span_stage';
 const SAVEPOINT = 'pgtel_span_rows';
-const COLUMN_LIST = SPAN_COLUMNS.join(', ');
+const SPAN_KEY = ['trace_id', 'span_id', 'start_time'];
 
 /**
  * Errors a row's own data causes (invalid text or value, a constraint, a value too large for an
@@ -55,18 +55,12 @@ async function storeRange(
   to: number,
   result: WriteSpanRowsResult,
 ): Promise<void> {
-  await tx.exec(`SAVEPOINT ${SAVEPOINT}; DELETE FROM ${STAGE}`);
+  await tx.exec(`SAVEPOINT ${SAVEPOINT}`);
   try {
-    await tx.copyRowsInto(STAGE, SPAN_COLUMNS, batch.values.slice(from, to));
-    // Key order: two requests storing the same spans lock them in the same order, never deadlocking.
-    const inserted = await tx.query(
-      `INSERT INTO ${tx.table('spans')} (${COLUMN_LIST})
-       SELECT ${COLUMN_LIST} FROM ${STAGE} ORDER BY trace_id, span_id, start_time
-       ON CONFLICT (trace_id, span_id, start_time) DO NOTHING`,
-    );
+    const inserted = await copyNewRows(tx, 'spans', SPAN_COLUMNS, batch.values.slice(from, to), SPAN_KEY);
     await tx.exec(`RELEASE SAVEPOINT ${SAVEPOINT}`);
-    result.written += inserted.rowCount;
-    result.duplicates += to - from - inserted.rowCount;
+    result.written += inserted;
+    result.duplicates += to - from - inserted;
   } catch (error) {
     if (!isRowError(error)) throw error;
     await tx.exec(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}; RELEASE SAVEPOINT ${SAVEPOINT}`);
@@ -78,13 +72,6 @@ async function storeRange(
     await storeRange(tx, batch, from, middle, result);
     await storeRange(tx, batch, middle, to, result);
   }
-}
-
-async function storeBatch(tx: DatabaseSession, batch: Batch, result: WriteSpanRowsResult): Promise<void> {
-  await tx.exec(
-    `CREATE TEMP TABLE IF NOT EXISTS pgtel_span_stage (LIKE ${tx.table('spans')}) ON COMMIT DROP`,
-  );
-  await storeRange(tx, batch, 0, batch.rows.length, result);
 }
 
 export interface WriteSpanRowsOptions {
@@ -123,8 +110,9 @@ export async function writeSpanRows(
   return withoutTracing(async () => {
     const result = empty();
     try {
-      if (isDatabase(db)) await db.transaction((tx) => storeBatch(tx, batch, result));
-      else await storeBatch(db, batch, result);
+      const all = (tx: DatabaseSession) => storeRange(tx, batch, 0, rows.length, result);
+      if (isDatabase(db)) await db.transaction(all);
+      else await all(db);
       return result;
     } catch (error) {
       // Rolled back: nothing of this call is stored, whatever the counts said so far.
