@@ -32,8 +32,17 @@ export function createOtlpSinks(
   logger?: Logger,
   options: OtlpSinkOptions = {},
 ): OtlpSinks {
-  // Read once: spans older than the retention are refused, not stored for the next maintenance to drop.
-  let spanRetention: Promise<number> | undefined;
+  // Read once per table: items older than its retention are refused, not stored for maintenance to drop.
+  const retentions = new Map<string, Promise<number>>();
+  const windowOf = async (table: string) => {
+    let retention = retentions.get(table);
+    if (!retention) {
+      retention = tableRetentionDays(db, table, options.retentionDays);
+      retentions.set(table, retention);
+      retention.catch(() => retentions.delete(table));
+    }
+    return timeWindow(clock.now(), await retention);
+  };
   const logged = new Set<string>();
   const logOnce = (name: string, reason: string) => {
     const key = `${name}\0${reason}`;
@@ -47,12 +56,7 @@ export function createOtlpSinks(
   return {
     async traces(decoded: DecodedTraces) {
       const started = performance.now();
-      spanRetention ??= tableRetentionDays(db, 'spans', options.retentionDays).catch((error) => {
-        spanRetention = undefined;
-        throw error;
-      });
-      const window = timeWindow(clock.now(), await spanRetention);
-      const result = await storeOtlpSpans(db, decoded.spans, window);
+      const result = await storeOtlpSpans(db, decoded.spans, await windowOf('spans'));
       if (result.transientError !== undefined) {
         // Answer 503: the exporter retries the whole request; nothing of it is stored, nothing twice.
         throw new DatabaseError('span storage unavailable', {
@@ -71,7 +75,7 @@ export function createOtlpSinks(
     async metrics(decoded: DecodedMetrics) {
       const started = performance.now();
       // One transaction, all or nothing: after a 503 the exporter resends, and no point is stored twice.
-      const result = await storeReceivedMetrics(db, decoded.metrics, clock.now());
+      const result = await storeReceivedMetrics(db, decoded.metrics, clock.now(), await windowOf('metrics'));
       for (const { name, reason, points } of result.skipped) {
         reject(decoded, points, `${name}: ${reason}`);
         logOnce(name, reason);
