@@ -113,13 +113,11 @@ export class PgtelServer {
       }
       const token = config.apiToken;
       // HTTP and gRPC ingest share the sinks, behind the spool unless it is off.
-      const otlp = await openSpoolingSinks(createOtlpSinks(db, clock, metrics, logger), config, {
-        clock,
-        logger,
-        shutdown,
-        health,
-        metrics,
-      });
+      const otlp = await openSpoolingSinks(
+        createOtlpSinks(db, clock, metrics, logger, { retentionDays: config.retentionDays }),
+        config,
+        { clock, logger, shutdown, health, metrics },
+      );
       const app = createApp({
         config,
         health: createHealthHandlers(health, {
