@@ -1,0 +1,30 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+
+/** Default longest stretch of decoding work between two turns of the event loop, ms. */
+export const DEFAULT_SLICE_MS = 20;
+
+/**
+ * Cuts long CPU work into slices so the event loop keeps turning (probes, other requests): the work
+ * checks `due()` often and, when it is, awaits `pause()`, which lets pending I/O run first.
+ *
+ * ```ts
+ * for (const item of items) { handle(item); if (slicer.due()) await slicer.pause(); }
+ * ```
+ */
+export class TimeSlicer {
+  private sliceStart = performance.now();
+
+  /** @param sliceMs work time between pauses, default {@link DEFAULT_SLICE_MS} */
+  constructor(readonly sliceMs: number = DEFAULT_SLICE_MS) {}
+
+  /** Whether the current slice is used up. */
+  due(): boolean {
+    return performance.now() - this.sliceStart >= this.sliceMs;
+  }
+
+  /** Yields to the event loop (after pending I/O callbacks) and starts a new slice. */
+  async pause(): Promise<void> {
+    await nextTurn();
+    this.sliceStart = performance.now();
+  }
+}
