@@ -130,7 +130,9 @@ export class Database extends DatabaseSession {
         // Under a request deadline (see DeadlineScope) no statement outlives what is left of it.
         const left = this.kind === 'postgres' ? currentDeadline()?.remainingMs() : undefined;
         const timeoutMs =
-          left === undefined ? options.statementTimeoutMs : Math.min(left, options.statementTimeoutMs ?? left);
+          left === undefined
+            ? options.statementTimeoutMs
+            : Math.min(left, options.statementTimeoutMs ?? left);
         if (timeoutMs !== undefined) {
           await tx.query(`SELECT set_config('statement_timeout', $1, true)`, [
             String(Math.max(1, Math.round(timeoutMs))),

@@ -17,6 +17,7 @@ import { createHealthHandlers } from '../health/healthHandlers.js';
 import { JobRunner } from '../jobs/JobRunner.js';
 import { serviceJobs } from '../jobs/serviceJobs.js';
 import { createLogger, type Logger } from '../logger.js';
+import { IngestBudget } from '../otlp/IngestBudget.js';
 import { packageRoot } from '../packageRoot.js';
 import { migrate } from '../schema/migrate.js';
 import { createApiRoutes } from './api/createApiRoutes.js';
@@ -114,9 +115,12 @@ export class PgtelServer {
         }),
         renderMetrics: (format) => metrics.render(format),
         otlp: createOtlpSinks(db, clock, metrics),
-        api: createApiRoutes({ db, health, healthChanges, config, clock }),
+        api: createApiRoutes({ db, health, healthChanges, config, clock, logger }),
         vendor: vendorAssets(),
         webRoot: join(packageRoot(), 'web'),
+        logger,
+        // One budget for every ingest protocol of this process.
+        ingestBudget: new IngestBudget(config.ingestMemoryBytes),
       });
       const server = createServer(getRequestListener(app.fetch));
       // Idle connections outlive the clients' and load balancers' own idle timeouts (undici 4 s, cloud

@@ -14,8 +14,14 @@ export const DEFAULT_SLICE_MS = 20;
 export class TimeSlicer {
   private sliceStart = performance.now();
 
-  /** @param sliceMs work time between pauses, default {@link DEFAULT_SLICE_MS} */
-  constructor(readonly sliceMs: number = DEFAULT_SLICE_MS) {}
+  /**
+   * @param sliceMs work time between pauses, default {@link DEFAULT_SLICE_MS}
+   * @param signal when it aborts, the next pause throws its reason (the work is abandoned)
+   */
+  constructor(
+    readonly sliceMs: number = DEFAULT_SLICE_MS,
+    private readonly signal?: AbortSignal,
+  ) {}
 
   /** Whether the current slice is used up. */
   due(): boolean {
@@ -25,6 +31,7 @@ export class TimeSlicer {
   /** Yields to the event loop (after pending I/O callbacks) and starts a new slice. */
   async pause(): Promise<void> {
     await nextTurn();
+    this.signal?.throwIfAborted();
     this.sliceStart = performance.now();
   }
 }

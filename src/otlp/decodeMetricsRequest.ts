@@ -7,9 +7,9 @@ import {
   toNumberPoint,
   toSummaryPoint,
 } from './metricDataPoints.js';
-import type { DecodedMetrics, OtlpMetric, OtlpResource, OtlpScope, OtlpTemporality } from './otlpModel.js';
 import type { OtlpFormat } from './otlpFormat.js';
 import { DEFAULT_MAX_JSON_DEPTH } from './otlpJsonToProtobuf.js';
+import type { DecodedMetrics, OtlpMetric, OtlpResource, OtlpScope, OtlpTemporality } from './otlpModel.js';
 import { RejectionLog } from './RejectionLog.js';
 import type { RawMetric, RawMetricsRequest } from './rawOtlp.js';
 import { toResource, toScope } from './resourceAndScope.js';
@@ -161,7 +161,7 @@ export async function decodeMetricsPayload(
           options.transfer,
         )
       : payload;
-  const slicer = new TimeSlicer();
+  const slicer = new TimeSlicer(undefined, options.signal);
   const raw = await decodeMetricsProtobufInSlices(protobuf, { maxItems: options.maxItems, slicer });
   return mapMetricsRequestInSlices(raw, slicer);
 }

@@ -121,7 +121,11 @@ export function decodeTraceProtobufInSlices(
         else if (rid === 3) entry.schemaUrl = reader.string();
         else if (rid === 2) {
           const scopeEnd = lengthEnd(reader);
-          const scope: NonNullable<typeof entry.scopeSpans>[number] = { scope: null, schemaUrl: '', spans: [] };
+          const scope: NonNullable<typeof entry.scopeSpans>[number] = {
+            scope: null,
+            schemaUrl: '',
+            spans: [],
+          };
           entry.scopeSpans!.push(scope);
           await readFields(reader, scopeEnd, async (sid, swire) => {
             if (swire !== LEN) return false;
@@ -175,11 +179,7 @@ export function decodeMetricsProtobufInSlices(
   payload: Uint8Array,
   options: SliceOptions = {},
 ): Promise<RawMetricsRequest> {
-  const progress = new Progress(
-    options.maxItems ?? Number.POSITIVE_INFINITY,
-    'data points',
-    options.slicer,
-  );
+  const progress = new Progress(options.maxItems ?? Number.POSITIVE_INFINITY, 'data points', options.slicer);
   return decodeInSlices(payload, async (reader) => {
     const resourceMetrics: NonNullable<RawMetricsRequest['resourceMetrics']> = [];
     await readFields(reader, reader.len, async (id, wire) => {

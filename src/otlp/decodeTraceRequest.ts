@@ -2,7 +2,9 @@ import { keyValuesToAttributes } from './anyValue.js';
 import { type OtlpDecodeOptions, otlpPayloadOf } from './decodeOtlpBody.js';
 import { decodeTraceProtobufInSlices } from './decodeProtobufInSlices.js';
 import { int64ToBigInt, nanosToDate } from './int64.js';
+import type { OtlpFormat } from './otlpFormat.js';
 import { idToHex } from './otlpIds.js';
+import { DEFAULT_MAX_JSON_DEPTH } from './otlpJsonToProtobuf.js';
 import type {
   DecodedTraces,
   OtlpResource,
@@ -12,8 +14,6 @@ import type {
   OtlpSpanLink,
   OtlpStatusCode,
 } from './otlpModel.js';
-import type { OtlpFormat } from './otlpFormat.js';
-import { DEFAULT_MAX_JSON_DEPTH } from './otlpJsonToProtobuf.js';
 import { RejectionLog } from './RejectionLog.js';
 import type { RawLink, RawSpan, RawTraceRequest } from './rawOtlp.js';
 import { toResource, toScope } from './resourceAndScope.js';
@@ -139,6 +139,8 @@ export async function mapTraceRequestInSlices(
 export interface OtlpPayloadDecodeOptions extends OtlpDecodeOptions {
   /** The payload may be handed to a worker thread without a copy (and emptied here). Default: false. */
   transfer?: boolean;
+  /** Abandons the decoding (throwing the abort reason) when it aborts. Default: none. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -163,7 +165,7 @@ export async function decodeTracePayload(
           options.transfer,
         )
       : payload;
-  const slicer = new TimeSlicer();
+  const slicer = new TimeSlicer(undefined, options.signal);
   const raw = await decodeTraceProtobufInSlices(protobuf, { maxItems: options.maxItems, slicer });
   return mapTraceRequestInSlices(raw, slicer);
 }
