@@ -22,13 +22,13 @@ function getTypeParser(oid: number, format?: 'text' | 'binary'): (text: string) 
 }
 
 /** The pool's acquire timeout (a raw Error with no code) as the transient condition it is. */
-function poolError(error: unknown): never {
+function poolError(error: unknown): unknown {
   if (error instanceof Error && /timeout exceeded when trying to connect/i.test(error.message)) {
-    throw new UnavailableError('no database connection became free in time (pool exhausted or server slow)', {
+    return new UnavailableError('no database connection became free in time (pool exhausted or server slow)', {
       cause: error,
     });
   }
-  throw error;
+  return error;
 }
 
 /**
@@ -36,7 +36,11 @@ function poolError(error: unknown): never {
  * bounds the wait otherwise). A client the pool hands over after the deadline goes straight back.
  */
 function acquire(pool: pg.Pool, deadline: Deadline | undefined): Promise<pg.PoolClient> {
-  if (!deadline) return pool.connect().catch(poolError);
+  if (!deadline) {
+    return pool.connect().catch((error: unknown) => {
+      throw poolError(error);
+    });
+  }
   const { signal } = deadline;
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
