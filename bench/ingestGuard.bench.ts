@@ -128,14 +128,7 @@ export default async function (): Promise<BenchResult[]> {
       `  answers in ${Math.round(elapsed)} ms: ${answers.join(' | ')}\n  idle RSS ${idleRss.toFixed(0)} MB, peak RSS ${peakRss.toFixed(0)} MB; slowest /livez idle ${idleProbe.toFixed(1)} ms, under load ${loadedProbe.toFixed(1)} ms\n`,
     );
     return [
-      compare(
-        'peak RSS, 2 concurrent 58 MB gzip OTLP requests',
-        'MB',
-        peakRss,
-        idleRss,
-        'idle RSS',
-        '<= 6',
-      ),
+      compare('peak RSS, 2 concurrent 58 MB gzip OTLP requests', 'MB', peakRss, idleRss, 'idle RSS', '<= 6'),
       compare(
         'slowest /livez, 2 concurrent 58 MB gzip OTLP requests',
         'ms',

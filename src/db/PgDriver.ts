@@ -24,9 +24,12 @@ function getTypeParser(oid: number, format?: 'text' | 'binary'): (text: string) 
 /** The pool's acquire timeout (a raw Error with no code) as the transient condition it is. */
 function poolError(error: unknown): unknown {
   if (error instanceof Error && /timeout exceeded when trying to connect/i.test(error.message)) {
-    return new UnavailableError('no database connection became free in time (pool exhausted or server slow)', {
-      cause: error,
-    });
+    return new UnavailableError(
+      'no database connection became free in time (pool exhausted or server slow)',
+      {
+        cause: error,
+      },
+    );
   }
   return error;
 }

@@ -1,4 +1,5 @@
 import { OverloadedError } from '../errors.js';
+import { OtlpDecodeError } from './OtlpDecodeError.js';
 
 /** Default budget of in-flight decompressed ingest bytes: 256 MiB. */
 export const DEFAULT_INGEST_MEMORY_BYTES = 256 * 1024 * 1024;
@@ -57,8 +58,18 @@ export class IngestReservation {
     return this.held;
   }
 
-  /** Adds `bytes` to the reservation; an {@link OverloadedError} (429) when the budget is spent. */
+  /**
+   * Adds `bytes` to the reservation: an {@link OverloadedError} (429) when other requests hold the
+   * budget, an OtlpDecodeError 413 when this request alone would need more than all of it (a retry
+   * cannot help).
+   */
   grow(bytes: number): void {
+    if (this.held + bytes > this.budget.capacityBytes) {
+      throw new OtlpDecodeError(
+        413,
+        `request needs more than the ingest memory budget of ${this.budget.capacityBytes} bytes (option ingestMemoryBytes); send smaller batches`,
+      );
+    }
     if (!this.budget.tryReserve(bytes)) {
       throw new OverloadedError(
         `ingest memory budget of ${this.budget.capacityBytes} bytes is in use by other requests, retry later`,

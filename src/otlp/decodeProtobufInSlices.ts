@@ -75,6 +75,38 @@ class Progress {
   }
 }
 
+/**
+ * Counts the items of a request without decoding them: walks the envelopes (`path`: field numbers of
+ * the nested messages down to the items, e.g. resource_spans=1, scope_spans=2, spans=2) and skips each
+ * item. Allocates nothing per item, so an oversized request is refused before it costs any memory.
+ */
+async function countItems(
+  reader: protobuf.Reader,
+  end: number,
+  path: readonly number[],
+  progress: Progress,
+  descend?: (reader: protobuf.Reader, end: number) => Promise<void>,
+): Promise<void> {
+  const [field, ...rest] = path;
+  while (reader.pos < end) {
+    const tag = reader.uint32();
+    if (tag >>> 3 === 0) throw new RangeError('invalid field number 0');
+    if (tag >>> 3 !== field || (tag & 7) !== LEN) {
+      reader.skipType(tag & 7);
+      continue;
+    }
+    const itemEnd = lengthEnd(reader);
+    if (rest.length > 0) await countItems(reader, itemEnd, rest, progress, descend);
+    else if (descend) await descend(reader, itemEnd);
+    else {
+      progress.count();
+      reader.pos = itemEnd;
+      if (progress.slicer.due()) await progress.slicer.pause();
+    }
+    if (reader.pos !== itemEnd) throw new RangeError('field runs past the end of its message');
+  }
+}
+
 function lengthEnd(reader: protobuf.Reader): number {
   const length = reader.uint32();
   const end = reader.pos + length;
@@ -109,6 +141,11 @@ export function decodeTraceProtobufInSlices(
 ): Promise<RawTraceRequest> {
   const progress = new Progress(options.maxItems ?? Number.POSITIVE_INFINITY, 'spans', options.slicer);
   return decodeInSlices(payload, async (reader) => {
+    if (options.maxItems !== undefined) {
+      await countItems(reader, reader.len, [1, 2, 2], progress);
+      reader.pos = 0;
+      progress.items = 0;
+    }
     const resourceSpans: NonNullable<RawTraceRequest['resourceSpans']> = [];
     await readFields(reader, reader.len, async (id, wire) => {
       if (id !== 1 || wire !== LEN) return false;
@@ -181,6 +218,21 @@ export function decodeMetricsProtobufInSlices(
 ): Promise<RawMetricsRequest> {
   const progress = new Progress(options.maxItems ?? Number.POSITIVE_INFINITY, 'data points', options.slicer);
   return decodeInSlices(payload, async (reader) => {
+    if (options.maxItems !== undefined) {
+      // Metrics hold their points one level down, in whichever data member (gauge, sum...) is set.
+      await countItems(reader, reader.len, [1, 2, 2], progress, async (r, metricEnd) => {
+        while (r.pos < metricEnd) {
+          const tag = r.uint32();
+          if (METRIC_DATA[tag >>> 3] !== undefined && (tag & 7) === LEN) {
+            const dataEnd = lengthEnd(r);
+            await countItems(r, dataEnd, [1], progress);
+          } else r.skipType(tag & 7);
+        }
+        if (r.pos !== metricEnd) throw new RangeError('field runs past the end of its message');
+      });
+      reader.pos = 0;
+      progress.items = 0;
+    }
     const resourceMetrics: NonNullable<RawMetricsRequest['resourceMetrics']> = [];
     await readFields(reader, reader.len, async (id, wire) => {
       if (id !== 1 || wire !== LEN) return false;

@@ -18,7 +18,10 @@ function lengthDelimited(field: number, body: Buffer): Buffer {
  * and end) in one trace, written byte by byte so millions of spans take a second, not a minute.
  * About 49 bytes a span; ids count up, so gzip shrinks it about tenfold.
  */
-export function minimalSpansRequest(count: number, traceId: string = randomBytes(16).toString('hex')): Buffer {
+export function minimalSpansRequest(
+  count: number,
+  traceId: string = randomBytes(16).toString('hex'),
+): Buffer {
   const trace = Buffer.from(traceId, 'hex');
   const start = BigInt(Date.now()) * 1_000_000n;
   const spans = Buffer.alloc(count * 51);
