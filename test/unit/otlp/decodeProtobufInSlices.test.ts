@@ -32,9 +32,9 @@ function gaugeWith(points: number) {
 
 describe('decoding in slices', () => {
   it('refuses a request over the item cap with a 413 naming the cap, before decoding any item', async () => {
-    const error = await decodeTraceProtobufInSlices(minimalSpansRequest(1001), { maxItems: 1000 }).catch(
-      (e: unknown) => e as OtlpDecodeError,
-    );
+    const error = (await decodeTraceProtobufInSlices(minimalSpansRequest(1001), { maxItems: 1000 }).catch(
+      (e: unknown) => e,
+    )) as OtlpDecodeError;
     expect(error).toBeInstanceOf(OtlpDecodeError);
     expect(error.httpStatus).toBe(413);
     expect(error.message).toContain('more than 1000 spans');
