@@ -35,3 +35,20 @@ export class TimeSlicer {
     this.sliceStart = performance.now();
   }
 }
+
+/**
+ * `items.map(map)` in slices: pauses for the event loop whenever `slicer` says so. For mapping a
+ * large decoded request to rows without holding the loop (e.g. spans to `spans` rows).
+ */
+export async function mapInSlices<T, R>(
+  items: readonly T[],
+  map: (item: T) => R,
+  slicer: TimeSlicer = new TimeSlicer(),
+): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  for (let i = 0; i < items.length; i++) {
+    out[i] = map(items[i]!);
+    if (slicer.due()) await slicer.pause();
+  }
+  return out;
+}

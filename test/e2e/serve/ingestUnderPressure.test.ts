@@ -102,4 +102,28 @@ describe('OTLP ingest under hostile load', () => {
     };
     expect(stored.spans).toHaveLength(5);
   }, 120_000);
+
+  it('parses a large OTLP/JSON body off the event loop and stores it, invalid spans still rejected', async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const spans = Array.from({ length: 3000 }, (_, i) => ({
+      traceId,
+      spanId: i === 0 ? 'not-hex' : (i + 1).toString(16).padStart(16, '0'),
+      name: `step ${i}`,
+      startTimeUnixNano: '1700000000000000000',
+      endTimeUnixNano: '1700000000001000000',
+      attributes: [{ key: 'payload', value: { stringValue: 'x'.repeat(100) } }],
+    }));
+    const body = Buffer.from(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans }] }] }));
+    expect(body.length).toBeGreaterThan(256 * 1024); // over the inline limit: parsed on a worker
+    const response = await fetch(`${serve.url}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    expect(response.status).toBe(200);
+    const answer = (await response.json()) as { partialSuccess?: { rejectedSpans?: string | number } };
+    expect(Number(answer.partialSuccess?.rejectedSpans)).toBe(1);
+    const stored = (await (await fetch(`${serve.url}/api/traces/${traceId}`)).json()) as { spans: unknown[] };
+    expect(stored.spans).toHaveLength(2999);
+  }, 60_000);
 });
