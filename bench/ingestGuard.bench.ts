@@ -110,6 +110,7 @@ export default async function (): Promise<BenchResult[]> {
     process.stderr.write(
       `  ${SPANS} spans: ${(payload.length / 1e6).toFixed(1)} MB decompressed, ${(body.length / 1e6).toFixed(1)} MB gzip\n`,
     );
+    await slowestProbe(url, new Promise((r) => setTimeout(r, 300))); // warm-up: connection, JIT
     const idleProbe = await slowestProbe(url, new Promise((r) => setTimeout(r, 1000)));
     const idleRss = rssOf(child.pid!).now;
     const post = () =>

@@ -15,6 +15,7 @@ import { type OtlpFormat, otlpFormatOf } from '../otlp/otlpFormat.js';
 import { DEFAULT_MAX_JSON_DEPTH } from '../otlp/otlpJsonToProtobuf.js';
 import type { DecodedMetrics, DecodedTraces, OtlpRejections } from '../otlp/otlpModel.js';
 import { readOtlpPayload } from '../otlp/readOtlpPayload.js';
+import { StreamingItemCounter } from '../otlp/StreamingItemCounter.js';
 import { errorHeaders, logServerError, statusOf } from './httpError.js';
 import { BodyTooLargeError } from './readBody.js';
 
@@ -75,6 +76,7 @@ export function createOtlpHandlers(sinks: OtlpSinks, maxBodyBytes: number, guard
   };
   const handler =
     <T extends OtlpRejections>(
+      signal: 'traces' | 'metrics',
       decode: (payload: Uint8Array, format: OtlpFormat, options: OtlpPayloadDecodeOptions) => Promise<T>,
       store: (decoded: T) => Promise<void>,
       encode: (result: OtlpRejections, type: string | undefined) => EncodedOtlpResponse,
@@ -90,6 +92,9 @@ export function createOtlpHandlers(sinks: OtlpSinks, maxBodyBytes: number, guard
       let bodyRead = false;
       const work = (async () => {
         const format = otlpFormatOf(contentType); // refuse a wrong content type (415) before reading
+        // Protobuf items are counted as they stream in: an oversized request stops being read early.
+        const counter =
+          format === 'protobuf' ? new StreamingItemCounter(signal, decodeOptions.maxItems!) : undefined;
         const payload = await readOtlpPayload(
           request.body,
           request.headers.get('content-encoding') ?? undefined,
@@ -99,6 +104,7 @@ export function createOtlpHandlers(sinks: OtlpSinks, maxBodyBytes: number, guard
             reservation,
             bodyTooLarge: (limit) => new BodyTooLargeError(limit),
             signal: deadline.signal,
+            inspect: counter && ((chunk) => counter.push(chunk)),
           },
         );
         bodyRead = true;
@@ -141,7 +147,7 @@ export function createOtlpHandlers(sinks: OtlpSinks, maxBodyBytes: number, guard
       }
     };
   return {
-    traces: handler(decodeTracePayload, (d) => sinks.traces(d), encodeTraceResponse),
-    metrics: handler(decodeMetricsPayload, (d) => sinks.metrics(d), encodeMetricsResponse),
+    traces: handler('traces', decodeTracePayload, (d) => sinks.traces(d), encodeTraceResponse),
+    metrics: handler('metrics', decodeMetricsPayload, (d) => sinks.metrics(d), encodeMetricsResponse),
   };
 }

@@ -14,6 +14,8 @@ export interface PayloadLimits {
   bodyTooLarge: (limit: number) => Error;
   /** Stops reading (throwing the abort reason) when it aborts: a slow upload holds nothing past it. */
   signal?: AbortSignal;
+  /** Sees each decompressed chunk before it is kept and may refuse it by throwing (an item count). */
+  inspect?: (chunk: Uint8Array) => void;
 }
 
 // Past the wire limit, up to this many times the limit is read and discarded so a client still
@@ -34,6 +36,7 @@ class PayloadSink {
         `decompressed body exceeds the limit of ${this.limits.maxPayloadBytes} bytes`,
       );
     }
+    this.limits.inspect?.(chunk);
     this.limits.reservation?.grow(chunk.length);
     this.size += chunk.length;
     this.chunks.push(chunk);
