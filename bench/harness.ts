@@ -10,6 +10,59 @@ export interface BenchResult {
   /** Human target such as ">= 0.6" or "<= 1.5". */
   target: string;
   pass: boolean;
+  /** Lowest and highest ratio over the interleaved rounds, when the figure is a median of rounds. */
+  ratioRange?: [number, number];
+}
+
+/** Median, lowest and highest of a set of measurements. */
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
+export function spreadOf(values: readonly number[]): Spread {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  return { median, min: sorted[0]!, max: sorted.at(-1)! };
+}
+
+/**
+ * Runs each contender once per round, in turn, for `rounds` rounds (after one untimed warm-up round),
+ * so that a slow patch of a busy machine hits every contender alike. Each run returns its measure
+ * (time or rate); the result holds every contender's measures in round order.
+ */
+export async function interleavedRounds<K extends string>(
+  rounds: number,
+  contenders: Record<K, (round: number) => Promise<number>>,
+): Promise<Record<K, number[]>> {
+  const names = Object.keys(contenders) as K[];
+  const measures = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
+  for (let round = -1; round < rounds; round++) {
+    for (const name of names) {
+      const value = await contenders[name](round);
+      if (round >= 0) measures[name].push(value);
+    }
+  }
+  return measures;
+}
+
+/** A result from per-round measures of ours and the baseline: median ratio with its range. */
+export function compareRounds(
+  name: string,
+  unit: string,
+  ours: readonly number[],
+  baseline: readonly number[],
+  baselineName: string,
+  target: string,
+): BenchResult {
+  const ratios = spreadOf(ours.map((o, i) => o / baseline[i]!));
+  const result = compare(name, unit, spreadOf(ours).median, spreadOf(baseline).median, baselineName, target);
+  const match = /^(>=|<=)\s*([\d.]+)/.exec(target);
+  const bound = Number(match?.[2]);
+  const pass = match ? (match[1] === '>=' ? ratios.median >= bound : ratios.median <= bound) : true;
+  return { ...result, ratio: ratios.median, pass, ratioRange: [ratios.min, ratios.max] };
 }
 
 /** Builds a result, computing the ratio and checking it against a target like ">= 0.6" or "<= 1.5x". */

@@ -12,6 +12,7 @@ import { MetricsCollector } from '../src/metrics/MetricsCollector.js';
 import { METRIC_COLUMNS, type MetricRow, rawRow } from '../src/metrics/metricRows.js';
 import { getPercentile } from '../src/metrics/queryMetrics.js';
 import { rollupMetrics } from '../src/metrics/rollupMetrics.js';
+import { type StoredSeries, storedSeries } from '../src/metrics/StoredSeries.js';
 import { ManualClock } from '../src/testing/ManualClock.js';
 import { dropBenchDatabase, openBenchDatabase } from './benchDatabase.js';
 import { type BenchResult, bestMs, compare, itemsPerSecond, nsPerOp } from './harness.js';
@@ -23,6 +24,24 @@ const LABEL_SETS = Array.from({ length: 8 }, (_, i) => ({
   code: '200',
 }));
 const labelsAt = (i: number) => LABEL_SETS[i & 7]!;
+const benchSeriesCache = new Map<string, StoredSeries>();
+/** The stored series of a bench metric and label set, computed once. */
+function benchSeries(name: string, labels: Record<string, string>): StoredSeries {
+  const key = `${name}\0${JSON.stringify(labels)}`;
+  let series = benchSeriesCache.get(key);
+  if (!series) {
+    series = storedSeries({
+      name,
+      serviceName: 'bench',
+      resource: {},
+      scopeName: '',
+      scopeVersion: '',
+      labels,
+    });
+    benchSeriesCache.set(key, series);
+  }
+  return series;
+}
 
 function hotPath(): BenchResult[] {
   const ours = new MetricsCollector({ flushIntervalMs: 0, logger: silent });
@@ -89,7 +108,7 @@ async function writePath(): Promise<BenchResult[]> {
     });
     await raw.shutdown();
     const rows: MetricRow[] = Array.from({ length: count }, (_, i) =>
-      rawRow('bench_copy_ms', 'histogram', labelsAt(i), 1 + (i % 977), new Date(clock.now())),
+      rawRow(benchSeries('bench_copy_ms', labelsAt(i)), 'histogram', 1 + (i % 977), new Date(clock.now())),
     );
     const copyRate = await itemsPerSecond(count, () => db.copyRows('metrics', METRIC_COLUMNS, rows));
 
@@ -167,7 +186,7 @@ async function percentiles(): Promise<BenchResult[]> {
       const u = (seed + 1) / 2147483649;
       values[i] = Math.exp(3 + 1.2 * Math.sqrt(-2 * Math.log(u)) * Math.cos(i));
       histogram.record(values[i]!, { shard: String(i % 4) });
-      rawRows.push(rawRow('bench_raw_ms', 'histogram', {}, values[i]!, new Date(clock.now())));
+      rawRows.push(rawRow(benchSeries('bench_raw_ms', {}), 'histogram', values[i]!, new Date(clock.now())));
       if ((i + 1) % perFlush === 0) {
         clock.advance(60_000);
         await metrics.flush();

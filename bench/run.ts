@@ -28,7 +28,9 @@ process.stdout.write(
       fmt(r.ours),
       fmt(r.baseline),
       r.baselineName,
-      r.ratio.toFixed(3),
+      r.ratioRange
+        ? `${r.ratio.toFixed(3)} [${r.ratioRange.map((x) => x.toFixed(2)).join('–')}]`
+        : r.ratio.toFixed(3),
       r.target,
       r.pass ? 'yes' : 'NO',
     ]),

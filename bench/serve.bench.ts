@@ -51,6 +51,7 @@ export default async function (): Promise<BenchResult[]> {
     databaseUrl: benchDatabaseUrl,
     schema: db.schema,
     port: 0,
+    grpcPort: 'off',
     jobs: false,
     logger: createLogger('error'),
   });

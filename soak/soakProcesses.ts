@@ -35,7 +35,14 @@ export class ServeInstance {
   start(timeoutMs = 60_000): Promise<void> {
     this.starts++;
     const child = spawn(process.execPath, [bin, 'serve'], {
-      env: { ...process.env, ...this.env, PGTEL_PORT: String(this.port), PGTEL_HOST: '127.0.0.1' },
+      env: {
+        ...process.env,
+        ...this.env,
+        PGTEL_PORT: String(this.port),
+        PGTEL_HOST: '127.0.0.1',
+        // Several instances run at once: the default OTLP/gRPC port 4317 would collide.
+        PGTEL_GRPC_PORT: '0',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;

@@ -54,6 +54,8 @@ export interface PgtelConfig {
   chatApiUrl: string;
   /** Alert severities sent to the chat. Default: critical. */
   chatSeverities: string[];
+  /** Port of OTLP/gRPC ingest beside the HTTP port; 0 picks a free one, `off` serves none. Default: 4317. */
+  grpcPort: number | 'off';
   /** Longest wait for a pooled PostgreSQL connection (free or new) before a 503, ms. Default: 5000. */
   poolAcquireTimeoutMs: number;
   /** Time limit of one OTLP ingest request, database work included; past it 503 + Retry-After, ms. Default: 8000. */
@@ -114,6 +116,12 @@ function httpUrl(value: string | undefined): string | undefined {
   return value === undefined || /^https?:\/\/[^\s]+$/i.test(value)
     ? undefined
     : 'must be an http:// or https:// URL';
+}
+
+/** `grpcPort` as written in the environment or on the command line: a port number or `off`. */
+export function parseGrpcPort(raw: string): number | 'off' {
+  const text = raw.trim().toLowerCase();
+  return text === 'off' ? 'off' : /^\d+$/.test(text) ? Number(text) : Number.NaN;
 }
 
 /** The option table. README.md's configuration table is checked against it by a test. */
@@ -368,6 +376,19 @@ export const optionDefinitions: readonly AnyOptionDefinition[] = [
         : 'must list one or more of critical, warning, info',
   },
   {
+    key: 'grpcPort',
+    env: ['PGTEL_GRPC_PORT'],
+    default: 4317,
+    defaultText: '`4317`',
+    description:
+      'Port of OTLP/gRPC ingest (traces and metrics) on the same `host`; 0 picks a free one, `off` serves no gRPC.',
+    parse: parseGrpcPort,
+    check: (value) =>
+      value === 'off' || (Number.isInteger(value) && value >= 0 && value <= 65535)
+        ? undefined
+        : 'must be a whole number from 0 to 65535, or off',
+  },
+  {
     key: 'poolAcquireTimeoutMs',
     env: ['PGTEL_POOL_ACQUIRE_TIMEOUT_MS'],
     default: 5000,
@@ -440,6 +461,16 @@ function resolveOne(
     return [definition.key, value];
   }
   return [definition.key, definition.default];
+}
+
+/** Resolves one option (explicit > environment > default); throws ConfigError naming it and the fix. */
+export function resolveOption<K extends keyof PgtelConfig>(
+  key: K,
+  options: PgtelOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+): PgtelConfig[K] {
+  const definition = optionDefinitions.find((d) => d.key === key) as AnyOptionDefinition;
+  return resolveOne(definition, options, env)[1] as PgtelConfig[K];
 }
 
 /** Resolves every option once; throws ConfigError naming the option and the fix. */

@@ -78,13 +78,22 @@ export class DatabaseSession {
   }
 
   /** COPYs rows into one of pgtel's tables (unqualified name) in text format; returns rows written. */
-  async copyRows(
+  copyRows(
     table: string,
     columns: readonly string[],
     rows: readonly (readonly unknown[])[],
   ): Promise<number> {
+    return this.copyRowsInto(this.table(table), columns, rows);
+  }
+
+  /** COPYs rows into a table given by its quoted (possibly qualified) name, such as a temporary table. */
+  async copyRowsInto(
+    target: string,
+    columns: readonly string[],
+    rows: readonly (readonly unknown[])[],
+  ): Promise<number> {
     if (rows.length === 0) return 0;
-    const sql = `COPY ${this.table(table)} (${columns.map(quoteIdent).join(', ')}) FROM STDIN`;
+    const sql = `COPY ${target} (${columns.map(quoteIdent).join(', ')}) FROM STDIN`;
     try {
       return await this.session.copyFrom(sql, encodeCopyText(rows));
     } catch (error) {

@@ -74,7 +74,8 @@ function panel(
 /**
  * The overview dashboard: spans and errors per service, p95 latency per operation, slowest traces,
  * a metric's percentiles, workflows by status and stuck ones, firing alerts and alert changes.
- * Template variables: `service` (spans' services) and `metric` (histogram metric names).
+ * Template variables: `service` (the services of spans and of metrics; every span and metric panel
+ * filters by it) and `metric` (histogram metric names).
  */
 export function overviewDashboard(schema = 'observability'): GrafanaDashboard {
   const t = (table: string) => `${ident(schema)}.${ident(table)}`;
@@ -93,7 +94,9 @@ export function overviewDashboard(schema = 'observability'): GrafanaDashboard {
           name: 'service',
           type: 'query',
           datasource: { type: 'grafana-postgresql-datasource', uid: DATASOURCE_UID },
-          query: `SELECT DISTINCT service_name FROM ${t('spans')} WHERE $__timeFilter(start_time) ORDER BY 1`,
+          query: `SELECT service_name FROM ${t('spans')} WHERE $__timeFilter(start_time)
+UNION SELECT service_name FROM ${t('metrics')} WHERE $__timeFilter(recorded_at) AND service_name <> ''
+ORDER BY 1`,
           multi: true,
           includeAll: true,
           refresh: 2,
@@ -150,12 +153,16 @@ export function overviewDashboard(schema = 'observability'): GrafanaDashboard {
       ),
       panel(
         5,
-        '$metric percentiles',
+        '$metric percentiles of $service',
         'timeseries',
         { x: 0, y: 16, w: 12, h: 8 },
-        `SELECT s.bucket_start AS "time", 'p' || (q.p * 100)::text AS metric, s.value
+        // The observations of the chosen services merged (never another service's).
+        `SELECT b AS "time", 'p' || (q.p * 100)::text AS metric,
+       ${t('metric_percentile_filtered')}('$metric', q.p, b, least(b + '$__interval'::interval, $__timeTo()), '{}',
+         ARRAY[$service]::text[], NULL) AS value
   FROM unnest(ARRAY[0.5, 0.95, 0.99]) AS q(p)
-  CROSS JOIN LATERAL ${t('metric_percentile_series')}('$metric', q.p, $__timeFrom(), $__timeTo(), '$__interval'::interval) AS s
+  CROSS JOIN generate_series($__timeFrom()::timestamptz, $__timeTo()::timestamptz - interval '1 microsecond',
+    '$__interval'::interval) AS b
  ORDER BY 1`,
       ),
       panel(

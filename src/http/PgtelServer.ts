@@ -8,6 +8,8 @@ import { type PgtelConfig, type PgtelOptions, resolveConfig } from '../config.js
 import type { Database } from '../db/Database.js';
 import { openDatabase } from '../db/openDatabase.js';
 import { startDemo } from '../demo/startDemo.js';
+import { OtlpGrpcServer } from '../grpc/OtlpGrpcServer.js';
+import { otlpGrpcServices } from '../grpc/otlpGrpcServices.js';
 import { databaseCheck } from '../health/checks/databaseCheck.js';
 import { migrationsCheck } from '../health/checks/migrationsCheck.js';
 import { poolSaturationCheck } from '../health/checks/poolSaturationCheck.js';
@@ -54,8 +56,8 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 
 /**
  * `pgtel serve`: one HTTP port with probes, `/metrics`, OTLP/HTTP ingest, the JSON API and the
- * dashboard, plus the background jobs, on a migrated database. Safe beside other instances on the
- * same database. Shutdown drains requests, stops jobs, flushes telemetry and closes the database last.
+ * dashboard, OTLP/gRPC ingest on `grpcPort` (4317 unless `off`), plus the background jobs, on a
+ * migrated database. Safe beside other instances on the same database. Shutdown drains requests, stops jobs, flushes telemetry and closes the database last.
  */
 export class PgtelServer {
   private constructor(
@@ -67,6 +69,8 @@ export class PgtelServer {
     readonly app: Hono,
     private readonly server: Server,
     private readonly shutdown: GracefulShutdown,
+    /** OTLP/gRPC ingest; undefined when `grpcPort` is `off`. */
+    readonly grpc: OtlpGrpcServer | undefined,
   ) {}
 
   /** Opens and migrates the database, then listens; rejects (closing what it opened) on any failure. */
@@ -108,19 +112,21 @@ export class PgtelServer {
         shutdown.addHook('demo tracing', () => demo.stop());
       }
       const token = config.apiToken;
+      const otlp = createOtlpSinks(db, clock, metrics, logger);
+      // One budget of in-flight decompressed bytes for every ingest protocol of this process.
+      const ingestBudget = new IngestBudget(config.ingestMemoryBytes);
       const app = createApp({
         config,
         health: createHealthHandlers(health, {
           authorize: token ? (request) => hasBearerToken(request, token) : undefined,
         }),
         renderMetrics: (format) => metrics.render(format),
-        otlp: createOtlpSinks(db, clock, metrics),
+        otlp,
         api: createApiRoutes({ db, health, healthChanges, config, clock, logger }),
         vendor: vendorAssets(),
         webRoot: join(packageRoot(), 'web'),
         logger,
-        // One budget for every ingest protocol of this process.
-        ingestBudget: new IngestBudget(config.ingestMemoryBytes),
+        ingestBudget,
       });
       const server = createServer(getRequestListener(app.fetch));
       // Idle connections outlive the clients' and load balancers' own idle timeouts (undici 4 s, cloud
@@ -130,9 +136,23 @@ export class PgtelServer {
       shutdown.trackServer(server);
       await listen(server, config.port, config.host);
       boundPort = (server.address() as AddressInfo).port;
+      // OTLP/gRPC beside HTTP: the same sinks, size limit and ingest token; its calls drain with the requests.
+      const grpc =
+        config.grpcPort === 'off'
+          ? undefined
+          : await OtlpGrpcServer.start({
+              services: otlpGrpcServices(otlp, config.maxBodyBytes),
+              host: config.host,
+              port: config.grpcPort,
+              maxMessageBytes: config.maxBodyBytes,
+              token: token && config.authScopes.includes('ingest') ? token : undefined,
+              track: (call) => shutdown.track(call),
+              logger,
+            });
+      if (grpc) shutdown.addHook('OTLP/gRPC server', () => grpc.close(), { timeoutMs: 1_000 });
       if (options.jobs !== false) jobs.start();
       if (options.handleSignals) shutdown.install();
-      return new PgtelServer(config, db, health, jobs, metrics, app, server, shutdown);
+      return new PgtelServer(config, db, health, jobs, metrics, app, server, shutdown, grpc);
     } catch (error) {
       await shutdown.shutdown('start failed');
       throw error;

@@ -1,9 +1,8 @@
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/Database.js';
 import { DatabaseError } from '../errors.js';
-import { describeMetrics } from '../metrics/describeMetrics.js';
-import { copyMetricRows } from '../metrics/MetricWriter.js';
-import { otlpMetricRows } from '../metrics/otlpMetricRows.js';
+import type { Logger } from '../logger.js';
+import { storeReceivedMetrics } from '../metrics/storeReceivedMetrics.js';
 import type { DecodedMetrics, DecodedTraces, OtlpRejections } from '../otlp/otlpModel.js';
 import { otlpSpanToRow } from '../tracing/otlpSpanToRow.js';
 import { writeSpanRows } from '../tracing/writeSpanRows.js';
@@ -16,8 +15,26 @@ function reject(result: OtlpRejections, count: number, reason: string): void {
   result.errorMessage = result.errorMessage ? `${result.errorMessage}; ${reason}` : reason;
 }
 
-/** Where OTLP/HTTP requests land: the same tables the library writes. */
-export function createOtlpSinks(db: Database, clock: Clock, metrics?: ServiceMetrics): OtlpSinks {
+/** Refusals logged, at most this many distinct ones per process (each once). */
+const LOGGED_REFUSALS = 1000;
+
+/** Where OTLP/HTTP requests land: the same tables the library writes. Each kind of refusal is logged once. */
+export function createOtlpSinks(
+  db: Database,
+  clock: Clock,
+  metrics?: ServiceMetrics,
+  logger?: Logger,
+): OtlpSinks {
+  const logged = new Set<string>();
+  const logOnce = (name: string, reason: string) => {
+    const key = `${name}\0${reason}`;
+    if (!logger || logged.has(key) || logged.size >= LOGGED_REFUSALS) return;
+    logged.add(key);
+    logger.warn('OTLP metric points refused (logged once; the sender is told in each answer)', {
+      metric: name,
+      reason,
+    });
+  };
   return {
     async traces(decoded: DecodedTraces) {
       const started = performance.now();
@@ -41,12 +58,18 @@ export function createOtlpSinks(db: Database, clock: Clock, metrics?: ServiceMet
     },
     async metrics(decoded: DecodedMetrics) {
       const started = performance.now();
-      const { rows, descriptions, skipped } = otlpMetricRows(decoded.metrics);
-      // One COPY, all or nothing: after a 503 the exporter resends, and no point is stored twice.
-      await copyMetricRows(db, rows, clock.now());
-      await describeMetrics(db, descriptions);
-      for (const { name, reason, points } of skipped) reject(decoded, points, `${name}: ${reason}`);
-      metrics?.recordIngest('metrics', rows.length, decoded.rejected, performance.now() - started);
+      // One transaction, all or nothing: after a 503 the exporter resends, and no point is stored twice.
+      const result = await storeReceivedMetrics(db, decoded.metrics, clock.now());
+      for (const { name, reason, points } of result.skipped) {
+        reject(decoded, points, `${name}: ${reason}`);
+        logOnce(name, reason);
+      }
+      metrics?.recordIngest(
+        'metrics',
+        result.written + result.duplicates,
+        decoded.rejected,
+        performance.now() - started,
+      );
     },
   };
 }

@@ -5,6 +5,7 @@ import type { Clock } from '../clock.js';
 import type { PgtelConfig } from '../config.js';
 import type { Database } from '../db/Database.js';
 import type { Logger } from '../logger.js';
+import { pruneCumulativeStates } from '../metrics/pruneCumulativeStates.js';
 import { rollupMetrics } from '../metrics/rollupMetrics.js';
 import { maintainPartitions } from '../schema/PartitionManager.js';
 import { pruneWorkflows } from '../workflows/pruneWorkflows.js';
@@ -36,6 +37,11 @@ export function serviceJobs(
       name: 'rollups',
       intervalMs: Math.min(config.maintenanceIntervalMs, 300_000),
       run: () => rollupMetrics(db, { clock }),
+    },
+    {
+      name: 'cumulative-state-retention',
+      intervalMs: config.maintenanceIntervalMs,
+      run: () => pruneCumulativeStates(db, { retentionDays: config.retentionDays.metrics, clock }),
     },
     {
       name: 'alert-evaluation',

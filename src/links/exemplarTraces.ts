@@ -27,6 +27,10 @@ export interface ExemplarTracesOptions {
   to: Date;
   /** Only series whose labels contain all of these. Default: every series. */
   labels?: Record<string, string>;
+  /** Only series of these services (`service.name`), any of them. Default (undefined): every service. */
+  services?: readonly string[] | undefined;
+  /** Only series whose resource attributes (other than service.name) contain these. Default: any. */
+  resource?: Record<string, string>;
   /** At most this many exemplars, 1 to 100. Default: 10. */
   limit?: number;
 }
@@ -39,16 +43,23 @@ const FLUSH_SLACK = "interval '1 hour'";
  */
 const SPAN_LOOKBACK = "interval '1 day'";
 
+/** The resource filter without service.name, which is the `service_name` column, not a resource key. */
+function resourceAttributes(resource: Record<string, string> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(resource ?? {}).filter(([k]) => k !== 'service.name'));
+}
+
 function checkOptions(options: ExemplarTracesOptions): void {
-  const { metric, from, to, labels } = options;
+  const { metric, from, to, labels, services, resource } = options;
   if (typeof metric !== 'string' || metric === '' || metric.length > 255 || metric.includes('\0'))
     throw new ValidationError('metric must be a name of 1 to 255 characters without NUL');
   if (!(from instanceof Date) || !(to instanceof Date) || Number.isNaN(from.getTime() + to.getTime()))
     throw new ValidationError('from and to must be valid Dates');
   if (from.getTime() >= to.getTime()) throw new ValidationError('from must be before to');
-  for (const [key, value] of Object.entries(labels ?? {}))
+  for (const [key, value] of Object.entries({ ...labels, ...resource }))
     if (typeof value !== 'string')
       throw new ValidationError(`label ${JSON.stringify(key)} must have a string value`);
+  if (services !== undefined && (!Array.isArray(services) || services.some((s) => typeof s !== 'string')))
+    throw new ValidationError('services must be a list of service names');
 }
 
 /**
@@ -76,9 +87,12 @@ export async function exemplarTraces(
   }>(
     `WITH exemplar AS (
        SELECT DISTINCT ON (trace_id, span_id) trace_id, span_id, value, observed_at, labels
-         FROM ${db.table('metric_exemplars')}
+         FROM ${db.table('metric_exemplars')} x
         WHERE metric_name = $1 AND recorded_at >= $2 AND recorded_at < $3::timestamptz + ${FLUSH_SLACK}
           AND observed_at >= $2 AND observed_at <= $3 AND labels @> $4::jsonb
+          AND ($6::text[] IS NULL OR service_name = ANY ($6::text[]))
+          AND ($7::jsonb = '{}' OR EXISTS (SELECT 1 FROM ${db.table('metric_series')} rs
+                WHERE rs.series_id = x.series_id AND rs.resource @> $7::jsonb))
         ORDER BY trace_id, span_id, value DESC
      ), top AS (
        SELECT * FROM exemplar ORDER BY value DESC, trace_id, span_id LIMIT $5
@@ -91,7 +105,15 @@ export async function exemplarTraces(
             AND s.start_time > top.observed_at - ${SPAN_LOOKBACK} AND s.start_time <= top.observed_at + interval '1 minute'
           LIMIT 1) s ON true
       ORDER BY top.value DESC, top.trace_id, top.span_id`,
-    [options.metric, options.from, options.to, toJsonText(options.labels ?? {}), limit],
+    [
+      options.metric,
+      options.from,
+      options.to,
+      toJsonText(options.labels ?? {}),
+      limit,
+      options.services ?? null,
+      toJsonText(resourceAttributes(options.resource)),
+    ],
   );
   return rows.map((r) => ({
     traceId: r.trace_id,

@@ -36,7 +36,7 @@ export interface InstrumentSink {
   /** Counts an observation folded into the overflow series. */
   overflowed(instrument: Instrument): void;
   /** Keeps one observation of a raw-mode instrument as its own row. */
-  raw(instrument: Instrument, labels: CanonicalLabels, value: number): void;
+  raw(instrument: Instrument, series: Series, value: number): void;
   /** A new series' exemplar sample, or undefined when exemplars are off. */
   reservoir(): ExemplarReservoir | undefined;
 }
@@ -94,7 +94,7 @@ export class Instrument {
   }
 
   private apply(series: Series, value: number): void {
-    if (this.raw) this.sink.raw(this, series.labels, value);
+    if (this.raw) this.sink.raw(this, series, value);
     series.observe(value);
     series.exemplars?.offer(value);
   }

@@ -33,6 +33,11 @@ export function bucketValue(key: number): number {
   return key > 0 ? magnitude : -magnitude;
 }
 
+/** The largest magnitude a positive bucket key holds (its values lie in (upper / GAMMA, upper]). */
+export function bucketUpperBound(key: number): number {
+  return Math.exp((Math.abs(key) - KEY_OFFSET) * LN_GAMMA);
+}
+
 /** Sorted bucket keys and their counts, the form stored in `sketch_keys` / `sketch_counts`. */
 export interface SketchBuckets {
   keys: number[];

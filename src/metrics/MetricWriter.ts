@@ -1,9 +1,11 @@
 import type { Clock } from '../clock.js';
-import type { Database, DatabaseSession } from '../db/Database.js';
+import type { Database } from '../db/Database.js';
 import { DatabaseError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { retryDelay } from '../retryDelay.js';
-import { METRIC_COLUMNS, type MetricRow } from './metricRows.js';
+import type { MetricRow } from './metricRows.js';
+import type { StoredSeries } from './StoredSeries.js';
+import { storeMetricRows } from './storeMetricRows.js';
 
 export interface MetricWriterOptions {
   db: Database;
@@ -38,7 +40,8 @@ export interface WriteReport {
   error?: Error;
 }
 
-const HOUR_MS = 3_600_000;
+/** Series ids remembered as registered; past this many the memory is cleared (they are re-registered harmlessly). */
+const KNOWN_SERIES_LIMIT = 200_000;
 
 /** Data errors (class 22) and constraint violations (class 23) come from a row; anything else is retried. */
 export function isPoisonError(error: unknown): boolean {
@@ -67,14 +70,21 @@ export class MetricWriter {
   private failures = 0;
   private nextAttemptAt = 0;
   private chain: Promise<unknown> = Promise.resolve();
+  /** Series of queued rows not yet registered in `metric_series`. */
+  private readonly unregistered = new Map<string, StoredSeries>();
+  private readonly registered = new Set<string>();
 
   constructor(private readonly options: MetricWriterOptions) {
     this.maxPending = options.maxPendingRows ?? 100_000;
     this.batchSize = options.batchSize ?? 5_000;
   }
 
-  /** Queues rows; when over the bound, the oldest rows are dropped and counted. */
-  enqueue(rows: readonly MetricRow[]): void {
+  /**
+   * Queues rows and the series they belong to; when over the bound, the oldest rows are dropped and
+   * counted.
+   */
+  enqueue(rows: readonly MetricRow[], series: Iterable<StoredSeries>): void {
+    for (const s of series) if (!this.registered.has(s.id)) this.unregistered.set(s.id, s);
     for (let i = 0; i < rows.length; i += this.batchSize) {
       this.pending.push(rows.slice(i, i + this.batchSize));
     }
@@ -182,41 +192,17 @@ export class MetricWriter {
     return written;
   }
 
-  private copy(rows: MetricRow[]): Promise<number> {
-    return copyMetricRows(this.options.db, rows, this.options.clock.now());
-  }
-}
-
-/**
- * COPYs metric rows; rows of hours that had ended by `now` (a rollup may already hold them) also mark
- * those hours for a new rollup, in the same transaction. All or nothing.
- */
-export async function copyMetricRows(db: Database, rows: readonly MetricRow[], now: number): Promise<number> {
-  const closedHours = hoursClosedBy(rows, now);
-  if (closedHours.length === 0) return db.copyRows('metrics', METRIC_COLUMNS, rows);
-  return db.transaction(async (tx) => {
-    const written = await tx.copyRows('metrics', METRIC_COLUMNS, rows);
-    await markHoursDirty(tx, closedHours);
+  /** Stores one batch, registering the series still unknown in the same transaction. */
+  private async copy(rows: MetricRow[]): Promise<number> {
+    const series = [...this.unregistered.values()];
+    const written = await this.options.db.transaction((tx) =>
+      storeMetricRows(tx, rows, series, this.options.clock.now()),
+    );
+    if (this.registered.size + series.length > KNOWN_SERIES_LIMIT) this.registered.clear();
+    for (const s of series) {
+      this.unregistered.delete(s.id);
+      this.registered.add(s.id);
+    }
     return written;
-  });
-}
-
-/** Hours of `rows` that had ended by `now`: a rollup may already hold them. */
-function hoursClosedBy(rows: readonly MetricRow[], now: number): Date[] {
-  const hours = new Set<number>();
-  for (const row of rows) {
-    const hour = Math.floor(row[3].getTime() / HOUR_MS) * HOUR_MS;
-    if (hour + HOUR_MS <= now) hours.add(hour);
   }
-  return [...hours].map((h) => new Date(h));
-}
-
-/** Marks hours for a new rollup; waits for a rollup holding one of them, so none is missed. */
-export async function markHoursDirty(tx: DatabaseSession, hours: readonly Date[]): Promise<void> {
-  await tx.query(
-    `INSERT INTO ${tx.table('metric_rollup_hours')} (hour, state)
-     SELECT h, 'dirty' FROM unnest($1::timestamptz[]) AS h ORDER BY h
-     ON CONFLICT (hour) DO UPDATE SET state = 'dirty'`,
-    [hours],
-  );
 }

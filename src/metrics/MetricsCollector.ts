@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import { resolveOption } from '../config.js';
 import type { Database } from '../db/Database.js';
 import { ConfigError, ValidationError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
@@ -19,7 +20,7 @@ import {
   InstrumentHandle,
   type UpDownCounter,
 } from './instruments.js';
-import type { CanonicalLabels, Labels } from './labelKey.js';
+import type { Labels } from './labelKey.js';
 import { MetricWriter, type WriteReport, type WriterStats } from './MetricWriter.js';
 import { metricNameProblem, shortName } from './metricName.js';
 import { aggregateRow, type MetricRow, rawRow } from './metricRows.js';
@@ -30,7 +31,8 @@ import {
   type PercentileOptions,
   queryMetrics,
 } from './queryMetrics.js';
-import type { SeriesSnapshot } from './Series.js';
+import type { Series, SeriesSnapshot } from './Series.js';
+import { type SeriesOrigin, type StoredSeries, storedSeries } from './StoredSeries.js';
 import { sampledSpanIds } from './sampledSpanIds.js';
 
 export interface MetricsCollectorOptions {
@@ -61,6 +63,10 @@ export interface MetricsCollectorOptions {
    * others a uniform sample. 0 disables them; at most 100. Default 4.
    */
   exemplarsPerSeries?: number | undefined;
+  /** `service.name` of the resource the series belong to. Default: `OTEL_SERVICE_NAME`, else `unknown_service:node`. */
+  serviceName?: string | undefined;
+  /** Other resource attributes of every series (e.g. `deployment.environment`). Default: none. */
+  resource?: Readonly<Record<string, string>> | undefined;
 }
 
 /** A metric as the seed's `record()` takes it. */
@@ -119,6 +125,11 @@ export class MetricsCollector {
   private readonly rawNames: Set<string>;
   private readonly exemplarsPerSeries: number;
   private rawRows: MetricRow[] = [];
+  /** Series of `rawRows`, to register with them. */
+  private rawSeries = new Set<StoredSeries>();
+  private readonly origin: Omit<SeriesOrigin, 'name'>;
+  /** Start of the running interval: the previous flush (or the collector's creation). */
+  private intervalStart: Date;
   private readonly timer: NodeJS.Timeout | undefined;
   private nextFlushAt: number;
   private closing: Promise<FlushReport> | undefined;
@@ -143,6 +154,13 @@ export class MetricsCollector {
       throw new ConfigError(`exemplarsPerSeries must be a whole number from 0 to 100, got ${exemplars}`);
     this.exemplarsPerSeries = exemplars;
     this.nextFlushAt = this.clock.now() + interval;
+    this.intervalStart = new Date(this.clock.now());
+    this.origin = {
+      serviceName: resolveOption('serviceName', { serviceName: options.serviceName }),
+      resource: { ...options.resource },
+      scopeName: '',
+      scopeVersion: '',
+    };
     if (this.db) {
       this.writer = new MetricWriter({
         db: this.db,
@@ -163,7 +181,7 @@ export class MetricsCollector {
           `metric ${shortName(instrument.name)} reached its cap of ${this.maxSeries} label sets; further label sets are folded into the overflow series`,
         );
       },
-      raw: (instrument, labels, value) => this.keepRaw(instrument, labels, value),
+      raw: (instrument, series, value) => this.keepRaw(instrument, series, value),
       reservoir: () =>
         this.exemplarsPerSeries > 0
           ? new ExemplarReservoir(this.exemplarsPerSeries, {
@@ -250,9 +268,9 @@ export class MetricsCollector {
 
   private async runFlush(ignoreBackoff: boolean): Promise<FlushReport> {
     this.nextFlushAt = this.clock.now() + (this.options.flushIntervalMs ?? 10_000);
-    const rows = this.collect();
+    const { rows, series } = this.collect();
     if (!this.writer) return { rows: rows.length, written: 0, pending: 0 };
-    this.writer.enqueue(rows);
+    this.writer.enqueue(rows, series);
     if (!ignoreBackoff && !this.writer.due())
       return { rows: rows.length, written: 0, pending: this.writer.getStats().pendingRows };
     await this.describe();
@@ -341,7 +359,13 @@ export class MetricsCollector {
     this.logger.warn(`${message}; further ones are counted in stats()`);
   }
 
-  private keepRaw(instrument: Instrument, labels: CanonicalLabels, value: number): void {
+  /** The series as stored, computed once. */
+  private stored(instrument: Instrument, series: Series): StoredSeries {
+    series.stored ??= storedSeries({ ...this.origin, name: instrument.name, labels: series.labels });
+    return series.stored;
+  }
+
+  private keepRaw(instrument: Instrument, series: Series, value: number): void {
     if (!this.writer) return; // in memory only: the series keep the values for exposition
     if (this.rawRows.length >= (this.options.maxPendingRows ?? 100_000)) {
       this.counts.droppedRawObservations++;
@@ -352,27 +376,33 @@ export class MetricsCollector {
       return;
     }
     const span = this.exemplarsPerSeries > 0 ? sampledSpanIds() : undefined;
-    this.rawRows.push(
-      rawRow(instrument.name, storedType(instrument.kind), labels, value, new Date(this.clock.now()), span),
-    );
+    const stored = this.stored(instrument, series);
+    this.rawSeries.add(stored);
+    this.rawRows.push(rawRow(stored, storedType(instrument.kind), value, new Date(this.clock.now()), span));
   }
 
   /** Ends the interval: one row per active aggregated series, plus the raw observations. */
-  private collect(): MetricRow[] {
-    const at = new Date(this.clock.now());
+  private collect(): { rows: MetricRow[]; series: Set<StoredSeries> } {
+    const start = this.intervalStart;
+    // An interval ends after it starts, so two flushes in one millisecond never share a row key.
+    const at = new Date(Math.max(this.clock.now(), start.getTime() + 1));
+    this.intervalStart = at;
     const rows = this.rawRows;
+    const stored = this.rawSeries;
     this.rawRows = [];
+    this.rawSeries = new Set();
     for (const instrument of this.instruments.values()) {
       for (const series of instrument.allSeries()) {
         const aggregate = series.takeInterval();
         const exemplars = series.takeExemplars();
         if (aggregate && !instrument.raw) {
-          const type = storedType(instrument.kind);
-          rows.push(aggregateRow(instrument.name, type, series.labels, aggregate, at, exemplars));
+          const s = this.stored(instrument, series);
+          stored.add(s);
+          rows.push(aggregateRow(s, storedType(instrument.kind), aggregate, at, start, exemplars));
         }
       }
     }
-    return rows;
+    return { rows, series: stored };
   }
 
   /** Upserts kind, unit and description of new instruments; retried at the next flush on failure. */

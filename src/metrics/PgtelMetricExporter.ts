@@ -10,7 +10,9 @@ import type { Database } from '../db/Database.js';
 import { createLogger, type Logger } from '../logger.js';
 import { describeMetrics } from './describeMetrics.js';
 import { MetricWriter, type WriterStats } from './MetricWriter.js';
-import { otelMetricRows } from './otelMetricRows.js';
+import { otelMetricsToOtlp } from './otelMetricsToOtlp.js';
+import { otlpMetricRows } from './otlpMetricRows.js';
+import { SeriesCache } from './SeriesCache.js';
 
 export interface PgtelMetricExporterOptions {
   db: Database;
@@ -37,6 +39,7 @@ export class PgtelMetricExporter implements PushMetricExporter {
   private readonly writer: MetricWriter;
   private readonly logger: Logger;
   private readonly described = new Set<string>();
+  private readonly seriesCache = new SeriesCache();
   private skippedPoints = 0;
   private closed = false;
 
@@ -61,7 +64,17 @@ export class PgtelMetricExporter implements PushMetricExporter {
   }
 
   private async exportAsync(metrics: ResourceMetrics): Promise<ExportResult> {
-    const { rows, descriptions, skipped } = otelMetricRows(metrics);
+    const { rows, series, descriptions, skipped, cumulative } = otlpMetricRows(
+      otelMetricsToOtlp(metrics),
+      this.seriesCache,
+    );
+    if (cumulative.length > 0) {
+      const names = new Set(cumulative.map((p) => p.series.name));
+      for (const name of names) {
+        const points = cumulative.filter((p) => p.series.name === name).length;
+        skipped.push({ name, reason: 'cumulative points reached an exporter that asks for delta', points });
+      }
+    }
     for (const s of skipped) {
       this.skippedPoints += s.points;
       this.logger.warn('OpenTelemetry data points not stored', {
@@ -70,7 +83,7 @@ export class PgtelMetricExporter implements PushMetricExporter {
         points: s.points,
       });
     }
-    this.writer.enqueue(rows);
+    this.writer.enqueue(rows, series.values());
     const fresh = descriptions.filter((d) => !this.described.has(d.name));
     if (fresh.length > 0) {
       await describeMetrics(this.options.db, fresh).then(

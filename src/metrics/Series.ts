@@ -1,6 +1,7 @@
 import type { Exemplar, ExemplarReservoir } from './ExemplarReservoir.js';
 import { LogSketch } from './LogSketch.js';
 import type { CanonicalLabels } from './labelKey.js';
+import type { StoredSeries } from './StoredSeries.js';
 
 /** What one series wrote during a flush interval: the aggregate columns of one `metrics` row. */
 export interface IntervalAggregate {
@@ -51,6 +52,8 @@ export abstract class Series {
   /** Samples observations made in recorded spans; none for gauges or when exemplars are off. */
   readonly exemplars: ExemplarReservoir | undefined;
   private recentExemplars: Exemplar[] = [];
+  /** The series as stored, set by the collector at its first flush. */
+  stored: StoredSeries | undefined;
 
   constructor(labels: CanonicalLabels, exemplars?: ExemplarReservoir) {
     this.labels = labels;

@@ -1,8 +1,8 @@
 import { toJsonText } from '../db/jsonText.js';
 import type { Exemplar, SpanIds } from './ExemplarReservoir.js';
 import type { MetricType } from './Instrument.js';
-import type { CanonicalLabels } from './labelKey.js';
 import type { IntervalAggregate } from './Series.js';
+import type { StoredSeries } from './StoredSeries.js';
 
 /** Columns of `metrics` written by pgtel, in the order of a `MetricRow`. */
 export const METRIC_COLUMNS = [
@@ -18,6 +18,9 @@ export const METRIC_COLUMNS = [
   'sketch_keys',
   'sketch_counts',
   'exemplars',
+  'series_id',
+  'service_name',
+  'start_time',
 ] as const;
 
 /** One `metrics` row, values in `METRIC_COLUMNS` order. */
@@ -26,7 +29,7 @@ export type MetricRow = [
   type: MetricType,
   value: number,
   recordedAt: Date,
-  labels: CanonicalLabels,
+  labels: Readonly<Record<string, string>>,
   count: number,
   sum: number | null,
   min: number | null,
@@ -35,6 +38,11 @@ export type MetricRow = [
   sketchCounts: number[] | null,
   /** JSON text of the stored exemplars, or null when there are none. */
   exemplars: string | null,
+  /** `seriesId()` of the row's series. */
+  seriesId: string,
+  serviceName: string,
+  /** Start of the interval the row covers; null for a raw observation. */
+  startTime: Date | null,
 ];
 
 /**
@@ -54,22 +62,22 @@ export function exemplarsJson(exemplars: readonly Exemplar[] | undefined): strin
   );
 }
 
-/** The row of one series for one flush interval. */
+/** The row of one series for the interval from `startTime` to `recordedAt`. */
 export function aggregateRow(
-  name: string,
+  series: StoredSeries,
   type: MetricType,
-  labels: CanonicalLabels,
   aggregate: IntervalAggregate,
   recordedAt: Date,
+  startTime: Date | null,
   exemplars?: readonly Exemplar[],
 ): MetricRow {
   const buckets = aggregate.sketch?.toBuckets();
   return [
-    name,
+    series.name,
     type,
     aggregate.value,
     recordedAt,
-    labels,
+    series.labels,
     aggregate.count,
     aggregate.sum,
     aggregate.min,
@@ -77,6 +85,9 @@ export function aggregateRow(
     buckets?.keys ?? null,
     buckets?.counts ?? null,
     exemplarsJson(exemplars),
+    series.id,
+    series.serviceName,
+    startTime,
   ];
 }
 
@@ -85,20 +96,19 @@ export function aggregateRow(
  * the recorded span it was made in, the row carries it as its exemplar.
  */
 export function rawRow(
-  name: string,
+  series: StoredSeries,
   type: MetricType,
-  labels: CanonicalLabels,
   value: number,
   recordedAt: Date,
   span?: SpanIds,
 ): MetricRow {
   const exemplar = span && { traceId: span.traceId, spanId: span.spanId, value, time: recordedAt.getTime() };
   return [
-    name,
+    series.name,
     type,
     value,
     recordedAt,
-    labels,
+    series.labels,
     1,
     value,
     value,
@@ -106,5 +116,8 @@ export function rawRow(
     null,
     null,
     exemplar ? exemplarsJson([exemplar]) : null,
+    series.id,
+    series.serviceName,
+    null,
   ];
 }

@@ -22,7 +22,7 @@ const HOUR_MS = 3_600_000;
 const HOURLY_EXEMPLARS = 8;
 
 /**
- * Every hour (UTC) in one statement: stats per series, sketches merged from sketch and raw rows, the
+ * Every hour (UTC) in one statement: stats per series (name, service and labels from `metric_series`), sketches merged from sketch and raw rows, the
  * hour's highest-valued exemplars.
  */
 function rollupSql(db: DatabaseSession): string {
@@ -30,19 +30,19 @@ function rollupSql(db: DatabaseSession): string {
 WITH rows AS (
   SELECT * FROM ${db.table('metrics')} WHERE recorded_at >= $1 AND recorded_at < $1 + interval '1 hour'
 ), buckets AS (
-  SELECT metric_name, metric_type, labels, k, sum(c)::bigint AS c FROM (
-    SELECT r.metric_name, r.metric_type, r.labels, u.k, u.c
+  SELECT series_id, metric_type, k, sum(c)::bigint AS c FROM (
+    SELECT r.series_id, r.metric_type, u.k, u.c
       FROM rows r CROSS JOIN LATERAL unnest(r.sketch_keys, r.sketch_counts) AS u(k, c)
      WHERE r.metric_type = 'histogram'
     UNION ALL
-    SELECT metric_name, metric_type, labels, ${db.table('metric_bucket_key')}(metric_value), sample_count
+    SELECT series_id, metric_type, ${db.table('metric_bucket_key')}(metric_value), sample_count
       FROM rows WHERE metric_type = 'histogram' AND sketch_keys IS NULL
-  ) x WHERE k IS NOT NULL GROUP BY 1, 2, 3, 4
+  ) x WHERE k IS NOT NULL GROUP BY 1, 2, 3
 ), sketches AS (
-  SELECT metric_name, metric_type, labels, array_agg(k ORDER BY k) AS keys, array_agg(c ORDER BY k) AS counts
-    FROM buckets GROUP BY 1, 2, 3
+  SELECT series_id, metric_type, array_agg(k ORDER BY k) AS keys, array_agg(c ORDER BY k) AS counts
+    FROM buckets GROUP BY 1, 2
 ), stats AS (
-  SELECT metric_name, metric_type, labels,
+  SELECT series_id, metric_type,
          sum(metric_value) AS total,
          (array_agg(metric_value ORDER BY recorded_at DESC, id DESC))[1] AS last_value,
          sum(sample_count) AS n,
@@ -50,24 +50,24 @@ WITH rows AS (
          min(coalesce(sample_min, metric_value)) AS value_min,
          max(coalesce(sample_max, metric_value)) AS value_max,
          coalesce(sum(sample_count) FILTER (WHERE sketch_keys IS NULL), 0) AS raw_count
-    FROM rows GROUP BY 1, 2, 3
+    FROM rows GROUP BY 1, 2
 ), exemplars AS (
-  SELECT metric_name, metric_type, labels, jsonb_agg(e ORDER BY v DESC) AS exemplars FROM (
-    SELECT r.metric_name, r.metric_type, r.labels, x.e, (x.e->>'value')::float8 AS v,
-           row_number() OVER (PARTITION BY r.metric_name, r.metric_type, r.labels
-                              ORDER BY (x.e->>'value')::float8 DESC) AS n
+  SELECT series_id, metric_type, jsonb_agg(e ORDER BY v DESC) AS exemplars FROM (
+    SELECT r.series_id, r.metric_type, x.e, (x.e->>'value')::float8 AS v,
+           row_number() OVER (PARTITION BY r.series_id, r.metric_type ORDER BY (x.e->>'value')::float8 DESC) AS n
       FROM rows r CROSS JOIN LATERAL jsonb_array_elements(r.exemplars) AS x(e)
      WHERE r.exemplars IS NOT NULL
-  ) ranked WHERE n <= ${HOURLY_EXEMPLARS} GROUP BY 1, 2, 3
+  ) ranked WHERE n <= ${HOURLY_EXEMPLARS} GROUP BY 1, 2
 )
-INSERT INTO ${db.table('metrics_hourly')} (metric_name, metric_type, labels, hour, metric_value, sample_count,
-  sample_sum, sample_min, sample_max, raw_count, sketch_keys, sketch_counts, exemplars)
-SELECT s.metric_name, s.metric_type, s.labels, $1,
+INSERT INTO ${db.table('metrics_hourly')} (series_id, metric_name, service_name, metric_type, labels, hour,
+  metric_value, sample_count, sample_sum, sample_min, sample_max, raw_count, sketch_keys, sketch_counts, exemplars)
+SELECT s.series_id, ms.metric_name, ms.service_name, s.metric_type, ms.labels, $1,
        CASE s.metric_type WHEN 'counter' THEN s.total WHEN 'gauge' THEN s.last_value
             ELSE s.value_sum / nullif(s.n, 0) END,
        s.n, s.value_sum, s.value_min, s.value_max, s.raw_count, k.keys, k.counts, e.exemplars
-  FROM stats s LEFT JOIN sketches k USING (metric_name, metric_type, labels)
-  LEFT JOIN exemplars e USING (metric_name, metric_type, labels)`;
+  FROM stats s JOIN ${db.table('metric_series')} ms USING (series_id)
+  LEFT JOIN sketches k USING (series_id, metric_type)
+  LEFT JOIN exemplars e USING (series_id, metric_type)`;
 }
 
 /** Rolls up one hour unless another process holds it or it is already done; returns series written. */

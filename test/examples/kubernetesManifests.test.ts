@@ -131,9 +131,14 @@ describe('examples/kubernetes', () => {
     });
   }
 
-  it('lets pgtel serve listen on every interface at the port its container declares', () => {
+  it('lets pgtel serve listen on every interface at the ports its container declares', () => {
     const container = find('Deployment', 'pgtel').spec.template!.spec.containers[0]!;
     expect(env(container, 'PGTEL_HOST')).toBe('0.0.0.0');
     expect(Number(env(container, 'PGTEL_PORT'))).toBe(container.ports?.[0]?.containerPort);
+    const grpc = container.ports?.find((p) => p.name === 'otlp-grpc');
+    expect(Number(env(container, 'PGTEL_GRPC_PORT'))).toBe(grpc?.containerPort);
+    expect(find('Service', 'pgtel').spec.ports).toContainEqual(
+      expect.objectContaining({ port: 4317, targetPort: 'otlp-grpc' }),
+    );
   });
 });

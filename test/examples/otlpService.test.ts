@@ -8,26 +8,36 @@ const store = createExampleStore();
 afterAll(() => store.dispose());
 
 interface CollectorConfig {
-  exporters: Record<string, { endpoint: string; headers?: Record<string, string> }>;
+  exporters: Record<
+    string,
+    { endpoint: string; headers?: Record<string, string>; tls?: { insecure?: boolean }; compression?: string }
+  >;
   service: { pipelines: Record<string, { receivers: string[]; processors: string[]; exporters: string[] }> };
 }
 
 describe('examples/otlp-service', () => {
-  it('ships a collector configuration whose pipelines export traces and metrics to pgtel over OTLP/HTTP', () => {
+  it('ships a collector configuration whose pipelines export traces and metrics to pgtel over OTLP/gRPC, HTTP beside', () => {
     const config = parse(
       readFileSync(new URL('../../examples/otlp-service/otel-collector.yaml', import.meta.url), 'utf8'),
     ) as CollectorConfig;
-    const exporter = config.exporters['otlphttp/pgtel'];
+    const http = config.exporters['otlphttp/pgtel'];
     // otlphttp appends /v1/traces and /v1/metrics, the paths pgtel serves; default port 4318.
-    expect(exporter?.endpoint).toMatch(/^http:\/\/[^/]+:4318$/);
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: the collector's own ${env:...} syntax
-    expect(exporter?.headers?.authorization).toBe('Bearer ${env:PGTEL_API_TOKEN}');
+    expect(http?.endpoint).toMatch(/^http:\/\/[^/]+:4318$/);
+    const grpc = config.exporters['otlp/pgtel'];
+    // The otlp exporter takes host:port; pgtel's OTLP/gRPC default port is 4317, plain (no TLS).
+    expect(grpc?.endpoint).toMatch(/^[^/:]+:4317$/);
+    expect(grpc?.tls?.insecure).toBe(true);
+    expect(grpc?.compression).toBe('gzip');
+    for (const exporter of [http, grpc]) {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the collector's own ${env:...} syntax
+      expect(exporter?.headers?.authorization).toBe('Bearer ${env:PGTEL_API_TOKEN}');
+    }
     expect(Object.keys(config.service.pipelines).sort()).toEqual(['metrics', 'traces']);
     for (const pipeline of Object.values(config.service.pipelines)) {
-      expect(pipeline.exporters).toEqual(['otlphttp/pgtel']);
+      expect(pipeline.exporters).toEqual(['otlp/pgtel']);
     }
-    // pgtel refuses cumulative histograms: the metrics pipeline converts them to deltas.
-    expect(config.service.pipelines.metrics?.processors).toContain('cumulativetodelta');
+    // pgtel turns cumulative points into deltas itself: the Collector's core distribution suffices.
+    expect(config.service.pipelines.metrics?.processors).not.toContain('cumulativetodelta');
   });
 
   it('stores what an OpenTelemetry SDK service sends to pgtel serve with its OTLP exporters', async () => {
@@ -46,7 +56,6 @@ describe('examples/otlp-service', () => {
         OTEL_SERVICE_NAME: 'inventory',
         OTEL_EXPORTER_OTLP_ENDPOINT: serve.url.replace(/\/$/, ''),
         OTEL_EXPORTER_OTLP_HEADERS: `authorization=Bearer ${token}`,
-        OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'delta',
       });
       expect(service.output).toContain('3 reservations sent');
       expect(service.code).toBe(0);

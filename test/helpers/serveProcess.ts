@@ -6,6 +6,8 @@ const bin = fileURLToPath(new URL('../../dist/src/cli/bin.js', import.meta.url))
 export interface ServeProcess {
   child: ChildProcess;
   url: string;
+  /** The OTLP/gRPC endpoint from the banner (`http://host:port`), undefined when gRPC is off. */
+  grpcUrl: string | undefined;
   output(): string;
   /** Resolves with the exit code once the process has ended. */
   exited: Promise<number | null>;
@@ -18,7 +20,8 @@ export function spawnServe(
   timeoutMs = 60_000,
 ): Promise<ServeProcess> {
   const child = spawn(process.execPath, [bin, 'serve', ...args], {
-    env: { ...process.env, PGTEL_PORT: '0', PGTEL_LOG_LEVEL: 'info', ...env },
+    // Free ports for HTTP and gRPC: several serve processes may run at once.
+    env: { ...process.env, PGTEL_PORT: '0', PGTEL_GRPC_PORT: '0', PGTEL_LOG_LEVEL: 'info', ...env },
   });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -30,9 +33,11 @@ export function spawnServe(
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /pgtel serving on (http:\/\/\S+)/.exec(output);
+      // The banner is one write: the gRPC line is there with the first.
       if (match) {
         clearTimeout(timer);
-        resolve({ child, url: match[1]!, output: () => output, exited });
+        const grpcUrl = /OTLP\/gRPC\s+(http:\/\/\S+)/.exec(output)?.[1];
+        resolve({ child, url: match[1]!, grpcUrl, output: () => output, exited });
       }
     };
     child.stdout.on('data', onData);

@@ -34,7 +34,9 @@ export async function disposeTestDatabase(db: Database): Promise<void> {
 }
 
 /** One migrated database on its own schema for the whole test file. */
-export function useTestDatabase(options: { migrated?: boolean } = {}): { readonly db: Database } {
+export function useTestDatabase(options: { migrated?: boolean; poolSize?: number } = {}): {
+  readonly db: Database;
+} {
   let db: Database | undefined;
   beforeAll(async () => {
     db = await openTestDatabase(options);

@@ -11,6 +11,8 @@ export function startTestServer(options: ServerOptions = {}): Promise<PgtelServe
     dataDir: 'memory://',
     schema: uniqueSchema('srv'),
     port: 0,
+    // Test files run in parallel: a free port each (4317 would collide), and gRPC stays exercised.
+    grpcPort: 0,
     host: '127.0.0.1',
     logger: createLogger('silent'),
     jobs: false,

@@ -1,5 +1,23 @@
 import type { Notification } from './Notifier.js';
 
+const PROMETHEUS_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/**
+ * Labels under names Alertmanager accepts: it refuses a whole alert with a name outside
+ * `[a-zA-Z_][a-zA-Z0-9_]*` (0.25 does), so `service.name` is sent as `service_name`, as OpenTelemetry's
+ * Prometheus translation names it. A name that is valid already wins over a translated one. Pure.
+ */
+export function prometheusLabels(labels: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(labels)) if (PROMETHEUS_NAME.test(k)) out[k] = v;
+  for (const [k, v] of Object.entries(labels)) {
+    if (PROMETHEUS_NAME.test(k)) continue;
+    const name = k.replace(/[^a-zA-Z0-9_]/g, '_').replace(/^(?=[0-9])/, '_');
+    if (!(name in out)) out[name] = v;
+  }
+  return out;
+}
+
 /**
  * The body of Alertmanager's `POST /api/v2/alerts` for `notification`. Alertmanager resolves an alert
  * by itself at `endsAt`, so a firing alert gets `endsAt = now + ttlMs` (longer than the repeat interval,
@@ -21,7 +39,7 @@ export function alertmanagerApiAlerts(
     if (traces.length > 0) annotations.trace_ids = traces.join(',');
     if (workflows.length > 0) annotations.workflow_ids = workflows.join(',');
     return {
-      labels: a.labels,
+      labels: prometheusLabels(a.labels),
       annotations,
       startsAt: a.startsAt,
       endsAt: a.endsAt ?? new Date(now + ttlMs).toISOString(),

@@ -3,35 +3,57 @@ import type { Severity } from '../Severity.js';
 /** Label or annotation names mapped to their values. */
 export type LabelMap = Record<string, string>;
 
-/** Where a rule's values come from. Metric sources read `metrics.metric_value` rows of one metric name. */
+/**
+ * Which series of the metric a metric source reads, beyond the labels: `service` (the resource's
+ * `service.name`, one or any of several; default every service) and `resource` (resource attributes
+ * the series' resource contains; default any).
+ */
+export interface MetricSeriesSelector {
+  labels?: LabelMap;
+  service?: string | string[];
+  resource?: LabelMap;
+}
+
+/**
+ * Where a rule's values come from. Metric sources read `metrics.metric_value` rows of one metric name.
+ * `groupBy` keys are label keys, `service.name` (the service column) or `resource.<key>` (a resource
+ * attribute); each key becomes a label of the alert instance.
+ */
 export type RuleSource =
   /** One value per label group: an aggregate of the samples in the window. */
-  | {
+  | ({
       kind: 'aggregate';
       metric: string;
       aggregate: 'avg' | 'min' | 'max' | 'sum' | 'count' | 'last';
       windowMs: number;
-      labels?: LabelMap;
       groupBy?: string[];
-    }
-  /** The p-quantile (0..1) over the window, via the `metric_percentile` SQL function. */
-  | { kind: 'percentile'; metric: string; p: number; windowMs: number; labels?: LabelMap }
+    } & MetricSeriesSelector)
+  /**
+   * The p-quantile (0..1) over the window, via the `metric_percentile_filtered` SQL function; one
+   * value per service with `groupBy: ['service.name']` (the only group-by a percentile takes).
+   */
+  | ({
+      kind: 'percentile';
+      metric: string;
+      p: number;
+      windowMs: number;
+      groupBy?: string[];
+    } & MetricSeriesSelector)
   /** Change per second over the window: summed deltas for counters, last minus first for gauges. */
-  | { kind: 'rate'; metric: string; windowMs: number; labels?: LabelMap; groupBy?: string[] }
+  | ({ kind: 'rate'; metric: string; windowMs: number; groupBy?: string[] } & MetricSeriesSelector)
   /** 1 when the metric has no sample in the window, else 0. */
-  | { kind: 'absent'; metric: string; windowMs: number; labels?: LabelMap }
+  | ({ kind: 'absent'; metric: string; windowMs: number } & MetricSeriesSelector)
   /**
    * Current average over `windowMs` divided by the median over the `baselineMs` before it (default
    * 7 days): 2 means twice the baseline. Groups without a positive baseline yield nothing.
    */
-  | {
+  | ({
       kind: 'baseline';
       metric: string;
       windowMs: number;
       baselineMs?: number;
-      labels?: LabelMap;
       groupBy?: string[];
-    }
+    } & MetricSeriesSelector)
   /**
    * Any read-only SQL returning a numeric `value` column; every other column is a label. Runs in a
    * READ ONLY transaction with a statement timeout (default: the evaluator's, 5 s). `$1` is the evaluation time.

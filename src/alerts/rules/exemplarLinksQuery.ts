@@ -1,6 +1,6 @@
 import { toJsonText } from '../../db/jsonText.js';
 import type { AlertRule, Comparison, RuleSource } from './AlertRule.js';
-import { groupLabelsSql, type SourceQuery, sourceParams } from './metricSourceQuery.js';
+import { groupLabelsSql, type SourceQuery, sourceFilterSql, sourceParams } from './metricSourceQuery.js';
 
 /** Metric sources whose value has exemplars behind it (`absent` counts rows that are not there). */
 export type ExemplarSource = Extract<RuleSource, { kind: 'aggregate' | 'percentile' | 'rate' | 'baseline' }>;
@@ -41,8 +41,8 @@ export function exemplarCause(
 /**
  * The SQL of the exemplars behind the values of firing instances: for each instance (`instances[i]`
  * are its group-by labels, as the source query returned them), the traces of the rule metric's
- * exemplars in (now - window, now] whose series carry the source's label filter and the instance's
- * labels, past the `cause` threshold when given, the most extreme first (highest, or lowest for
+ * exemplars in (now - window, now] whose series pass the source's label, service and resource filters
+ * and carry the instance's group-by values (labels, service.name, resource attributes), past the `cause` threshold when given, the most extreme first (highest, or lowest for
  * `<` rules), at most TRACE_LINK_LIMIT. Rows: `instance` (index into `instances`),
  * `trace_id`, `value`. One pass over the window's rows with exemplars (a partial index) for all
  * instances of a rule: each row's group-by labels are hash-joined to the instances. Pure.
@@ -65,12 +65,12 @@ export function exemplarLinksQuery(
   const sql = `WITH instance AS (
   SELECT labels, ord - 1 AS instance FROM jsonb_array_elements($5::jsonb) WITH ORDINALITY AS i(labels, ord)),
 exemplar AS (
-  SELECT ${groupLabelsSql(source, param)} AS labels, e.value AS exemplar
+  SELECT ${groupLabelsSql(source, param, name)} AS labels, e.value AS exemplar
     FROM ${name('metrics')} m
    CROSS JOIN LATERAL jsonb_array_elements(
          CASE WHEN jsonb_typeof(m.exemplars) = 'array' THEN m.exemplars ELSE '[]'::jsonb END) AS e
    WHERE m.metric_name = $1 AND m.recorded_at > $2 AND m.recorded_at <= $3 AND m.exemplars IS NOT NULL
-     AND m.labels @> $4::jsonb),
+     AND m.labels @> $4::jsonb${sourceFilterSql(source, param, name)}),
 per_trace AS (
   SELECT i.instance, x.exemplar->>'trace_id' AS trace_id,
          ${lowestFirst ? 'min' : 'max'}(CASE WHEN jsonb_typeof(x.exemplar->'value') = 'number'

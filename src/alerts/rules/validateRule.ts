@@ -45,6 +45,15 @@ function checkSource(rule: string, source: RuleSource): void {
     fail(rule, 'source.metric must be a metric name.');
   duration(rule, 'source.windowMs', source.windowMs ?? Number.NaN, 0, 1);
   labelMap(rule, 'source.labels', source.labels);
+  labelMap(rule, 'source.resource', source.resource);
+  const service = source.service;
+  if (
+    service !== undefined &&
+    !(typeof service === 'string' && service !== '') &&
+    !(Array.isArray(service) && service.length > 0 && service.every((s) => typeof s === 'string'))
+  ) {
+    fail(rule, 'source.service must be a service name or a non-empty list of them.');
+  }
   if (source.kind === 'aggregate' && !AGGREGATES.includes(source.aggregate)) {
     fail(rule, `source.aggregate must be one of ${AGGREGATES.join(', ')}.`);
   }
@@ -56,6 +65,8 @@ function checkSource(rule: string, source: RuleSource): void {
     if (!Array.isArray(source.groupBy) || source.groupBy.some((g) => typeof g !== 'string' || g === '')) {
       fail(rule, 'source.groupBy must be a list of label names.');
     }
+    if (source.kind === 'percentile' && source.groupBy.some((g) => g !== 'service.name'))
+      fail(rule, 'source.groupBy of a percentile may only list service.name.');
   }
 }
 

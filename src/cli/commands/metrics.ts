@@ -9,6 +9,7 @@ interface MetricInfo {
   unit: string;
   description: string;
   seriesCount: number;
+  services: string[];
   lastRecordedAt: string | null;
 }
 
@@ -39,34 +40,44 @@ function summarize(points: readonly [number, number | null][]): string[] {
 
 export const metricsCommand: Command = {
   name: 'metrics',
-  summary: 'List metrics, or one metric over time (per step, grouped by labels)',
+  summary: 'List metrics, or one metric over time (per step, grouped by labels or service.name)',
   usage:
-    'pgtel metrics [<name> [--step 5m] [--labels k:v]... [--group-by a,b]] [--from T] [--to T] [--json] [--url URL]',
+    'pgtel metrics [<name> [--step 5m] [--labels k:v]... [--resource k:v]... [--group-by service.name,a]] [--service S]... [--from T] [--to T] [--json] [--url URL]',
   options: {
     ...apiOptions,
     from: { type: 'string' },
     to: { type: 'string' },
     step: { type: 'string' },
     labels: { type: 'string', multiple: true },
+    service: { type: 'string', multiple: true },
+    resource: { type: 'string', multiple: true },
     'group-by': { type: 'string' },
   },
   async run({ values, positionals }, io) {
     const [name, ...extra] = positionals;
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
     const window = { from: flag(values, 'from'), to: flag(values, 'to') };
+    const service = values.service as string[] | undefined;
     if (name === undefined) {
-      if (values.step || values.labels || values['group-by'])
-        throw new UsageError('--step, --labels and --group-by need a metric name');
+      if (values.step || values.labels || values.resource || values['group-by'])
+        throw new UsageError('--step, --labels, --resource and --group-by need a metric name');
       const list = await withApi(values, io, ({ client }) =>
-        client.get<{ from: string; to: string; metrics: MetricInfo[] }>('/metrics', window),
+        client.get<{ from: string; to: string; metrics: MetricInfo[] }>('/metrics', { ...window, service }),
       );
       if (values.json) printJson(io, list);
       else if (list.metrics.length === 0) io.out(`No metrics between ${list.from} and ${list.to}.\n`);
       else
         io.out(
           renderTable(
-            ['metric', 'type', 'unit', 'series', 'last recorded'],
-            list.metrics.map((m) => [m.name, m.type, m.unit, String(m.seriesCount), m.lastRecordedAt ?? '']),
+            ['metric', 'type', 'unit', 'series', 'services', 'last recorded'],
+            list.metrics.map((m) => [
+              m.name,
+              m.type,
+              m.unit,
+              String(m.seriesCount),
+              (m.services ?? []).map((s) => s || '(none)').join(', '),
+              m.lastRecordedAt ?? '',
+            ]),
           ),
         );
       return EXIT.ok;
@@ -76,6 +87,8 @@ export const metricsCommand: Command = {
         ...window,
         step: flag(values, 'step'),
         labels: values.labels as string[] | undefined,
+        service,
+        resource: values.resource as string[] | undefined,
         groupBy: flag(values, 'group-by'),
       }),
     );
@@ -83,7 +96,8 @@ export const metricsCommand: Command = {
       printJson(io, series);
       return EXIT.ok;
     }
-    io.out(`${series.name} (${series.type}), step ${series.stepMs / 1000}s\n\n`);
+    const of = service ? `, service ${service.join(' or ')}` : '';
+    io.out(`${series.name} (${series.type}), step ${series.stepMs / 1000}s${of}\n\n`);
     io.out(
       renderTable(
         ['series', 'points', 'last', 'min', 'max'],

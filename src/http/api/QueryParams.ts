@@ -122,6 +122,18 @@ export class QueryParams {
     return [...new Set(values)];
   }
 
+  /** Repeated `name=value` values (`service=api&service=worker`), each non-empty, at most `max`. */
+  list(name: string, max = 20): string[] {
+    this.read.add(name);
+    const values = this.params.getAll(name).filter((v) => v !== '');
+    if (values.length > max) throw new ValidationError(`${name} may be given at most ${max} times`);
+    for (const value of values) {
+      if (value.length > MAX_TEXT) throw new ValidationError(`${name} is longer than ${MAX_TEXT} characters`);
+      if (value.includes('\0')) throw new ValidationError(`${name} must not contain NUL characters`);
+    }
+    return [...new Set(values)];
+  }
+
   /** Repeated `name=key:value` pairs (the value may contain colons), at most `max`. */
   pairs(name: string, max = 8): Record<string, string> {
     this.read.add(name);

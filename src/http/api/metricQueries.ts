@@ -1,5 +1,13 @@
 import type { DatabaseSession } from '../../db/Database.js';
 import { toJsonText } from '../../db/jsonText.js';
+import {
+  groupObjectSql,
+  needsSeriesJoin,
+  normalizeServices,
+  SERVICE_KEY,
+  type SeriesFilter,
+  seriesFilterSql,
+} from '../../metrics/SeriesFilter.js';
 import type { TimeWindow } from './timeWindow.js';
 
 /** One metric as listed: what it is and how many series wrote to it in the window. */
@@ -11,24 +19,37 @@ export interface MetricSummary {
   instrument: string | null;
   unit: string;
   description: string;
-  /** Distinct label sets seen in the window. */
+  /** Distinct series (service, resource, scope and labels) seen in the window. */
   seriesCount: number;
+  /** The services (`service.name`, '' when unknown) that wrote it in the window, sorted. */
+  services: string[];
   lastRecordedAt: Date | null;
 }
 
-/** Metrics with data in the window or a description, by name (at most 2,000). */
-export async function listMetrics(tx: DatabaseSession, window: TimeWindow): Promise<MetricSummary[]> {
+/**
+ * Metrics with data in the window or a description, by name (at most 2,000). With `services`, only
+ * the metrics those services wrote in the window, counted over their series only.
+ */
+export async function listMetrics(
+  tx: DatabaseSession,
+  window: TimeWindow,
+  services?: readonly string[],
+): Promise<MetricSummary[]> {
   const { rows } = await tx.query<MetricSummary>(
     `WITH seen AS (
-       SELECT metric_name, min(metric_type) AS metric_type, count(DISTINCT labels) AS series, max(recorded_at) AS last_at
-         FROM ${tx.table('metrics')} WHERE recorded_at >= $1 AND recorded_at < $2 GROUP BY metric_name)
+       SELECT metric_name, min(metric_type) AS metric_type, count(DISTINCT series_id) AS series, max(recorded_at) AS last_at,
+              array_agg(DISTINCT service_name ORDER BY service_name) AS services
+         FROM ${tx.table('metrics')} WHERE recorded_at >= $1 AND recorded_at < $2
+          AND ($3::text[] IS NULL OR service_name = ANY ($3::text[]))
+        GROUP BY metric_name)
      SELECT metric_name AS name,
             coalesce(s.metric_type, CASE d.instrument WHEN 'updowncounter' THEN 'counter' ELSE d.instrument END) AS type,
             d.instrument, coalesce(d.unit, '') AS unit, coalesce(d.description, '') AS description,
-            coalesce(s.series, 0)::integer AS "seriesCount", s.last_at AS "lastRecordedAt"
-       FROM seen s FULL JOIN ${tx.table('metric_descriptions')} d USING (metric_name)
+            coalesce(s.series, 0)::integer AS "seriesCount", coalesce(s.services, '{}') AS services,
+            s.last_at AS "lastRecordedAt"
+       FROM seen s ${services === undefined ? 'FULL' : 'LEFT'} JOIN ${tx.table('metric_descriptions')} d USING (metric_name)
       ORDER BY metric_name LIMIT 2000`,
-    [window.from, window.to],
+    [window.from, window.to, services ?? null],
   );
   return rows;
 }
@@ -39,15 +60,26 @@ export interface SeriesLine {
   points: [number, number | null][];
 }
 
-export interface SeriesQuery {
+export interface SeriesQuery extends SeriesFilter {
   window: TimeWindow;
   stepMs: number;
-  /** Only series whose labels contain these. */
-  labels: Record<string, string>;
-  /** One line per distinct value of these label keys; none: one line for all series. */
+  /**
+   * One line per distinct value of these keys: point label keys, `service.name` (the service column)
+   * and `resource.<key>` (a resource attribute); none: one line for all series.
+   */
   groupBy: string[];
   /** Lines returned at most. */
   maxLines: number;
+}
+
+/** Placeholders numbered after the `fixed` parameters, with the parameter list they fill. */
+function paramList(fixed: unknown[]) {
+  const params = [...fixed];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  return { params, param };
 }
 
 /**
@@ -60,6 +92,18 @@ export async function metricSeries(
   name: string,
   query: SeriesQuery,
 ): Promise<{ type: string | null; lines: SeriesLine[]; truncated: boolean }> {
+  const { params, param } = paramList([
+    name,
+    query.window.from,
+    query.window.to,
+    query.stepMs,
+    query.maxLines + 1,
+  ]);
+  const table = (object: string) => tx.table(object);
+  const grp = groupObjectSql(query.groupBy, 'm', 's', param);
+  const join = needsSeriesJoin(query.groupBy)
+    ? `LEFT JOIN ${tx.table('metric_series')} s ON s.series_id = m.series_id`
+    : '';
   const { rows } = await tx.query<{
     type: string;
     grp: Record<string, string>;
@@ -67,15 +111,14 @@ export async function metricSeries(
     value: number | null;
   }>(
     `WITH rows AS (
-       SELECT metric_type,
-              coalesce((SELECT jsonb_object_agg(k, coalesce(labels ->> k, '')) FROM unnest($5::text[]) AS k), '{}'::jsonb) AS grp,
-              (floor(extract(epoch FROM recorded_at) * 1000 / $4) * $4)::float8 AS bucket,
-              metric_value, sample_count, coalesce(sample_sum, metric_value * sample_count) AS total
-         FROM ${tx.table('metrics')}
-        WHERE metric_name = $1 AND recorded_at >= $2 AND recorded_at < $3 AND labels @> $6::jsonb
-          AND metric_value <> 'NaN'::float8),
+       SELECT m.metric_type, ${grp} AS grp,
+              (floor(extract(epoch FROM m.recorded_at) * 1000 / $4) * $4)::float8 AS bucket,
+              m.metric_value, m.sample_count, coalesce(m.sample_sum, m.metric_value * m.sample_count) AS total
+         FROM ${tx.table('metrics')} m ${join}
+        WHERE m.metric_name = $1 AND m.recorded_at >= $2 AND m.recorded_at < $3
+          AND m.metric_value <> 'NaN'::float8${seriesFilterSql(query, 'm', param, table)}),
      groups AS (
-       SELECT grp, count(*) AS n FROM rows GROUP BY grp ORDER BY n DESC, grp::text LIMIT $7)
+       SELECT grp, count(*) AS n FROM rows GROUP BY grp ORDER BY n DESC, grp::text LIMIT $5)
      SELECT min(r.metric_type) AS type, r.grp, r.bucket,
             CASE min(r.metric_type)
               WHEN 'counter' THEN sum(r.metric_value)
@@ -83,15 +126,7 @@ export async function metricSeries(
               ELSE sum(r.total) / nullif(sum(r.sample_count), 0) END AS value
        FROM rows r JOIN groups g ON g.grp = r.grp
       GROUP BY r.grp, r.bucket ORDER BY r.grp::text, r.bucket`,
-    [
-      name,
-      query.window.from,
-      query.window.to,
-      query.stepMs,
-      query.groupBy,
-      toJsonText(query.labels),
-      query.maxLines + 1,
-    ],
+    params,
   );
   const lines = new Map<string, SeriesLine>();
   for (const row of rows) {
@@ -111,24 +146,77 @@ export async function metricSeries(
   };
 }
 
+/** One percentile line: `labels` is `{ "service.name": ... }` when grouped by service, else `{}`. */
+export interface PercentileLine {
+  p: number;
+  labels: Record<string, string>;
+  points: [number, number | null][];
+}
+
+/** Services a percentile chart is split into at most. */
+export const MAX_PERCENTILE_SERVICES = 10;
+
 /**
- * The p-quantiles of a metric per bucket of `stepMs` from `window.from`, by the `metric_percentile_series`
- * SQL function (exact on raw observations, else within 1%). Buckets without data have null values.
+ * The p-quantiles of a metric per bucket of `stepMs` from `window.from`, by the
+ * `metric_percentile_filtered` SQL function (exact on raw observations, else within 1%) over the
+ * series of the filter, merged; with `byService`, one set of lines per service that wrote the
+ * metric in the window (at most MAX_PERCENTILE_SERVICES, by name; `truncated` says when more).
+ * Buckets without data have null values.
  */
 export async function metricPercentiles(
   tx: DatabaseSession,
   name: string,
-  query: { window: TimeWindow; stepMs: number; labels: Record<string, string>; quantiles: number[] },
-): Promise<{ p: number; points: [number, number | null][] }[]> {
-  const result: { p: number; points: [number, number | null][] }[] = [];
-  for (const p of query.quantiles) {
-    const { rows } = await tx.query<{ at: number; value: number | null }>(
-      `SELECT (extract(epoch FROM bucket_start) * 1000)::float8 AS at, value
-         FROM ${tx.table('metric_percentile_series')}($1, $2, $3, $4, $5 * interval '1 millisecond', $6::jsonb)
-        ORDER BY bucket_start`,
-      [name, p, query.window.from, query.window.to, query.stepMs, toJsonText(query.labels)],
+  query: SeriesFilter & { window: TimeWindow; stepMs: number; quantiles: number[]; byService?: boolean },
+): Promise<{ series: PercentileLine[]; truncated: boolean }> {
+  const services = normalizeServices(query.services, query.resource);
+  const resource = Object.fromEntries(
+    Object.entries(query.resource ?? {}).filter(([k]) => k !== SERVICE_KEY),
+  );
+  let groups: { labels: Record<string, string>; services: string[] | undefined }[] = [
+    { labels: {}, services },
+  ];
+  let truncated = false;
+  if (query.byService) {
+    const { params, param } = paramList([
+      name,
+      query.window.from,
+      query.window.to,
+      MAX_PERCENTILE_SERVICES + 1,
+    ]);
+    const filter = seriesFilterSql({ ...query, services }, 'm', param, (t) => tx.table(t));
+    const { rows } = await tx.query<{ service_name: string }>(
+      `SELECT DISTINCT m.service_name FROM ${tx.table('metrics')} m
+        WHERE m.metric_name = $1 AND m.recorded_at >= $2 AND m.recorded_at < $3${filter}
+        ORDER BY 1 LIMIT $4`,
+      params,
     );
-    result.push({ p, points: rows.map((r) => [r.at, r.value]) });
+    truncated = rows.length > MAX_PERCENTILE_SERVICES;
+    groups = rows
+      .slice(0, MAX_PERCENTILE_SERVICES)
+      .map((r) => ({ labels: { [SERVICE_KEY]: r.service_name }, services: [r.service_name] }));
   }
-  return result;
+  const series: PercentileLine[] = [];
+  for (const group of groups) {
+    for (const p of query.quantiles) {
+      const { rows } = await tx.query<{ at: number; value: number | null }>(
+        `SELECT (extract(epoch FROM b) * 1000)::float8 AS at,
+                ${tx.table('metric_percentile_filtered')}($1, $2, b, least(b + $5 * interval '1 millisecond', $4),
+                  $6::jsonb, $7::text[], $8::jsonb) AS value
+           FROM generate_series($3::timestamptz, $4::timestamptz - interval '1 microsecond', $5 * interval '1 millisecond') AS b
+          ORDER BY b`,
+        [
+          name,
+          p,
+          query.window.from,
+          query.window.to,
+          query.stepMs,
+          toJsonText(query.labels ?? {}),
+          group.services ?? null,
+          toJsonText(resource),
+        ],
+      );
+      series.push({ p, labels: group.labels, points: rows.map((r) => [r.at, r.value]) });
+    }
+  }
+  return { series, truncated };
 }

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { systemClock } from '../../clock.js';
 import { ValidationError } from '../../errors.js';
 import { exemplarTraces } from '../../links/exemplarTraces.js';
+import { normalizeServices, SERVICE_KEY, type SeriesFilter } from '../../metrics/SeriesFilter.js';
 import type { ApiDeps } from './ApiDeps.js';
 import { listMetrics, metricPercentiles, metricSeries } from './metricQueries.js';
 import { QueryParams } from './QueryParams.js';
@@ -17,6 +18,33 @@ function metricName(raw: string): string {
   return raw;
 }
 
+/**
+ * The series filter of a request: `labels=k:v` (point attributes), `service=` (repeatable: any of
+ * them) and `resource=k:v` (resource attributes). An absent `service` is no restriction.
+ */
+function seriesFilter(params: QueryParams): {
+  labels: Record<string, string>;
+  services: string[] | undefined;
+  resource: Record<string, string>;
+} {
+  const labels = params.pairs('labels');
+  const list = params.list('service');
+  const pairs = params.pairs('resource');
+  const { [SERVICE_KEY]: _service, ...resource } = pairs;
+  // resource=service.name:X is a service filter too (both must hold).
+  const services = normalizeServices(list.length > 0 ? list : undefined, pairs);
+  return { labels, services, resource };
+}
+
+/** The filter as echoed in a response: `service` only when given. */
+function echo(filter: SeriesFilter) {
+  return {
+    labels: filter.labels,
+    ...(filter.services ? { service: filter.services } : {}),
+    resource: filter.resource,
+  };
+}
+
 /** `/metrics`: the list, a metric's series over time, its percentiles and its exemplars' traces. */
 export function metricRoutes(deps: ApiDeps): Hono {
   const clock = deps.clock ?? systemClock;
@@ -25,8 +53,11 @@ export function metricRoutes(deps: ApiDeps): Hono {
   app.get('/', async (c) => {
     const params = QueryParams.of(c.req.url);
     const window = timeWindow(params, clock, 24 * HOUR);
+    const services = params.list('service');
     params.done();
-    const metrics = await readOnlyQuery(deps, (tx) => listMetrics(tx, window));
+    const metrics = await readOnlyQuery(deps, (tx) =>
+      listMetrics(tx, window, services.length > 0 ? services : undefined),
+    );
     return c.json({ from: window.from, to: window.to, metrics });
   });
 
@@ -35,14 +66,14 @@ export function metricRoutes(deps: ApiDeps): Hono {
     const params = QueryParams.of(c.req.url);
     const window = timeWindow(params, clock, HOUR);
     const stepMs = seriesStep(window, params.duration('step'));
-    const labels = params.pairs('labels');
+    const filter = seriesFilter(params);
     const groupBy = params.keys('groupBy');
     const maxLines = params.integer('maxLines', 1, 100, 20);
     params.done();
     const result = await readOnlyQuery(deps, (tx) =>
-      metricSeries(tx, name, { window, stepMs, labels, groupBy, maxLines }),
+      metricSeries(tx, name, { window, stepMs, ...filter, groupBy, maxLines }),
     );
-    return c.json({ name, from: window.from, to: window.to, stepMs, labels, groupBy, ...result });
+    return c.json({ name, from: window.from, to: window.to, stepMs, ...echo(filter), groupBy, ...result });
   });
 
   app.get('/:name/percentiles', async (c) => {
@@ -51,23 +82,26 @@ export function metricRoutes(deps: ApiDeps): Hono {
     const window = timeWindow(params, clock, HOUR);
     const stepMs = seriesStep(window, params.duration('step'), 500, 60);
     const quantiles = params.numbers('p', 0, 1, 5) ?? [0.5, 0.95, 0.99];
-    const labels = params.pairs('labels');
+    const filter = seriesFilter(params);
+    const groupBy = params.keys('groupBy', 1);
+    if (groupBy.some((k) => k !== SERVICE_KEY))
+      throw new ValidationError(`groupBy of percentiles may only be ${SERVICE_KEY}, got "${groupBy[0]}"`);
     params.done();
-    const series = await readOnlyQuery(deps, (tx) =>
-      metricPercentiles(tx, name, { window, stepMs, labels, quantiles }),
+    const result = await readOnlyQuery(deps, (tx) =>
+      metricPercentiles(tx, name, { window, stepMs, ...filter, quantiles, byService: groupBy.length > 0 }),
     );
-    return c.json({ name, from: window.from, to: window.to, stepMs, labels, series });
+    return c.json({ name, from: window.from, to: window.to, stepMs, ...echo(filter), groupBy, ...result });
   });
 
   app.get('/:name/exemplars', async (c) => {
     const metric = metricName(c.req.param('name'));
     const params = QueryParams.of(c.req.url);
     const { from, to } = timeWindow(params, clock, HOUR);
-    const labels = params.pairs('labels');
+    const { labels, services, resource } = seriesFilter(params);
     const limit = params.integer('limit', 1, 100, 10);
     params.done();
     const exemplars = await readOnlyQuery(deps, (tx) =>
-      exemplarTraces(tx, { metric, from, to, labels, limit }),
+      exemplarTraces(tx, { metric, from, to, labels, services, resource, limit }),
     );
     return c.json({ exemplars });
   });

@@ -94,7 +94,9 @@ describe.runIf(installed)('a real Alertmanager receiving pgtel alerts', () => {
           name: 'PgtelDiskFull',
           source: {
             kind: 'sql',
-            sql: `SELECT v AS value, 'db1' AS instance, '${TRACE}' AS trace_id FROM ${db.table('am_control')}`,
+            // A dotted label (as `groupBy: ['service.name']` makes) reaches Alertmanager as service_name.
+            sql: `SELECT v AS value, 'db1' AS instance, 'search' AS "service.name", '${TRACE}' AS trace_id
+                    FROM ${db.table('am_control')}`,
           },
           levels: [{ severity: 'critical', threshold: 90 }],
           intervalMs: 60_000,
@@ -120,7 +122,7 @@ describe.runIf(installed)('a real Alertmanager receiving pgtel alerts', () => {
       }[];
       return alerts.find((a) => a.labels.alertname === 'PgtelDiskFull');
     }, 'the alert in Alertmanager');
-    expect(active.labels).toMatchObject({ severity: 'critical', instance: 'db1' });
+    expect(active.labels).toMatchObject({ severity: 'critical', instance: 'db1', service_name: 'search' });
     expect(active.annotations.summary).toBe('Disk db1 at 99%');
     expect(active.status.state).toBe('active');
     // Alertmanager keeps only labels, annotations and generatorURL: pgtel's links travel there.

@@ -31,6 +31,7 @@ beforeAll(async () => {
   env = {
     PGTEL_DATA_DIR: join(folder, 'data'),
     PGTEL_PORT: String(port),
+    PGTEL_GRPC_PORT: 'off',
     PGTEL_HOST: '127.0.0.1',
     PGTEL_API_TOKEN: TOKEN,
     PGTEL_SHUTDOWN_DELAY_MS: '0',

@@ -93,48 +93,69 @@ describe('OTLP/HTTP metrics ingest with the OpenTelemetry SDK as the sender', ()
     expect(Math.abs(p50! - 500.5) / 500.5).toBeLessThan(0.03);
   });
 
-  it('keeps cumulative sums and reports cumulative histograms as rejected with the fix', async () => {
+  it('stores the SDK default, cumulative, as the same deltas: counters, explicit and exponential histograms', async () => {
     const result = await send(AggregationTemporalityPreference.CUMULATIVE, 'c');
-    // The SDK treats a partial success as success; what was refused is in the response.
     expect(result.code).toBe(ExportResultCode.SUCCESS);
     const { db } = ctx.server;
-    const names = await db.query<{ metric_name: string; metric_type: string }>(
-      `SELECT DISTINCT metric_name, metric_type FROM ${db.table('metrics')} WHERE metric_name LIKE 'c.%' ORDER BY 1`,
+    const rows = await db.query<{ metric_name: string; metric_type: string; total: number; samples: number }>(
+      `SELECT metric_name, metric_type, sum(metric_value) AS total, sum(sample_count)::int AS samples
+         FROM ${db.table('metrics')} WHERE metric_name LIKE 'c.%' GROUP BY 1, 2 ORDER BY 1`,
     );
-    expect(names.rows).toEqual([
-      { metric_name: 'c.requests', metric_type: 'gauge' },
-      { metric_name: 'c.temperature', metric_type: 'gauge' },
+    expect(rows.rows).toEqual([
+      { metric_name: 'c.latency', metric_type: 'histogram', total: expect.any(Number), samples: 100 },
+      { metric_name: 'c.requests', metric_type: 'counter', total: 7, samples: 1 },
+      { metric_name: 'c.size', metric_type: 'histogram', total: expect.any(Number), samples: 1000 },
+      { metric_name: 'c.temperature', metric_type: 'gauge', total: 21.5, samples: 1 },
     ]);
-    const response = await fetch(`${ctx.server.url}/v1/metrics`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        resourceMetrics: [
-          {
-            scopeMetrics: [
-              {
-                metrics: [
-                  {
-                    name: 'c.hist',
-                    histogram: {
-                      aggregationTemporality: 2,
-                      dataPoints: [{ count: '1', sum: 1, bucketCounts: ['1'], explicitBounds: [] }],
+    const p50 = await getPercentile(db, 'c.size', 0.5, { hours: 1 });
+    expect(Math.abs(p50! - 500.5) / 500.5).toBeLessThan(0.03);
+  });
+
+  it('takes a cumulative point without a start time as a baseline, and stores the next one as its delta', async () => {
+    const post = (count: number, seconds: number) =>
+      fetch(`${ctx.server.url}/v1/metrics`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          resourceMetrics: [
+            {
+              scopeMetrics: [
+                {
+                  metrics: [
+                    {
+                      name: 'c.hist',
+                      histogram: {
+                        aggregationTemporality: 2,
+                        dataPoints: [
+                          {
+                            timeUnixNano: String(BigInt(Date.now() - 60_000 + seconds * 1000) * 1_000_000n),
+                            count: String(count),
+                            sum: count * 5,
+                            bucketCounts: [String(count), '0'],
+                            explicitBounds: [10],
+                          },
+                        ],
+                      },
                     },
-                  },
-                ],
-              },
-            ],
-          },
-        ],
-      }),
-    });
-    expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({
-      partialSuccess: {
-        rejectedDataPoints: '1',
-        errorMessage:
-          'c.hist: cumulative histograms are not stored; set OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=delta',
-      },
-    });
+                  ],
+                },
+              ],
+            },
+          ],
+        }),
+      });
+    for (const [count, seconds] of [
+      [4, 0],
+      [10, 10],
+    ] as const) {
+      const response = await post(count, seconds);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({});
+    }
+    const { db } = ctx.server;
+    const stored = await db.query<{ samples: number }>(
+      `SELECT sum(sample_count)::int AS samples FROM ${db.table('metrics')} WHERE metric_name = 'c.hist'`,
+    );
+    expect(stored.rows).toEqual([{ samples: 6 }]);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { grafanaProvisioning, overviewDashboard } from '../../../src/grafana/grafanaProvisioning.js';
 import { ManualClock } from '../../../src/testing/ManualClock.js';
+import { insertMetricRow } from '../../helpers/insertMetricRow.js';
 import { useTestDatabase } from '../../helpers/testDatabase.js';
 import { LATENCY_METRIC, seedApiData } from './seedApiData.js';
 
@@ -67,12 +68,50 @@ describe('Grafana provisioning', () => {
       counts[p.title] = rows.length;
     }
     expect(counts).toMatchObject({
-      $service: 3,
+      // The three services of the spans, and the collector's (unknown_service:node) from the metrics.
+      $service: 4,
       $metric: 1,
       'Stuck or overdue workflows': 0,
       'Firing alerts': 1,
     });
     for (const [title, n] of Object.entries(counts))
       if (title !== 'Stuck or overdue workflows') expect(n, title).toBeGreaterThan(0);
+  });
+
+  it('the service variable covers metrics, and the metric panel reads only the chosen services', async () => {
+    const metric = 'grafana_latency_ms';
+    for (const [service, ms] of [
+      ['grafana-search', 500],
+      ['grafana-checkout', 10],
+    ] as const) {
+      for (let i = 1; i <= 3; i++)
+        await insertMetricRow(ctx.db, {
+          name: metric,
+          type: 'histogram',
+          service,
+          at: new Date(FROM + i * 10 * 60_000),
+          observations: [ms, ms],
+        });
+    }
+    const dashboard = overviewDashboard(ctx.db.schema);
+    const variable = (name: string) => dashboard.templating.list.find((v) => v.name === name)!.query;
+    const services = await ctx.db.query<{ service_name: string }>(expand(variable('service'), {}));
+    expect(services.rows.map((r) => r.service_name)).toEqual(
+      expect.arrayContaining(['grafana-checkout', 'grafana-search']),
+    );
+    const metrics = await ctx.db.query<{ metric_name: string }>(expand(variable('metric'), {}));
+    expect(metrics.rows.map((r) => r.metric_name)).toContain(metric);
+    const panel = dashboard.panels.find((p) => p.title.startsWith('$metric percentiles'))!;
+    const values = async (service: string) => {
+      const { rows } = await ctx.db.query<{ metric: string; value: number | null }>(
+        expand(panel.targets[0]!.rawSql, { service, metric }),
+      );
+      return rows.filter((r) => r.metric.startsWith('p50') && r.value !== null).map((r) => r.value!);
+    };
+    const slow = await values(`'grafana-search'`);
+    expect(slow).toHaveLength(3);
+    for (const v of slow) expect(Math.abs(v - 500) / 500).toBeLessThan(0.01);
+    for (const v of await values(`'grafana-checkout'`)) expect(Math.abs(v - 10) / 10).toBeLessThan(0.01);
+    expect(await values(`'nobody'`)).toEqual([]);
   });
 });

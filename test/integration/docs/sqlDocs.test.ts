@@ -5,6 +5,7 @@ import { toJsonText } from '../../../src/db/jsonText.js';
 import { quoteIdent } from '../../../src/db/quoteIdent.js';
 import { MetricsCollector } from '../../../src/metrics/MetricsCollector.js';
 import { WorkflowStateTracker } from '../../../src/workflows/WorkflowStateTracker.js';
+import { insertMetricRow } from '../../helpers/insertMetricRow.js';
 import { useTestDatabase } from '../../helpers/testDatabase.js';
 import { codeBlocks, readDoc } from './markdownBlocks.js';
 
@@ -73,6 +74,22 @@ async function seed(db: Database): Promise<void> {
   metrics.gauge('queue_depth', 7, { queue: 'emails' });
   metrics.histogram('payment_amount', 19.99);
   await metrics.shutdown();
+  // Series of a named service with resource attributes, as OTLP ingest writes them.
+  for (const [name, type, value] of [
+    ['http_request_duration_ms', 'histogram', 0],
+    ['http_requests_total', 'counter', 12],
+  ] as const) {
+    await insertMetricRow(db, {
+      name,
+      type,
+      service: 'orders-api',
+      resource: { 'host.name': 'web-1', 'deployment.environment': 'prod' },
+      labels: { route: '/orders' },
+      at: new Date(Date.now() - 30_000),
+      value,
+      observations: type === 'histogram' ? [14, 22, 180] : undefined,
+    });
+  }
 
   const tracker = new WorkflowStateTracker(db);
   const done = await tracker.createWorkflow({ workflowType: 'sales.daily_totals', correlationId: TRACE });

@@ -3,6 +3,7 @@ import { createLogger } from '../../../src/logger.js';
 import { MetricWriter } from '../../../src/metrics/MetricWriter.js';
 import { type MetricRow, rawRow } from '../../../src/metrics/metricRows.js';
 import { ManualClock } from '../../../src/testing/ManualClock.js';
+import { testSeries } from '../../helpers/series.js';
 import { useTestDatabase } from '../../helpers/testDatabase.js';
 
 const ctx = useTestDatabase();
@@ -12,13 +13,12 @@ describe('MetricWriter', () => {
     const clock = new ManualClock('2026-07-01T10:00:00Z');
     const writer = new MetricWriter({ db: ctx.db, clock, logger: createLogger('silent'), batchSize: 64 });
     const at = new Date(clock.now());
-    const rows: MetricRow[] = Array.from({ length: 100 }, (_, i) =>
-      rawRow('poison_ms', 'histogram', {}, i, at),
-    );
+    const series = testSeries('poison_ms');
+    const rows: MetricRow[] = Array.from({ length: 100 }, (_, i) => rawRow(series, 'histogram', i, at));
     // A row breaking the metric_type check stands for any row PostgreSQL refuses.
     rows[17]![1] = 'summary' as MetricRow[1];
     rows[80]![1] = 'summary' as MetricRow[1];
-    writer.enqueue(rows);
+    writer.enqueue(rows, [series]);
     const report = await writer.write();
     expect(report.error).toBeUndefined();
     expect(writer.getStats()).toMatchObject({
@@ -37,7 +37,11 @@ describe('MetricWriter', () => {
     const clock = new ManualClock('2026-07-02T10:00:00Z');
     const writer = new MetricWriter({ db: ctx.db, clock, logger: createLogger('silent') });
     const at = new Date(clock.now());
-    writer.enqueue(Array.from({ length: 10 }, (_, i) => rawRow('serial_ms', 'histogram', {}, i, at)));
+    const series = testSeries('serial_ms');
+    writer.enqueue(
+      Array.from({ length: 10 }, (_, i) => rawRow(series, 'histogram', i, at)),
+      [series],
+    );
     const reports = await Promise.all([writer.write(), writer.write(), writer.write()]);
     expect(reports.reduce((a, r) => a + r.written, 0)).toBe(10);
     const { rows } = await ctx.db.query<{ n: number }>(

@@ -6,6 +6,7 @@ import { rawRow } from '../../../src/metrics/metricRows.js';
 import { getPercentile } from '../../../src/metrics/queryMetrics.js';
 import { rollupMetrics } from '../../../src/metrics/rollupMetrics.js';
 import { ManualClock } from '../../../src/testing/ManualClock.js';
+import { testSeries } from '../../helpers/series.js';
 import { onRealServer, openTestDatabase, useTestDatabase } from '../../helpers/testDatabase.js';
 
 const ctx = useTestDatabase();
@@ -89,6 +90,7 @@ describe('hourly rollups', () => {
       clock,
       flushIntervalMs: 0,
       logger: createLogger('silent'),
+      serviceName: 'test',
     });
     metrics.counter('late_total', 1);
     await metrics.flush();
@@ -98,7 +100,8 @@ describe('hourly rollups', () => {
     ).toEqual(['2026-04-05T09:00:00.000Z', '2026-04-05T10:00:00.000Z']);
     // A flush delayed past the hour (the database was away): its row is stamped 10:59, written at 12:00.
     const writer = new MetricWriter({ db: ctx.db, clock });
-    writer.enqueue([rawRow('late_total', 'counter', {}, 5, new Date('2026-04-05T10:59:00Z'))]);
+    const series = testSeries('late_total');
+    writer.enqueue([rawRow(series, 'counter', 5, new Date('2026-04-05T10:59:00Z'))], [series]);
     expect(await writer.write()).toMatchObject({ written: 1, pending: 0 });
     const again = await rollupMetrics(ctx.db, { clock, lookbackHours: 2 });
     expect(again.rolled.map((d) => d.toISOString())).toEqual(['2026-04-05T10:00:00.000Z']);

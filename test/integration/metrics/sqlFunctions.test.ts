@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bucketKey, bucketValue, LogSketch } from '../../../src/metrics/LogSketch.js';
-import { METRIC_COLUMNS } from '../../../src/metrics/metricRows.js';
+import { METRIC_COLUMNS, rawRow } from '../../../src/metrics/metricRows.js';
+import { testSeries } from '../../helpers/series.js';
 import { onRealServer, testDatabaseUrl, useTestDatabase } from '../../helpers/testDatabase.js';
 
 const ctx = useTestDatabase();
@@ -69,20 +70,10 @@ describe('SQL sketch functions', () => {
 
 describe.runIf(onRealServer && existsSync('/usr/bin/psql'))('the SQL surface from psql', () => {
   it('gives p50/p95/p99 to psql with the documented query', async () => {
-    const rows = Array.from({ length: 100 }, (_, i) => [
-      'psql_ms',
-      'histogram',
-      i + 1,
-      new Date(Date.now() - 60_000),
-      { route: '/x' },
-      1,
-      i + 1,
-      i + 1,
-      i + 1,
-      null,
-      null,
-      null,
-    ]);
+    const series = testSeries('psql_ms', { route: '/x' });
+    const rows = Array.from({ length: 100 }, (_, i) =>
+      rawRow(series, 'histogram', i + 1, new Date(Date.now() - 60_000)),
+    );
     await ctx.db.copyRows('metrics', METRIC_COLUMNS, rows);
     const sql = `SET search_path = "${ctx.db.schema}", public;
       SELECT metric_percentile('psql_ms', 0.50, now() - interval '1 day', now()) AS p50,

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { alertmanagerApiAlerts } from '../../../src/alerts/notifiers/alertmanagerApiAlerts.js';
+import {
+  alertmanagerApiAlerts,
+  prometheusLabels,
+} from '../../../src/alerts/notifiers/alertmanagerApiAlerts.js';
 import { alertmanagerWebhookPayload } from '../../../src/alerts/notifiers/alertmanagerWebhookPayload.js';
 import { CHAT_MESSAGE_LIMIT, formatChatMessage } from '../../../src/alerts/notifiers/formatChatMessage.js';
 import type { NotificationAlert } from '../../../src/alerts/notifiers/Notifier.js';
@@ -63,6 +66,33 @@ describe('Alertmanager formats', () => {
     );
     const body = alertmanagerApiAlerts(n!, NOW, 60_000, '');
     expect(body.map((a) => a.endsAt)).toEqual(['2026-01-15T12:01:00.000Z', '2026-01-15T12:05:00.000Z']);
+  });
+});
+
+describe('Alertmanager label names', () => {
+  it('sends service.name and other dotted names as Prometheus names, never overwriting a valid one', () => {
+    expect(
+      prometheusLabels({
+        alertname: 'a',
+        'service.name': 'search',
+        '1x': 'y',
+        'host.name': 'h',
+        host_name: 'kept',
+      }),
+    ).toEqual({ alertname: 'a', host_name: 'kept', service_name: 'search', _1x: 'y' });
+    const [n] = groupNotifications(
+      [
+        {
+          groupBy: ['alertname'],
+          alert: alert('x', { labels: { alertname: 'x', 'service.name': 'search' } }),
+        },
+      ],
+      NOW,
+    );
+    expect(alertmanagerApiAlerts(n!, NOW, 60_000, '')[0]!.labels).toEqual({
+      alertname: 'x',
+      service_name: 'search',
+    });
   });
 });
 

@@ -73,6 +73,19 @@ describe('resolveConfig', () => {
     expect(() => resolveConfig({ schema: '' }, {})).toThrowError(/Option schema/);
   });
 
+  it('reads the OTLP/gRPC port: 4317 by default, a number, 0 for any free one, or off', () => {
+    expect(resolveConfig({}, {}).grpcPort).toBe(4317);
+    expect(resolveConfig({}, { PGTEL_GRPC_PORT: '0' }).grpcPort).toBe(0);
+    expect(resolveConfig({}, { PGTEL_GRPC_PORT: ' OFF ' }).grpcPort).toBe('off');
+    expect(resolveConfig({ grpcPort: 'off' }, { PGTEL_GRPC_PORT: '5317' }).grpcPort).toBe('off');
+    for (const raw of ['65536', '-1', 'no', '43 17']) {
+      expect(() => resolveConfig({}, { PGTEL_GRPC_PORT: raw })).toThrow(
+        /PGTEL_GRPC_PORT must be a whole number from 0 to 65535, or off .*option grpcPort/,
+      );
+    }
+    expect(() => resolveConfig({ grpcPort: 1.5 })).toThrow(ConfigError);
+  });
+
   it('documents every option in the README table', () => {
     const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
     expect(readme).toContain(renderConfigTable());

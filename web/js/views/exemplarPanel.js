@@ -13,12 +13,33 @@ export function labelPairs(filter, picked = {}) {
   return [...pairs.values()];
 }
 
-/** The traces behind a metric's observations in [from, to] matching `labels` ('k:v' list). */
-export async function loadExemplars(name, { from, to, labels }) {
+/**
+ * A picked line's group values split as the API takes them: `service.name` is the service,
+ * `resource.<key>` a resource attribute, any other key a label.
+ */
+export function pickedFilter(picked = {}) {
+  const labels = {};
+  const resource = [];
+  let service;
+  for (const [k, v] of Object.entries(picked)) {
+    if (k === 'service.name') service = v;
+    else if (k.startsWith('resource.')) resource.push(`${k.slice('resource.'.length)}:${v}`);
+    else labels[k] = v;
+  }
+  return { labels, resource, service };
+}
+
+/**
+ * The traces behind a metric's observations in [from, to] matching `labels` ('k:v' list), of
+ * `service` when given, with `resource` attributes ('k:v' list).
+ */
+export async function loadExemplars(name, { from, to, labels, service, resource }) {
   const { exemplars } = await api.get(`metrics/${encodeURIComponent(name)}/exemplars`, {
     from,
     to,
     labels,
+    service,
+    resource,
     limit: EXEMPLAR_LIMIT,
   });
   return exemplars;
@@ -58,17 +79,20 @@ function exemplarTable(exemplars, unit) {
  * span, highest first) over the visible range, or over one time bucket picked on a chart. A picked
  * bucket is kept in the URL (`at`, `atLabel`) so the view can be shared.
  */
-export function exemplarPanel({ name, unit, range, filter }) {
+export function exemplarPanel({ name, unit, range, filter, service }) {
   const element = h('section', { class: 'panel exemplars', 'data-testid': 'exemplars' });
 
   const show = async ({ from, to, picked = null, exemplars, error }) => {
-    const labels = labelPairs(filter, picked?.labels);
+    const split = pickedFilter(picked?.labels);
+    const labels = labelPairs(filter, split.labels);
+    const of = split.service ?? service;
+    const shown = [...(of ? [`service ${of}`] : []), ...labels, ...split.resource];
     element.dataset.from = String(from);
     element.dataset.to = String(to);
     mount(element, h('h2', {}, 'Slowest traces'), h('p', { class: 'loading' }, 'Loading…'));
     if (!exemplars && !error) {
       try {
-        exemplars = await loadExemplars(name, { from, to, labels });
+        exemplars = await loadExemplars(name, { from, to, labels, service: of, resource: split.resource });
       } catch (caught) {
         error = caught;
       }
@@ -78,7 +102,7 @@ export function exemplarPanel({ name, unit, range, filter }) {
       { class: 'muted small', 'data-testid': 'exemplars-scope' },
       picked ? 'Observed in the picked bucket, ' : 'Observed in the visible range, ',
       `${formatTime(from)} – ${formatTime(to)}`,
-      labels.length ? `, ${labels.join(', ')}` : '',
+      shown.length ? `, ${shown.join(', ')}` : '',
       '. ',
       picked
         ? h(

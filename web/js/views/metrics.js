@@ -14,12 +14,25 @@ function chartWidth() {
   return Math.max(420, Math.min(window.innerWidth - 400, 1200));
 }
 
+/** The services of a metric in the list: named up to three, else counted. */
+function serviceText(services = []) {
+  const named = services.filter(Boolean);
+  if (named.length === 0) return '';
+  return named.length <= 3 ? ` · ${named.join(', ')}` : ` · ${named.length} services`;
+}
+
 function labelText(labels) {
   const entries = Object.entries(labels);
   return entries.length ? entries.map(([k, v]) => `${k}=${v}`).join(', ') : 'all series';
 }
 
-/** `#/metrics?name=<metric>&labels=k:v&groupBy=k`: the list and one metric's charts. */
+/** Group-by keys offered beside the metric's own labels: the service column. */
+const GROUP_SUGGESTIONS = ['service.name', 'service.name,route'];
+
+/**
+ * `#/metrics?name=<metric>&service=<service.name>&labels=k:v&groupBy=k`: the list and one metric's
+ * charts, optionally of one service only.
+ */
 export async function render(target, route) {
   const { params } = route;
   const { from, to } = timeRange(params);
@@ -54,7 +67,11 @@ export async function render(target, route) {
         h(
           'a',
           {
-            href: routeHref(['metrics'], { name: m.name, range: params.get('range') }),
+            href: routeHref(['metrics'], {
+              name: m.name,
+              range: params.get('range'),
+              service: params.get('service'),
+            }),
             'aria-current': m.name === name ? 'page' : undefined,
           },
           h('span', { class: 'metric-name' }, m.name),
@@ -64,6 +81,7 @@ export async function render(target, route) {
             badge(m.type, 'type'),
             m.unit ? ` ${m.unit}` : '',
             ` · ${m.seriesCount} series`,
+            serviceText(m.services),
           ),
         ),
       ),
@@ -77,6 +95,16 @@ export async function render(target, route) {
   const metric = metrics.find((m) => m.name === name);
   const labels = params.getAll('labels');
   const groupBy = params.get('groupBy') ?? '';
+  const service = params.get('service') ?? '';
+  // The services that wrote this metric in the range (rows of no known service are under "All
+  // services"), and the chosen one even when it wrote nothing.
+  const services = [...new Set([...(metric?.services ?? []), service])].filter(Boolean).sort();
+  const serviceSelect = h(
+    'select',
+    { name: 'service', 'aria-label': 'Service' },
+    h('option', { value: '' }, 'All services'),
+    services.map((s) => h('option', { value: s, selected: s === service ? true : undefined }, s)),
+  );
   const controls = h('form', { class: 'filters', 'aria-label': 'Chart options' });
   const labelsInput = h('input', {
     name: 'labels',
@@ -84,35 +112,59 @@ export async function render(target, route) {
     size: 28,
     value: labels.join(', '),
   });
-  const groupInput = h('input', { name: 'groupBy', placeholder: 'route,method', size: 16, value: groupBy });
+  const groupInput = h('input', {
+    name: 'groupBy',
+    placeholder: 'service.name,route',
+    size: 16,
+    value: groupBy,
+    list: 'group-by-keys',
+  });
+  const apply = () =>
+    updateParams({
+      service: serviceSelect.value,
+      labels: labelsInput.value.split(/\s*,\s*/).filter(Boolean),
+      groupBy: groupInput.value.replace(/\s+/g, ''),
+    });
+  serviceSelect.addEventListener('change', apply);
   controls.append(
+    h('label', { class: 'field' }, h('span', {}, 'Service'), serviceSelect),
     h('label', { class: 'field' }, h('span', {}, 'Label filter'), labelsInput),
     h('label', { class: 'field' }, h('span', {}, 'Group by'), groupInput),
+    h(
+      'datalist',
+      { id: 'group-by-keys' },
+      GROUP_SUGGESTIONS.map((k) => h('option', { value: k })),
+    ),
     h('button', { type: 'submit' }, 'Apply'),
   );
   controls.addEventListener('submit', (event) => {
     event.preventDefault();
-    updateParams({
-      labels: labelsInput.value.split(/\s*,\s*/).filter(Boolean),
-      groupBy: groupInput.value.replace(/\s+/g, ''),
-    });
+    apply();
   });
 
-  const query = { from, to, labels, groupBy };
+  const scope = { from, to, labels, service: service || undefined };
+  const byService = groupBy.split(',').includes('service.name');
+  const query = { ...scope, groupBy };
   const isHistogram = metric?.type === 'histogram';
   const [series, percentiles, exemplars] = await Promise.all([
     api.get(`metrics/${encodeURIComponent(name)}/series`, query),
-    isHistogram ? api.get(`metrics/${encodeURIComponent(name)}/percentiles`, { from, to, labels }) : null,
+    // Grouped by service, the percentiles are too: one set of lines per service.
+    isHistogram
+      ? api.get(`metrics/${encodeURIComponent(name)}/percentiles`, {
+          ...scope,
+          groupBy: byService ? 'service.name' : undefined,
+        })
+      : null,
     // A failed exemplar lookup shows in its panel; the charts still render.
     isHistogram
-      ? loadExemplars(name, { from, to, labels }).then(
+      ? loadExemplars(name, scope).then(
           (list) => ({ exemplars: list }),
           (error) => ({ error }),
         )
       : null,
   ]);
   const panel = isHistogram
-    ? exemplarPanel({ name, unit: metric?.unit, range: { from, to }, filter: labels })
+    ? exemplarPanel({ name, unit: metric?.unit, range: { from, to }, filter: labels, service: scope.service })
     : null;
   const markers = (exemplars?.exemplars ?? []).map((e) => ({ at: Date.parse(e.observedAt), value: e.value }));
   const pickIn = (stepMs) => (panel ? (at, line) => panel.pick(at, stepMs, line.labels) : undefined);
@@ -145,17 +197,17 @@ export async function render(target, route) {
   if (percentiles && series.lines.length > 0) {
     charts.push(
       await lineChart({
-        title: `${name} — percentiles`,
+        title: `${name} — percentiles${service ? ` of ${service}` : byService ? ' by service.name' : ''}${percentiles.truncated ? ' (first services only)' : ''}`,
         lines: percentiles.series.map((s) => ({
-          label: `p${Math.round(s.p * 1000) / 10}`,
-          labels: {},
+          label: `p${Math.round(s.p * 1000) / 10}${byService ? ` ${s.labels['service.name'] || '(no service)'}` : ''}`,
+          labels: s.labels ?? {},
           points: s.points,
         })),
         unit: metric?.unit,
         width,
         from,
         to,
-        colors: PERCENTILE_COLORS,
+        colors: byService ? undefined : PERCENTILE_COLORS,
         markers,
         onPick: pickIn(percentiles.stepMs),
       }),

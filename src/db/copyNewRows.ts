@@ -1,0 +1,34 @@
+import { createHash } from 'node:crypto';
+import type { DatabaseSession } from './Database.js';
+import { quoteIdent } from './quoteIdent.js';
+
+/**
+ * COPYs rows into one of pgtel's tables, skipping rows whose unique key is already stored (or repeats
+ * within `rows`): they go through a session-local staging table, then one
+ * `INSERT … SELECT … ON CONFLICT DO NOTHING`. A resent batch therefore costs about what the first
+ * send cost and stores nothing twice. Call it inside a transaction (the staging rows vanish at
+ * commit). Returns the rows inserted.
+ */
+export async function copyNewRows(
+  tx: DatabaseSession,
+  table: string,
+  columns: readonly string[],
+  rows: readonly (readonly unknown[])[],
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  // Named after the schema and columns, so a connection reused after a migration gets a fresh one.
+  const shape = createHash('md5')
+    .update(`${tx.schema}\0${table}\0${columns.join('\0')}`)
+    .digest('hex');
+  const staging = quoteIdent(`pgtel_staging_${table}_${shape.slice(0, 12)}`);
+  const list = columns.map(quoteIdent).join(', ');
+  await tx.exec(
+    `CREATE TEMP TABLE IF NOT EXISTS ${staging} ON COMMIT DELETE ROWS
+       AS SELECT ${list} FROM ${tx.table(table)} WITH NO DATA`,
+  );
+  await tx.copyRowsInto(staging, columns, rows);
+  const result = await tx.query(
+    `INSERT INTO ${tx.table(table)} (${list}) SELECT ${list} FROM ${staging} ON CONFLICT DO NOTHING`,
+  );
+  return result.rowCount ?? 0;
+}

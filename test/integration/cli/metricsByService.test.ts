@@ -1,0 +1,164 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../../src/cli/runCli.js';
+import { openDatabase } from '../../../src/db/openDatabase.js';
+import { quoteIdent } from '../../../src/db/quoteIdent.js';
+import { migrate } from '../../../src/schema/migrate.js';
+import { insertMetricRow } from '../../helpers/insertMetricRow.js';
+import { testDatabaseUrl, uniqueSchema } from '../../helpers/testDatabase.js';
+
+// The CLI answers through the in-process API app: on the real server (own schema) or an embedded
+// folder nobody else holds.
+const folder = mkdtempSync(join(tmpdir(), 'pgtel-cli-metrics-'));
+const schema = uniqueSchema('climet');
+const env: NodeJS.ProcessEnv = testDatabaseUrl
+  ? { DATABASE_URL: testDatabaseUrl, PGTEL_SCHEMA: schema, NO_COLOR: '1' }
+  : { PGTEL_DATA_DIR: join(folder, 'data'), PGTEL_SCHEMA: schema, NO_COLOR: '1' };
+const NOW = Date.now();
+
+async function pgtel(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runCli(args, {
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
+    env,
+  });
+  return { code, out, err };
+}
+
+beforeAll(async () => {
+  const db = await openDatabase({ databaseUrl: testDatabaseUrl, dataDir: join(folder, 'data'), schema });
+  try {
+    await migrate(db);
+    for (const [service, n] of [
+      ['checkout', 3],
+      ['search', 4],
+    ] as const) {
+      for (let i = 1; i <= 5; i++) {
+        await insertMetricRow(db, {
+          name: 'jobs_total',
+          type: 'counter',
+          service,
+          resource: { 'host.name': `${service}-host` },
+          labels: { queue: 'emails' },
+          at: new Date(NOW - i * 60_000),
+          value: n,
+        });
+      }
+    }
+  } finally {
+    await db.close();
+  }
+}, 120_000);
+
+afterAll(async () => {
+  if (testDatabaseUrl) {
+    const db = await openDatabase({ databaseUrl: testDatabaseUrl, schema });
+    await db.exec(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+    await db.close();
+  }
+  rmSync(folder, { recursive: true, force: true });
+});
+
+describe('pgtel metrics by service', () => {
+  it('lists the services of each metric and filters the list by --service', async () => {
+    const list = await pgtel('metrics');
+    expect(list.code).toBe(0);
+    expect(list.out).toMatch(/services/);
+    expect(list.out).toMatch(/jobs_total\s+counter\s+2\s+checkout, search/);
+    const search = await pgtel('metrics', '--service', 'search', '--json');
+    const body = JSON.parse(search.out);
+    expect(body.metrics.map((m: { services: string[] }) => m.services)).toEqual([['search']]);
+  });
+
+  it('groups a metric by service.name and filters it by --service', async () => {
+    const grouped = await pgtel(
+      'metrics',
+      'jobs_total',
+      '--step',
+      '1h',
+      '--from',
+      String(NOW - 3_600_000),
+      '--group-by',
+      'service.name',
+    );
+    expect(grouped.code).toBe(0);
+    expect(grouped.out).toMatch(/service\.name=checkout/);
+    expect(grouped.out).toMatch(/service\.name=search/);
+    const json = await pgtel(
+      'metrics',
+      'jobs_total',
+      '--from',
+      String(NOW - 3_600_000),
+      '--step',
+      '1h',
+      '--group-by',
+      'service.name',
+      '--json',
+    );
+    const lines = JSON.parse(json.out).lines as {
+      labels: Record<string, string>;
+      points: [number, number][];
+    }[];
+    const totals = lines.map((l) => [l.labels['service.name'], l.points.reduce((s, [, v]) => s + v, 0)]);
+    expect(totals).toEqual([
+      ['checkout', 15],
+      ['search', 20],
+    ]);
+    const one = await pgtel(
+      'metrics',
+      'jobs_total',
+      '--service',
+      'search',
+      '--from',
+      String(NOW - 3_600_000),
+      '--step',
+      '1h',
+    );
+    expect(one.out).toMatch(/service search/);
+    expect(one.out).toMatch(/^\(all series\)\s+\d/m);
+    const oneJson = await pgtel(
+      'metrics',
+      'jobs_total',
+      '--service',
+      'search',
+      '--json',
+      '--from',
+      String(NOW - 3_600_000),
+      '--step',
+      '1h',
+    );
+    const points = JSON.parse(oneJson.out).lines[0].points as [number, number][];
+    expect(points.reduce((s, [, v]) => s + v, 0)).toBe(20);
+    const host = await pgtel(
+      'metrics',
+      'jobs_total',
+      '--resource',
+      'host.name:checkout-host',
+      '--json',
+      '--from',
+      String(NOW - 3_600_000),
+      '--step',
+      '1h',
+    );
+    expect(
+      JSON.parse(host.out).lines[0].points.reduce((s: number, [, v]: [number, number]) => s + v, 0),
+    ).toBe(15);
+  });
+
+  it('says what is wrong with a malformed resource filter, and shows nothing for an unknown service', async () => {
+    const bad = await pgtel('metrics', 'jobs_total', '--resource', 'nocolon');
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toMatch(/resource/);
+    const unknown = await pgtel('metrics', 'jobs_total', '--service', 'nobody', '--json');
+    expect(unknown.code).toBe(0);
+    expect(JSON.parse(unknown.out).lines).toEqual([]);
+  });
+});
