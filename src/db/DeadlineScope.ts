@@ -40,3 +40,29 @@ export function deadlineIn(ms: number, reason: () => Error): Deadline & { dispos
     dispose: () => clearTimeout(timer),
   };
 }
+
+/**
+ * Runs `work` under a deadline `ms` from now (database calls within it included, see
+ * {@link withDeadline}): resolves with its result, or rejects with `reason()` as soon as the deadline
+ * passes, while the database work it started is cancelled. `work` gets the deadline's signal to stop
+ * its own CPU work early.
+ */
+export async function runWithinDeadline<T>(
+  ms: number,
+  reason: () => Error,
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const deadline = deadlineIn(ms, reason);
+  const { signal } = deadline;
+  try {
+    return await new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      withDeadline(deadline, () => work(signal))
+        .then(resolve, reject)
+        .finally(() => signal.removeEventListener('abort', onAbort));
+    });
+  } finally {
+    deadline.dispose();
+  }
+}

@@ -141,7 +141,11 @@ export class PgtelServer {
         config.grpcPort === 'off'
           ? undefined
           : await OtlpGrpcServer.start({
-              services: otlpGrpcServices(otlp, config.maxBodyBytes),
+              services: otlpGrpcServices(otlp, config.maxBodyBytes, {
+                deadlineMs: config.ingestDeadlineMs,
+                maxItems: config.maxItemsPerRequest,
+                budget: ingestBudget,
+              }),
               host: config.host,
               port: config.grpcPort,
               maxMessageBytes: config.maxBodyBytes,

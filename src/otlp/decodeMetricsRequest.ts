@@ -1,4 +1,4 @@
-import { type OtlpDecodeOptions, otlpPayloadOf } from './decodeOtlpBody.js';
+import { otlpPayloadOf } from './decodeOtlpBody.js';
 import { decodeMetricsProtobufInSlices } from './decodeProtobufInSlices.js';
 import type { OtlpPayloadDecodeOptions } from './decodeTraceRequest.js';
 import {
@@ -180,7 +180,7 @@ export async function decodeMetricsRequest(
   body: Uint8Array,
   contentType: string | undefined,
   contentEncoding?: string,
-  options?: OtlpDecodeOptions,
+  options?: OtlpPayloadDecodeOptions,
 ): Promise<DecodedMetrics> {
   const { format, payload } = await otlpPayloadOf(body, contentType, contentEncoding, options);
   return decodeMetricsPayload(payload, format, options);

@@ -183,7 +183,7 @@ export async function decodeTraceRequest(
   body: Uint8Array,
   contentType: string | undefined,
   contentEncoding?: string,
-  options?: OtlpDecodeOptions,
+  options?: OtlpPayloadDecodeOptions,
 ): Promise<DecodedTraces> {
   const { format, payload } = await otlpPayloadOf(body, contentType, contentEncoding, options);
   return decodeTracePayload(payload, format, options);
