@@ -27,6 +27,12 @@ export interface OtlpSinks {
 
 /** Default time limit of one ingest request: below the OpenTelemetry exporters' 10 s timeout. */
 export const DEFAULT_INGEST_DEADLINE_MS = 8000;
+/**
+ * What parsing OTLP/JSON costs in memory, as a multiple of its size (the parsed tree and the protobuf
+ * made from it): reserved in the budget before the parse starts.
+ */
+const JSON_PARSE_FACTOR = 8;
+
 /** Default most spans or data points per request. */
 export const DEFAULT_MAX_ITEMS_PER_REQUEST = 100_000;
 
@@ -108,6 +114,7 @@ export function createOtlpHandlers(sinks: OtlpSinks, maxBodyBytes: number, guard
           },
         );
         bodyRead = true;
+        if (format === 'json') reservation.grow(payload.length * (JSON_PARSE_FACTOR - 1));
         const decoded = await decode(payload, format, { ...decodeOptions, signal: deadline.signal });
         await withDeadline(deadline, () => store(decoded));
         return decoded;

@@ -82,4 +82,20 @@ describe('ingest memory budget', () => {
     expect(tooMany.status).toBe(413);
     expect(Buffer.from(await tooMany.arrayBuffer()).toString()).toContain('more than 50000 spans');
   });
+
+  it('reserves what parsing OTLP/JSON costs (8x its size) before parsing it', async () => {
+    const budget = new IngestBudget(4 * 1024 * 1024);
+    const app = appWith(budget);
+    const spans = Array.from({ length: 2000 }, (_, i) => ({
+      traceId: '5b8efff798038103d269b633813fc60c',
+      spanId: (i + 1).toString(16).padStart(16, '0'),
+      name: 'x'.repeat(200),
+    }));
+    const json = Buffer.from(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans }] }] }));
+    expect(json.length).toBeGreaterThan(512 * 1024);
+    const response = await post(app, json, { 'content-type': 'application/json' });
+    expect(response.status).toBe(413);
+    expect(Buffer.from(await response.arrayBuffer()).toString()).toContain('ingest memory budget');
+    expect(budget.inUseBytes).toBe(0);
+  });
 });
