@@ -35,10 +35,11 @@ afterAll(async () => {
   }
 });
 
-/** Peak resident memory of the server process so far (VmHWM), in MB. */
-function peakRssMb(pid: number): number {
+/** Resident memory of the server process now (VmRSS) and at its peak so far (VmHWM), in MB. */
+function rssMb(pid: number): { now: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]) / 1024;
+  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(status)?.[1]);
+  return { now: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
 }
 
 async function post(
@@ -76,6 +77,7 @@ describe('OTLP ingest under hostile load', () => {
     const traceId = randomBytes(16).toString('hex');
     const normal = minimalSpansRequest(5, traceId);
 
+    const before = rssMb(serve.child.pid!);
     const requests = Promise.all([
       post(bomb, { ...protobuf, 'content-encoding': 'gzip' }),
       post(many, protobuf),
@@ -95,7 +97,9 @@ describe('OTLP ingest under hostile load', () => {
 
     expect(probes.length).toBeGreaterThan(0);
     expect(Math.max(...probes)).toBeLessThan(1000);
-    expect(peakRssMb(serve.child.pid!)).toBeLessThan(1024);
+    // The load adds at most 512 MB to what the process held (the embedded database's start-up peak
+    // may be higher than anything the load causes).
+    expect(rssMb(serve.child.pid!).peak).toBeLessThanOrEqual(Math.max(before.peak, before.now + 512));
 
     const stored = (await (await fetch(`${serve.url}/api/traces/${traceId}`)).json()) as {
       spans: unknown[];
