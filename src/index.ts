@@ -224,6 +224,7 @@ export { generateCorrelationId } from './tracing/generateCorrelationId.js';
 export { getTrace, type Trace } from './tracing/getTrace.js';
 export { getTracer } from './tracing/getTracer.js';
 export { isValidSpanId, isValidTraceId, randomSpanId, randomTraceId } from './tracing/ids.js';
+export { SPAN_TEXT_LIMITS, type SpanTextLimits } from './tracing/limitSpanRow.js';
 export { listOperations, listServices } from './tracing/listServices.js';
 export {
   PostgreSQLSpanExporter,
@@ -260,7 +261,12 @@ export {
   parseTracestate,
   type RemoteSpanContext,
 } from './tracing/traceparent.js';
-export { type RejectedSpanRow, type WriteSpanRowsResult, writeSpanRows } from './tracing/writeSpanRows.js';
+export {
+  type RejectedSpanRow,
+  type WriteSpanRowsOptions,
+  type WriteSpanRowsResult,
+  writeSpanRows,
+} from './tracing/writeSpanRows.js';
 export { countWorkflows, type WorkflowCounts } from './workflows/countWorkflows.js';
 export { DEFAULT_MAX_METADATA_BYTES } from './workflows/metadataJson.js';
 export {

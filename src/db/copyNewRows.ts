@@ -3,17 +3,19 @@ import type { DatabaseSession } from './Database.js';
 import { quoteIdent } from './quoteIdent.js';
 
 /**
- * COPYs rows into one of pgtel's tables, skipping rows whose unique key is already stored (or repeats
- * within `rows`): they go through a session-local staging table, then one
- * `INSERT … SELECT … ON CONFLICT DO NOTHING`. A resent batch therefore costs about what the first
- * send cost and stores nothing twice. Call it inside a transaction (the staging rows vanish at
- * commit). Returns the rows inserted.
+ * COPYs rows into one of pgtel's tables, skipping rows whose unique `key` is already stored (or
+ * repeats within `rows`): they go through a session-local staging table, then one
+ * `INSERT … SELECT … ORDER BY key ON CONFLICT DO NOTHING`. A resent batch therefore costs about what
+ * the first send cost and stores nothing twice; inserting in key order, two transactions storing the
+ * same rows wait for each other instead of deadlocking. Call it inside a transaction (the staging
+ * rows vanish at commit). Returns the rows inserted.
  */
 export async function copyNewRows(
   tx: DatabaseSession,
   table: string,
   columns: readonly string[],
   rows: readonly (readonly unknown[])[],
+  key: readonly string[],
 ): Promise<number> {
   if (rows.length === 0) return 0;
   // Named after the schema and columns, so a connection reused after a migration gets a fresh one.
@@ -26,9 +28,11 @@ export async function copyNewRows(
     `CREATE TEMP TABLE IF NOT EXISTS ${staging} ON COMMIT DELETE ROWS
        AS SELECT ${list} FROM ${tx.table(table)} WITH NO DATA`,
   );
+  await tx.exec(`DELETE FROM ${staging}`); // rows of an earlier call in the same transaction
   await tx.copyRowsInto(staging, columns, rows);
   const result = await tx.query(
-    `INSERT INTO ${tx.table(table)} (${list}) SELECT ${list} FROM ${staging} ON CONFLICT DO NOTHING`,
+    `INSERT INTO ${tx.table(table)} (${list}) SELECT ${list} FROM ${staging}
+     ORDER BY ${key.map(quoteIdent).join(', ')} ON CONFLICT DO NOTHING`,
   );
   return result.rowCount ?? 0;
 }

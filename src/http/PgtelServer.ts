@@ -112,7 +112,7 @@ export class PgtelServer {
         shutdown.addHook('demo tracing', () => demo.stop());
       }
       const token = config.apiToken;
-      const otlp = createOtlpSinks(db, clock, metrics, logger);
+      const otlp = createOtlpSinks(db, clock, metrics, logger, { retentionDays: config.retentionDays });
       // One budget of in-flight decompressed bytes for every ingest protocol of this process.
       const ingestBudget = new IngestBudget(config.ingestMemoryBytes);
       const app = createApp({

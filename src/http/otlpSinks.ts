@@ -4,8 +4,9 @@ import { DatabaseError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { storeReceivedMetrics } from '../metrics/storeReceivedMetrics.js';
 import type { DecodedMetrics, DecodedTraces, OtlpRejections } from '../otlp/otlpModel.js';
-import { otlpSpanToRow } from '../tracing/otlpSpanToRow.js';
-import { writeSpanRows } from '../tracing/writeSpanRows.js';
+import { timeWindow } from '../otlp/timeWindow.js';
+import { tableRetentionDays } from '../schema/tableRetentionDays.js';
+import { storeOtlpSpans } from '../tracing/storeOtlpSpans.js';
 import type { OtlpSinks } from './otlpHandlers.js';
 import type { ServiceMetrics } from './ServiceMetrics.js';
 
@@ -18,13 +19,30 @@ function reject(result: OtlpRejections, count: number, reason: string): void {
 /** Refusals logged, at most this many distinct ones per process (each once). */
 const LOGGED_REFUSALS = 1000;
 
+export interface OtlpSinkOptions {
+  /** Per-table retention overrides in days (configuration `retentionDays`); default: each table's registered default. */
+  retentionDays?: Record<string, number>;
+}
+
 /** Where OTLP/HTTP requests land: the same tables the library writes. Each kind of refusal is logged once. */
 export function createOtlpSinks(
   db: Database,
   clock: Clock,
   metrics?: ServiceMetrics,
   logger?: Logger,
+  options: OtlpSinkOptions = {},
 ): OtlpSinks {
+  // Read once per table: items older than its retention are refused, not stored for maintenance to drop.
+  const retentions = new Map<string, Promise<number>>();
+  const windowOf = async (table: string) => {
+    let retention = retentions.get(table);
+    if (!retention) {
+      retention = tableRetentionDays(db, table, options.retentionDays);
+      retentions.set(table, retention);
+      retention.catch(() => retentions.delete(table));
+    }
+    return timeWindow(clock.now(), await retention);
+  };
   const logged = new Set<string>();
   const logOnce = (name: string, reason: string) => {
     const key = `${name}\0${reason}`;
@@ -38,17 +56,15 @@ export function createOtlpSinks(
   return {
     async traces(decoded: DecodedTraces) {
       const started = performance.now();
-      const result = await writeSpanRows(db, decoded.spans.map(otlpSpanToRow));
-      if (result.retryable.length > 0) {
-        // Answer 503: the exporter retries the whole request; spans already stored are skipped as duplicates.
+      const result = await storeOtlpSpans(db, decoded.spans, await windowOf('spans'));
+      if (result.transientError !== undefined) {
+        // Answer 503: the exporter retries the whole request; nothing of it is stored, nothing twice.
         throw new DatabaseError('span storage unavailable', {
           cause: result.transientError,
           sqlState: '08006',
         });
       }
-      if (result.rejected.length > 0) {
-        reject(decoded, result.rejected.length, `${result.rejected.length} span(s) refused by the database`);
-      }
+      if (result.refused.count > 0) reject(decoded, result.refused.count, result.refused.message());
       metrics?.recordIngest(
         'traces',
         result.written + result.duplicates,
@@ -59,7 +75,7 @@ export function createOtlpSinks(
     async metrics(decoded: DecodedMetrics) {
       const started = performance.now();
       // One transaction, all or nothing: after a 503 the exporter resends, and no point is stored twice.
-      const result = await storeReceivedMetrics(db, decoded.metrics, clock.now());
+      const result = await storeReceivedMetrics(db, decoded.metrics, clock.now(), await windowOf('metrics'));
       for (const { name, reason, points } of result.skipped) {
         reject(decoded, points, `${name}: ${reason}`);
         logOnce(name, reason);

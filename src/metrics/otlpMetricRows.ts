@@ -6,6 +6,7 @@ import type {
   OtlpResource,
   OtlpScope,
 } from '../otlp/otlpModel.js';
+import { checkTimeWindow, type TimeWindow } from '../otlp/timeWindow.js';
 import { attributeLabels } from './attributeLabels.js';
 import type { CumulativePoint, CumulativeValue } from './cumulativeToDelta.js';
 import type { MetricDescription } from './describeMetrics.js';
@@ -128,9 +129,14 @@ const cumulativeTimes = (point: {
  * stored as they are; delta sums and histograms as interval rows; cumulative monotonic sums and
  * cumulative histograms wait in `cumulative` for their deltas. Explicit-bucket and exponential
  * histograms become log-bucket sketches. Summaries, invalid names and non-finite values are skipped
- * with their reason. Pure but for `cache`, which only remembers series already made.
+ * with their reason, and so are points whose time lies outside `window` (past the retention, or too far
+ * ahead). Pure but for `cache`, which only remembers series already made.
  */
-export function otlpMetricRows(metrics: readonly OtlpMetric[], cache = new SeriesCache()): MetricConversion {
+export function otlpMetricRows(
+  metrics: readonly OtlpMetric[],
+  cache = new SeriesCache(),
+  window?: TimeWindow,
+): MetricConversion {
   const result: MetricConversion = {
     rows: [],
     cumulative: [],
@@ -148,6 +154,15 @@ export function otlpMetricRows(metrics: readonly OtlpMetric[], cache = new Serie
       continue;
     }
     result.descriptions.push({ name, kind, unit: metric.unit, description: metric.description, raw: false });
+    const outside = new Map<string, { reason: string; points: number }>();
+    const inWindow = (point: { timeUnixNano: bigint }) => {
+      const violation = window && checkTimeWindow(window, point.timeUnixNano);
+      if (!violation) return true;
+      const seen = outside.get(violation.kind) ?? { reason: `time ${violation.reason}`, points: 0 };
+      seen.points++;
+      outside.set(violation.kind, seen);
+      return false;
+    };
     const origin = originOf(metric.resource, metric.scope, name);
     const originKey = JSON.stringify([
       name,
@@ -167,7 +182,7 @@ export function otlpMetricRows(metrics: readonly OtlpMetric[], cache = new Serie
       const cumulative = metric.type === 'sum' && metric.temporality !== 'delta';
       let refused = 0;
       for (const point of metric.dataPoints) {
-        if (point.noRecordedValue) continue;
+        if (point.noRecordedValue || !inWindow(point)) continue;
         if (!Number.isFinite(point.value)) {
           refused++;
           continue;
@@ -185,11 +200,12 @@ export function otlpMetricRows(metrics: readonly OtlpMetric[], cache = new Serie
         );
       }
       if (refused > 0) skip('value is not a finite number', refused);
+      for (const { reason, points } of outside.values()) skip(reason, points);
       continue;
     }
     if (metric.type === 'summary') continue;
     for (const point of metric.dataPoints) {
-      if (point.noRecordedValue) continue;
+      if (point.noRecordedValue || !inWindow(point)) continue;
       const series = seriesOf(point.attributes);
       const exemplars = otlpExemplars(point.exemplars, point.time);
       const value = histogramValue(point);
@@ -204,6 +220,7 @@ export function otlpMetricRows(metrics: readonly OtlpMetric[], cache = new Serie
         aggregateRow(series, 'histogram', sketchAggregate(sketch), point.time, keyStart(point), exemplars),
       );
     }
+    for (const { reason, points } of outside.values()) skip(reason, points);
   }
   return result;
 }

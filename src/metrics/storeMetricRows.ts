@@ -5,6 +5,8 @@ import { registerSeries } from './registerSeries.js';
 import type { StoredSeries } from './StoredSeries.js';
 
 const HOUR_MS = 3_600_000;
+/** The unique key of a stored point (`metrics_point_key`). */
+const METRIC_POINT_KEY = ['series_id', 'recorded_at', 'start_time'];
 
 /**
  * Stores metric rows and their series in the caller's transaction: new series registered, rows whose
@@ -18,7 +20,7 @@ export async function storeMetricRows(
   now: number,
 ): Promise<number> {
   await registerSeries(tx, series);
-  const written = await copyNewRows(tx, 'metrics', METRIC_COLUMNS, rows);
+  const written = await copyNewRows(tx, 'metrics', METRIC_COLUMNS, rows, METRIC_POINT_KEY);
   const closedHours = hoursClosedBy(rows, now);
   if (closedHours.length > 0) await markHoursDirty(tx, closedHours);
   return written;

@@ -1,5 +1,6 @@
 import type { Database } from '../db/Database.js';
 import type { OtlpMetric } from '../otlp/otlpModel.js';
+import type { TimeWindow } from '../otlp/timeWindow.js';
 import { lockCumulativeStates, saveCumulativeStates } from './cumulativeStates.js';
 import { cumulativeToDelta } from './cumulativeToDelta.js';
 import { describeMetrics } from './describeMetrics.js';
@@ -24,16 +25,18 @@ const seriesCache = new SeriesCache();
  * Stores received metrics in one transaction, all or nothing: instrument kinds checked against the
  * stored ones, descriptions upserted, cumulative points turned into deltas against the series'
  * saved running totals (locked, so concurrent pgtel processes agree), and rows whose point is already
- * stored skipped. Safe to call again with the same metrics after a failure or a lost answer.
+ * stored skipped. Points outside `window` (when given) are refused. Safe to call again with the same
+ * metrics after a failure or a lost answer.
  */
 export async function storeReceivedMetrics(
   db: Database,
   metrics: readonly OtlpMetric[],
   now: number,
+  window?: TimeWindow,
 ): Promise<ReceivedMetricsResult> {
   return db.transaction(async (tx) => {
     const { accepted, refused } = await refuseInstrumentConflicts(tx, metrics);
-    const conversion = otlpMetricRows(accepted, seriesCache);
+    const conversion = otlpMetricRows(accepted, seriesCache, window);
     await describeMetrics(tx, conversion.descriptions);
     const cumulativeIds = [...new Set(conversion.cumulative.map((p) => p.series.id))];
     const states = await lockCumulativeStates(tx, cumulativeIds);

@@ -3,8 +3,9 @@
  * plus google.rpc.Status for error bodies. Message names, field names and field numbers follow
  * opentelemetry-proto v1.x: Copyright The OpenTelemetry Authors, Licensed under the Apache License,
  * Version 2.0 (http://www.apache.org/licenses/LICENSE-2.0). google.rpc.Status: Copyright Google LLC,
- * Apache License 2.0. Fields pgtel does not read are left out (decoding skips them), and enum fields
- * are declared int32: the same wire encoding, and OTLP/JSON carries enums as integers.
+ * Apache License 2.0. Fields pgtel does not read are left out (decoding skips them). Enum fields keep
+ * their enum types: protobuf decoding yields their numbers, and OTLP/JSON may spell them by number or
+ * by name (`"kind": "SPAN_KIND_CLIENT"`).
  */
 export const OTLP_PROTO_FILES: readonly string[] = [
   `syntax = "proto3";
@@ -64,7 +65,15 @@ message Span {
   bytes parent_span_id = 4;
   fixed32 flags = 16;
   string name = 5;
-  int32 kind = 6;
+  enum SpanKind {
+    SPAN_KIND_UNSPECIFIED = 0;
+    SPAN_KIND_INTERNAL = 1;
+    SPAN_KIND_SERVER = 2;
+    SPAN_KIND_CLIENT = 3;
+    SPAN_KIND_PRODUCER = 4;
+    SPAN_KIND_CONSUMER = 5;
+  }
+  SpanKind kind = 6;
   fixed64 start_time_unix_nano = 7;
   fixed64 end_time_unix_nano = 8;
   repeated opentelemetry.proto.common.v1.KeyValue attributes = 9;
@@ -91,7 +100,12 @@ message Span {
 }
 message Status {
   string message = 2;
-  int32 code = 3;
+  enum StatusCode {
+    STATUS_CODE_UNSET = 0;
+    STATUS_CODE_OK = 1;
+    STATUS_CODE_ERROR = 2;
+  }
+  StatusCode code = 3;
 }
 `,
   `
@@ -120,19 +134,24 @@ message Metric {
     Summary summary = 11;
   }
 }
+enum AggregationTemporality {
+  AGGREGATION_TEMPORALITY_UNSPECIFIED = 0;
+  AGGREGATION_TEMPORALITY_DELTA = 1;
+  AGGREGATION_TEMPORALITY_CUMULATIVE = 2;
+}
 message Gauge { repeated NumberDataPoint data_points = 1; }
 message Sum {
   repeated NumberDataPoint data_points = 1;
-  int32 aggregation_temporality = 2;
+  AggregationTemporality aggregation_temporality = 2;
   bool is_monotonic = 3;
 }
 message Histogram {
   repeated HistogramDataPoint data_points = 1;
-  int32 aggregation_temporality = 2;
+  AggregationTemporality aggregation_temporality = 2;
 }
 message ExponentialHistogram {
   repeated ExponentialHistogramDataPoint data_points = 1;
-  int32 aggregation_temporality = 2;
+  AggregationTemporality aggregation_temporality = 2;
 }
 message Summary { repeated SummaryDataPoint data_points = 1; }
 message NumberDataPoint {

@@ -79,11 +79,27 @@ const scalarConverters: Record<string, Convert> = {
 // Replaces invalid UTF-8 (as protobuf string decoding does) and drops a leading byte order mark.
 const utf8 = new TextDecoder();
 const plans = new WeakMap<protobuf.Type, Map<string, FieldPlan>>();
+const toEnumNumber = scalarConverters.int32!;
+
+/**
+ * proto3 JSON spells an enum by its value name (`"SPAN_KIND_CLIENT"`) or by its number; both are
+ * accepted for every enum field. Numbers outside the enum are kept (proto3 enums are open).
+ */
+function enumConverter(type: protobuf.Enum): Convert {
+  const names = Object.keys(type.values);
+  return (value, depth) => {
+    if (typeof value === 'string' && Object.hasOwn(type.values, value)) return type.values[value];
+    if (typeof value === 'string' && !INTEGER_TEXT.test(value)) {
+      return fail(`expected a number or one of ${names.join(', ')}`);
+    }
+    return toEnumNumber(value, depth);
+  };
+}
 
 function converterFor(field: protobuf.Field): Convert {
   const resolved = field.resolve().resolvedType;
   if (resolved instanceof protobuf.Type) return (value, depth) => readMessage(resolved, value, depth + 1);
-  if (resolved instanceof protobuf.Enum) return scalarConverters.int32!;
+  if (resolved instanceof protobuf.Enum) return enumConverter(resolved);
   if (field.type === 'bytes' && HEX_ID_FIELDS.has(field.name)) return toText;
   const convert = scalarConverters[field.type];
   if (convert === undefined)
@@ -136,8 +152,8 @@ function readMessage(type: protobuf.Type, json: unknown, depth: number): Record<
 
 /**
  * Reads an OTLP/JSON document into the same shape protobufjs decoding gives (see `rawOtlp.ts`):
- * lowerCamelCase keys, unknown keys ignored, enums as integers, int64 as number or decimal string
- * (read as bigint), trace and span ids as hex text, other bytes as base64.
+ * lowerCamelCase keys, unknown keys ignored, enums by number or by name (read as their number), int64
+ * as number or decimal string (read as bigint), trace and span ids as hex text, other bytes as base64.
  *
  * @throws OtlpDecodeError 400 naming the first invalid field's path.
  */

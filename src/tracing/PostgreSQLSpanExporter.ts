@@ -11,6 +11,7 @@ import { writeSpanRows } from './writeSpanRows.js';
 // ExportResultCode.SUCCESS / FAILED, without loading @opentelemetry/core at run time.
 const SUCCESS = 0 as ExportResult['code'];
 const FAILED = 1 as ExportResult['code'];
+const UNCUT_ATTRIBUTE_VALUES = { attributeValue: Number.POSITIVE_INFINITY };
 
 export interface PostgreSQLSpanExporterOptions {
   /** Where spans are stored (the `spans` table of its schema). */
@@ -161,7 +162,8 @@ export class PostgreSQLSpanExporter implements SpanExporter {
     let attempt = 0;
     while (!this.givingUp && (this.pending.length > 0 || this.queue.length > 0)) {
       if (this.pending.length === 0) this.pending = this.mapBatch(this.queue.splice(0, this.maxBatchSize));
-      const result = await writeSpanRows(this.db, this.pending);
+      // Attribute strings are already cut at maxStringLength characters (spanToRow).
+      const result = await writeSpanRows(this.db, this.pending, { limits: UNCUT_ATTRIBUTE_VALUES });
       this.counters.exported += result.written + result.duplicates;
       this.counters.rejected += result.rejected.length;
       if (result.rejected.length > 0) {

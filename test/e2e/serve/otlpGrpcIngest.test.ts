@@ -161,12 +161,14 @@ describe('OTLP/gRPC answers', () => {
     otlpTypes.ExportTraceServiceRequest.encode({
       resourceSpans: [{ scopeSpans: [{ spans }] }],
     }).finish();
+  // A minute ago: spans older than the spans' retention would be refused too.
+  const start = BigInt(Date.now() - 60_000) * 1_000_000n;
   const span = (traceId: Buffer, name: string) => ({
     traceId,
     spanId: Buffer.from('0102030405060708', 'hex'),
     name,
-    startTimeUnixNano: 1_700_000_000_000_000_000n.toString(),
-    endTimeUnixNano: 1_700_000_000_500_000_000n.toString(),
+    startTimeUnixNano: start.toString(),
+    endTimeUnixNano: (start + 500_000_000n).toString(),
   });
 
   it('reports spans it refused as partial success, storing the rest', async () => {

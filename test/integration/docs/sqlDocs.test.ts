@@ -4,6 +4,7 @@ import type { Database } from '../../../src/db/Database.js';
 import { toJsonText } from '../../../src/db/jsonText.js';
 import { quoteIdent } from '../../../src/db/quoteIdent.js';
 import { MetricsCollector } from '../../../src/metrics/MetricsCollector.js';
+import { writeSpanRows } from '../../../src/tracing/writeSpanRows.js';
 import { WorkflowStateTracker } from '../../../src/workflows/WorkflowStateTracker.js';
 import { insertMetricRow } from '../../helpers/insertMetricRow.js';
 import { useTestDatabase } from '../../helpers/testDatabase.js';
@@ -64,6 +65,31 @@ async function seed(db: Database): Promise<void> {
       ],
     );
   }
+  // A span pgtel had to cut (a 2 KB name) and clamp (ended before it started).
+  await writeSpanRows(db, [
+    {
+      traceId: TRACE,
+      spanId: '00f067aa0ba902ba',
+      parentSpanId: '00f067aa0ba902b7',
+      traceState: null,
+      operationName: `render ${'x'.repeat(2_000)}`,
+      kind: 'internal',
+      serviceName: 'orders-api',
+      startTime: at(59),
+      endTime: at(3_600),
+      durationMs: 0,
+      status: 'ok',
+      statusMessage: null,
+      attributes: {},
+      events: [],
+      links: [],
+      resource: {},
+      scope: { name: 'docs' },
+      droppedAttributesCount: 0,
+      droppedEventsCount: 0,
+      droppedLinksCount: 0,
+    },
+  ]);
 
   const metrics = new MetricsCollector({ db, flushIntervalMs: 3_600_000, rawMetrics: ['payment_amount'] });
   const latency = metrics.createHistogram('http_request_duration_ms', { unit: 'ms' });

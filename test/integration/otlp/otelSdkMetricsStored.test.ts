@@ -204,4 +204,46 @@ describe('metrics from the OpenTelemetry SDK on its defaults', () => {
     expect(await stored('gauge-app', 'queue.depth')).toEqual({ total: 5, rows: 1, series: 1 });
     expect(await stored('gauge-app', 'http.server.requests')).toMatchObject({ rows: 0 });
   });
+
+  it('refuses points outside the retention or more than a day ahead, one by one, with the reason', async () => {
+    const point = (ms: bigint, value: number) => ({ asDouble: value, timeUnixNano: String(ms * 1_000_000n) });
+    const response = await fetch(`${ctx.server.url}/v1/metrics`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        resourceMetrics: [
+          {
+            resource: { attributes: [{ key: 'service.name', value: { stringValue: 'clock-app' } }] },
+            scopeMetrics: [
+              {
+                metrics: [
+                  {
+                    name: 'clock.level',
+                    gauge: {
+                      dataPoints: [
+                        point(0n, 1),
+                        point(BigInt(Date.now()), 2),
+                        point(BigInt(Date.now() + 3 * 86_400_000), 3),
+                      ],
+                    },
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      }),
+    });
+    const body = (await response.json()) as {
+      partialSuccess: { rejectedDataPoints: string; errorMessage: string };
+    };
+    expect(body.partialSuccess.rejectedDataPoints).toBe('2');
+    expect(body.partialSuccess.errorMessage).toMatch(
+      /clock\.level: time 1970-01-01T00:00:00Z is older than the 90-day retention/,
+    );
+    expect(body.partialSuccess.errorMessage).toMatch(
+      /clock\.level: time \S+ is more than a day in the future/,
+    );
+    expect(await stored('clock-app', 'clock.level')).toEqual({ total: 2, rows: 1, series: 1 });
+  });
 });

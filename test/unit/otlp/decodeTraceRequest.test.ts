@@ -294,7 +294,7 @@ describe('decodeTraceRequest, OTLP/JSON rules', () => {
       'startTimeUnixNano: expected a non-negative',
     ],
     [jsonRequest({ kind: 1.5 }), 'kind: expected an integer'],
-    [jsonRequest({ kind: 'SPAN_KIND_SERVER' }), 'kind: expected an integer'],
+    [jsonRequest({ kind: 'SPAN_KIND_SIDEWAYS' }), 'kind: expected a number or one of SPAN_KIND_UNSPECIFIED'],
     [jsonRequest({ attributes: {} }), 'attributes: expected an array'],
     [jsonRequest({ attributes: [null] }), 'attributes[0]: null is not allowed in an array'],
     [
