@@ -109,12 +109,13 @@ describe('OTLP ingest under hostile load', () => {
 
   it('parses a large OTLP/JSON body off the event loop and stores it, invalid spans still rejected', async () => {
     const traceId = randomBytes(16).toString('hex');
+    const now = BigInt(Date.now()) * 1_000_000n; // spans older than the retention are refused
     const spans = Array.from({ length: 3000 }, (_, i) => ({
       traceId,
       spanId: i === 0 ? 'not-hex' : (i + 1).toString(16).padStart(16, '0'),
       name: `step ${i}`,
-      startTimeUnixNano: '1700000000000000000',
-      endTimeUnixNano: '1700000000001000000',
+      startTimeUnixNano: String(now),
+      endTimeUnixNano: String(now + 1_000_000n),
       attributes: [{ key: 'payload', value: { stringValue: 'x'.repeat(100) } }],
     }));
     const body = Buffer.from(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans }] }] }));
