@@ -56,6 +56,16 @@ export interface PgtelConfig {
   chatSeverities: string[];
   /** Port of OTLP/gRPC ingest beside the HTTP port; 0 picks a free one, `off` serves none. Default: 4317. */
   grpcPort: number | 'off';
+  /** Longest wait for a pooled PostgreSQL connection (free or new) before a 503, ms. Default: 5000. */
+  poolAcquireTimeoutMs: number;
+  /** Time limit of one OTLP ingest request, database work included; past it 503 + Retry-After, ms. Default: 8000. */
+  ingestDeadlineMs: number;
+  /** Decompressed bytes all in-flight OTLP requests may hold together; beyond, 429 + Retry-After. Default: 256 MiB. */
+  ingestMemoryBytes: number;
+  /** Most spans or metric data points in one OTLP request; beyond, 413. Default: 100000. */
+  maxItemsPerRequest: number;
+  /** Deepest nesting of arrays and objects in an OTLP/JSON body; beyond, 400. Default: 64. */
+  maxJsonDepth: number;
   /** Folder of `pgtel serve`'s ingest spool. Default: unset, `spool` beside `dataDir` (`./.pgtel/spool`). */
   spoolDir: string | undefined;
   /** Disk budget of the ingest spool in bytes; 0 turns the spool off. Default: 1 GiB. */
@@ -381,6 +391,49 @@ export const optionDefinitions: readonly AnyOptionDefinition[] = [
       value === 'off' || (Number.isInteger(value) && value >= 0 && value <= 65535)
         ? undefined
         : 'must be a whole number from 0 to 65535, or off',
+  },
+  {
+    key: 'poolAcquireTimeoutMs',
+    env: ['PGTEL_POOL_ACQUIRE_TIMEOUT_MS'],
+    default: 5000,
+    defaultText: '`5000`',
+    description:
+      'Longest wait for a pooled PostgreSQL connection (a free one or a new one); then 503 with `Retry-After`, in milliseconds.',
+    ...integerIn(100, 600_000),
+  },
+  {
+    key: 'ingestDeadlineMs',
+    env: ['PGTEL_INGEST_DEADLINE_MS'],
+    default: 8000,
+    defaultText: '`8000`',
+    description:
+      "Time limit of one OTLP ingest request, database work included (below the exporters' 10 s timeout); then 503 with `Retry-After` and the work is cancelled, in milliseconds.",
+    ...integerIn(100, 600_000),
+  },
+  {
+    key: 'ingestMemoryBytes',
+    env: ['PGTEL_INGEST_MEMORY_BYTES'],
+    default: 256 * 1024 * 1024,
+    defaultText: '`268435456` (256 MiB)',
+    description:
+      'Decompressed bytes all in-flight OTLP requests may hold together; a request that would go beyond gets 429 with `Retry-After`.',
+    ...integerIn(1024 * 1024, 2 ** 40),
+  },
+  {
+    key: 'maxItemsPerRequest',
+    env: ['PGTEL_MAX_ITEMS_PER_REQUEST'],
+    default: 100_000,
+    defaultText: '`100000`',
+    description: 'Most spans or metric data points one OTLP request may carry; more get 413.',
+    ...integerIn(1, 100_000_000),
+  },
+  {
+    key: 'maxJsonDepth',
+    env: ['PGTEL_MAX_JSON_DEPTH'],
+    default: 64,
+    defaultText: '`64`',
+    description: 'Deepest nesting of arrays and objects in an OTLP/JSON body; deeper bodies get 400.',
+    ...integerIn(8, 1000),
   },
   {
     key: 'spoolDir',

@@ -8,7 +8,9 @@ export type PgtelErrorCode =
   | 'PGTEL_INVALID'
   | 'PGTEL_NOT_FOUND'
   | 'PGTEL_CONFLICT'
-  | 'PGTEL_TIMEOUT';
+  | 'PGTEL_TIMEOUT'
+  | 'PGTEL_UNAVAILABLE'
+  | 'PGTEL_OVERLOADED';
 
 /** Base class of every error pgtel throws on purpose. */
 export class PgtelError extends Error {
@@ -89,5 +91,31 @@ export class SchemaTooNewError extends PgtelError {
 export class TimeoutError extends PgtelError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('PGTEL_TIMEOUT', message, options);
+  }
+}
+
+/**
+ * A transient condition: the database is away, slow or busy, or pgtel is shutting down. The same
+ * request may succeed later; HTTP answers 503 with `Retry-After: retryAfterSeconds`.
+ */
+export class UnavailableError extends PgtelError {
+  readonly retryAfterSeconds: number;
+
+  constructor(message: string, options: { cause?: unknown; retryAfterSeconds?: number } = {}) {
+    super('PGTEL_UNAVAILABLE', message, { cause: options.cause });
+    this.retryAfterSeconds = options.retryAfterSeconds ?? 5;
+  }
+}
+
+/**
+ * pgtel itself is at capacity (the ingest memory budget is spent): HTTP answers 429 with
+ * `Retry-After: retryAfterSeconds`, and the client backs off.
+ */
+export class OverloadedError extends PgtelError {
+  readonly retryAfterSeconds: number;
+
+  constructor(message: string, options: { cause?: unknown; retryAfterSeconds?: number } = {}) {
+    super('PGTEL_OVERLOADED', message, { cause: options.cause });
+    this.retryAfterSeconds = options.retryAfterSeconds ?? 2;
   }
 }

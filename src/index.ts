@@ -94,10 +94,12 @@ export {
   LockedError,
   MigrationError,
   NotFoundError,
+  OverloadedError,
   PgtelError,
   type PgtelErrorCode,
   SchemaTooNewError,
   TimeoutError,
+  UnavailableError,
   ValidationError,
 } from './errors.js';
 export {

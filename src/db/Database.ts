@@ -1,6 +1,7 @@
 import { DatabaseError, PgtelError } from '../errors.js';
 import { redact } from '../redact.js';
 import { encodeCopyText } from './copyText.js';
+import { currentDeadline } from './DeadlineScope.js';
 import type { Driver, DriverSession, QueryResult, Row } from './Driver.js';
 import { quoteIdent } from './quoteIdent.js';
 
@@ -135,9 +136,15 @@ export class Database extends DatabaseSession {
       return await this.driver.transaction(async (session) => {
         const tx = new DatabaseSession(session, this.schema);
         if (options.readOnly) await tx.exec('SET TRANSACTION READ ONLY');
-        if (options.statementTimeoutMs !== undefined) {
+        // Under a request deadline (see DeadlineScope) no statement outlives what is left of it.
+        const left = this.kind === 'postgres' ? currentDeadline()?.remainingMs() : undefined;
+        const timeoutMs =
+          left === undefined
+            ? options.statementTimeoutMs
+            : Math.min(left, options.statementTimeoutMs ?? left);
+        if (timeoutMs !== undefined) {
           await tx.query(`SELECT set_config('statement_timeout', $1, true)`, [
-            String(Math.max(1, Math.round(options.statementTimeoutMs))),
+            String(Math.max(1, Math.round(timeoutMs))),
           ]);
         }
         return fn(tx);

@@ -16,7 +16,10 @@ const IN_MEMORY = 'memory://';
 export async function openDatabase(options: PgtelOptions = {}): Promise<Database> {
   const config = resolveConfig(options);
   if (config.databaseUrl) {
-    const db = new Database(createPgDriver(config.databaseUrl, config.poolSize), config.schema);
+    const db = new Database(
+      createPgDriver(config.databaseUrl, config.poolSize, config.poolAcquireTimeoutMs),
+      config.schema,
+    );
     try {
       await db.query('SELECT 1');
     } catch (error) {

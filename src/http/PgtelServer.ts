@@ -19,6 +19,7 @@ import { createHealthHandlers } from '../health/healthHandlers.js';
 import { JobRunner } from '../jobs/JobRunner.js';
 import { serviceJobs } from '../jobs/serviceJobs.js';
 import { createLogger, type Logger } from '../logger.js';
+import { IngestBudget } from '../otlp/IngestBudget.js';
 import { packageRoot } from '../packageRoot.js';
 import { migrate } from '../schema/migrate.js';
 import { openSpoolingSinks } from '../spool/openSpoolingSinks.js';
@@ -118,6 +119,8 @@ export class PgtelServer {
         config,
         { clock, logger, shutdown, health, metrics },
       );
+      // One budget of in-flight decompressed bytes for every ingest protocol of this process.
+      const ingestBudget = new IngestBudget(config.ingestMemoryBytes);
       const app = createApp({
         config,
         health: createHealthHandlers(health, {
@@ -125,9 +128,11 @@ export class PgtelServer {
         }),
         renderMetrics: (format) => metrics.render(format),
         otlp,
-        api: createApiRoutes({ db, health, healthChanges, config, clock }),
+        api: createApiRoutes({ db, health, healthChanges, config, clock, logger }),
         vendor: vendorAssets(),
         webRoot: join(packageRoot(), 'web'),
+        logger,
+        ingestBudget,
       });
       const server = createServer(getRequestListener(app.fetch));
       // Idle connections outlive the clients' and load balancers' own idle timeouts (undici 4 s, cloud
@@ -142,7 +147,11 @@ export class PgtelServer {
         config.grpcPort === 'off'
           ? undefined
           : await OtlpGrpcServer.start({
-              services: otlpGrpcServices(otlp, config.maxBodyBytes),
+              services: otlpGrpcServices(otlp, config.maxBodyBytes, {
+                deadlineMs: config.ingestDeadlineMs,
+                maxItems: config.maxItemsPerRequest,
+                budget: ingestBudget,
+              }),
               host: config.host,
               port: config.grpcPort,
               maxMessageBytes: config.maxBodyBytes,

@@ -1,18 +1,23 @@
 import { Hono } from 'hono';
 import type { PgtelConfig } from '../config.js';
 import type { HealthHandlers } from '../health/healthHandlers.js';
+import type { Logger } from '../logger.js';
 import {
   type ExpositionFormat,
   OPENMETRICS_CONTENT_TYPE,
   PROMETHEUS_CONTENT_TYPE,
 } from '../metrics/renderPrometheus.js';
+import { IngestBudget } from '../otlp/IngestBudget.js';
 import { hasBearerToken } from './bearerAuth.js';
 import { errorResponse, responseForError } from './httpError.js';
 import { createOtlpHandlers, type OtlpSinks } from './otlpHandlers.js';
 import { serveStatic } from './serveStatic.js';
 
 export interface AppDeps {
-  config: Pick<PgtelConfig, 'apiToken' | 'authScopes' | 'maxBodyBytes'>;
+  config: Pick<PgtelConfig, 'apiToken' | 'authScopes' | 'maxBodyBytes'> &
+    Partial<
+      Pick<PgtelConfig, 'ingestDeadlineMs' | 'ingestMemoryBytes' | 'maxItemsPerRequest' | 'maxJsonDepth'>
+    >;
   health: HealthHandlers;
   /** Exposition of pgtel's own and the collector's metrics, in the format the scraper asked for. */
   renderMetrics(format: ExpositionFormat): string | Promise<string>;
@@ -23,6 +28,13 @@ export interface AppDeps {
   webRoot?: string;
   /** Third-party browser files of the dashboard, mounted under `/vendor`. */
   vendor?: Hono;
+  /** Where 5xx answers are logged once each, with their cause. Default: not logged. */
+  logger?: Logger;
+  /**
+   * In-flight decompressed bytes shared by every ingest protocol of the process. Default: a budget
+   * of `config.ingestMemoryBytes` (256 MiB) for this app alone.
+   */
+  ingestBudget?: IngestBudget;
 }
 
 const PROBE_PATHS = new Set(['/livez', '/readyz', '/startupz', '/health']);
@@ -63,7 +75,7 @@ export function createApp(deps: AppDeps): Hono {
     }
     await next();
   });
-  app.onError((error) => responseForError(error));
+  app.onError((error, c) => responseForError(error, { logger: deps.logger, request: c.req.raw }));
   app.notFound((c) => errorResponse(404, 'PGTEL_NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`));
 
   for (const path of PROBE_PATHS) {
@@ -80,7 +92,13 @@ export function createApp(deps: AppDeps): Hono {
       },
     });
   });
-  const otlp = createOtlpHandlers(deps.otlp, maxBodyBytes);
+  const otlp = createOtlpHandlers(deps.otlp, maxBodyBytes, {
+    deadlineMs: deps.config.ingestDeadlineMs,
+    budget: deps.ingestBudget ?? new IngestBudget(deps.config.ingestMemoryBytes),
+    maxItems: deps.config.maxItemsPerRequest,
+    maxJsonDepth: deps.config.maxJsonDepth,
+    logger: deps.logger,
+  });
   app.post('/v1/traces', (c) => otlp.traces(c.req.raw));
   app.post('/v1/metrics', (c) => otlp.metrics(c.req.raw));
   if (deps.api) app.route('/api', deps.api);

@@ -1,15 +1,20 @@
-import { decodeOtlpBody, type OtlpDecodeOptions } from './decodeOtlpBody.js';
+import { otlpPayloadOf } from './decodeOtlpBody.js';
+import { decodeMetricsProtobufInSlices } from './decodeProtobufInSlices.js';
+import type { OtlpPayloadDecodeOptions } from './decodeTraceRequest.js';
 import {
   toExponentialHistogramPoint,
   toHistogramPoint,
   toNumberPoint,
   toSummaryPoint,
 } from './metricDataPoints.js';
+import type { OtlpFormat } from './otlpFormat.js';
+import { DEFAULT_MAX_JSON_DEPTH } from './otlpJsonToProtobuf.js';
 import type { DecodedMetrics, OtlpMetric, OtlpResource, OtlpScope, OtlpTemporality } from './otlpModel.js';
-import { otlpTypes } from './protoRoot.js';
 import { RejectionLog } from './RejectionLog.js';
 import type { RawMetric, RawMetricsRequest } from './rawOtlp.js';
 import { toResource, toScope } from './resourceAndScope.js';
+import { TimeSlicer } from './TimeSlicer.js';
+import { transcodeOtlpJson } from './transcodeOtlpJson.js';
 
 const TEMPORALITIES: readonly OtlpTemporality[] = ['unspecified', 'delta', 'cumulative'];
 
@@ -89,13 +94,12 @@ function toMetric(
   return undefined;
 }
 
-/**
- * Maps a raw ExportMetricsServiceRequest (protobuf or JSON) to metrics; invalid data points are
- * counted, not thrown, and metrics left without data points are omitted.
- */
-export function mapMetricsRequest(request: RawMetricsRequest): DecodedMetrics {
-  const metrics: OtlpMetric[] = [];
-  const rejections = new RejectionLog('data points');
+/** Maps every metric of `request` into `metrics` or `rejections`, one step per metric. */
+function* mapMetrics(
+  request: RawMetricsRequest,
+  metrics: OtlpMetric[],
+  rejections: RejectionLog,
+): Generator<void> {
   for (const resourceMetrics of request.resourceMetrics ?? []) {
     const resource = toResource(resourceMetrics.resource, resourceMetrics.schemaUrl);
     for (const scopeMetrics of resourceMetrics.scopeMetrics ?? []) {
@@ -103,16 +107,70 @@ export function mapMetricsRequest(request: RawMetricsRequest): DecodedMetrics {
       for (const rawMetric of scopeMetrics.metrics ?? []) {
         const metric = toMetric(rawMetric, resource, scope, rejections);
         if (metric !== undefined && metric.dataPoints.length > 0) metrics.push(metric);
+        yield;
       }
     }
   }
+}
+
+/**
+ * Maps a raw ExportMetricsServiceRequest (protobuf or JSON) to metrics; invalid data points are
+ * counted, not thrown, and metrics left without data points are omitted.
+ */
+export function mapMetricsRequest(request: RawMetricsRequest): DecodedMetrics {
+  const metrics: OtlpMetric[] = [];
+  const rejections = new RejectionLog('data points');
+  const steps = mapMetrics(request, metrics, rejections);
+  let step = steps.next();
+  while (!step.done) step = steps.next();
   return { metrics, ...rejections.result() };
+}
+
+/** {@link mapMetricsRequest} in slices (a metric at a time), pausing whenever `slicer` says so. */
+export async function mapMetricsRequestInSlices(
+  request: RawMetricsRequest,
+  slicer: TimeSlicer = new TimeSlicer(),
+): Promise<DecodedMetrics> {
+  const metrics: OtlpMetric[] = [];
+  const rejections = new RejectionLog('data points');
+  const steps = mapMetrics(request, metrics, rejections);
+  for (let step = steps.next(); !step.done; step = steps.next()) {
+    if (slicer.due()) await slicer.pause();
+  }
+  return { metrics, ...rejections.result() };
+}
+
+/**
+ * Decodes an ExportMetricsServiceRequest payload (already decompressed) a data point at a time,
+ * pausing for the event loop every slice (~20 ms); OTLP/JSON is first turned into protobuf on a
+ * worker thread. Stops with a 413 as soon as the data point count passes `maxItems`.
+ *
+ * @throws OtlpDecodeError 400 (malformed, JSON too deep) or 413 (too many data points)
+ */
+export async function decodeMetricsPayload(
+  payload: Uint8Array,
+  format: OtlpFormat,
+  options: OtlpPayloadDecodeOptions = {},
+): Promise<DecodedMetrics> {
+  const protobuf =
+    format === 'json'
+      ? await transcodeOtlpJson(
+          'metrics',
+          payload,
+          options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH,
+          options.transfer,
+        )
+      : payload;
+  const slicer = new TimeSlicer(undefined, options.signal);
+  const raw = await decodeMetricsProtobufInSlices(protobuf, { maxItems: options.maxItems, slicer });
+  return mapMetricsRequestInSlices(raw, slicer);
 }
 
 /**
  * Decodes an OTLP/HTTP `POST /v1/metrics` body (ExportMetricsServiceRequest) in protobuf or JSON,
  * optionally gzip-compressed: gauges, sums, histograms, exponential histograms and summaries.
  * Invalid data points (bad exemplar ids, inconsistent buckets...) are left out and counted in `rejected`.
+ * Decoding runs in slices (see {@link decodeMetricsPayload}).
  *
  * @param contentType the request's Content-Type (`application/x-protobuf` or `application/json`)
  * @param contentEncoding the request's Content-Encoding (`gzip` or none)
@@ -122,14 +180,8 @@ export async function decodeMetricsRequest(
   body: Uint8Array,
   contentType: string | undefined,
   contentEncoding?: string,
-  options?: OtlpDecodeOptions,
+  options?: OtlpPayloadDecodeOptions,
 ): Promise<DecodedMetrics> {
-  const raw = await decodeOtlpBody(
-    otlpTypes.ExportMetricsServiceRequest,
-    body,
-    contentType,
-    contentEncoding,
-    options,
-  );
-  return mapMetricsRequest(raw as RawMetricsRequest);
+  const { format, payload } = await otlpPayloadOf(body, contentType, contentEncoding, options);
+  return decodeMetricsPayload(payload, format, options);
 }

@@ -2,7 +2,7 @@ import type protobuf from 'protobufjs';
 import { ConfigError } from '../errors.js';
 import { gunzipLimited } from './gunzipLimited.js';
 import { OtlpDecodeError } from './OtlpDecodeError.js';
-import { otlpFormatOf } from './otlpFormat.js';
+import { type OtlpFormat, otlpFormatOf } from './otlpFormat.js';
 import { readOtlpJson } from './readOtlpJson.js';
 
 /** The OTLP specification's recommended request size limit: 64 MiB. */
@@ -14,6 +14,13 @@ export interface OtlpDecodeOptions {
    * Default {@link DEFAULT_MAX_OTLP_BODY_BYTES} (64 MiB).
    */
   maxBodyBytes?: number;
+  /**
+   * Most spans (traces) or data points (metrics) one request may carry; one more is a 413, found
+   * while decoding. Default: unlimited (`pgtel serve` passes `maxItemsPerRequest`, 100,000).
+   */
+  maxItems?: number;
+  /** Deepest nesting of arrays and objects in an OTLP/JSON body; deeper is a 400. Default: 64. */
+  maxJsonDepth?: number;
 }
 
 async function decodeContentEncoding(body: Uint8Array, contentEncoding: string, maxBytes: number) {
@@ -24,6 +31,31 @@ async function decodeContentEncoding(body: Uint8Array, contentEncoding: string, 
     415,
     `unsupported content encoding ${JSON.stringify(contentEncoding)}: use gzip or none`,
   );
+}
+
+/**
+ * The payload of an OTLP/HTTP request body and its format: checks the content type (415), the size
+ * before and after decompression (413) and undoes gzip. A `maxBodyBytes` that is not a non-negative
+ * integer is a ConfigError.
+ */
+export async function otlpPayloadOf(
+  body: Uint8Array,
+  contentType: string | undefined,
+  contentEncoding: string | undefined,
+  options: OtlpDecodeOptions = {},
+): Promise<{ format: OtlpFormat; payload: Uint8Array }> {
+  const format = otlpFormatOf(contentType);
+  const maxBytes = options.maxBodyBytes ?? DEFAULT_MAX_OTLP_BODY_BYTES;
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) {
+    throw new ConfigError(`maxBodyBytes must be a non-negative integer, got ${maxBytes}`);
+  }
+  if (body.byteLength > maxBytes) {
+    throw new OtlpDecodeError(
+      413,
+      `request body of ${body.byteLength} bytes exceeds the limit of ${maxBytes} bytes`,
+    );
+  }
+  return { format, payload: await decodeContentEncoding(body, contentEncoding ?? '', maxBytes) };
 }
 
 /**
@@ -39,18 +71,7 @@ export async function decodeOtlpBody(
   contentEncoding: string | undefined,
   options: OtlpDecodeOptions = {},
 ): Promise<unknown> {
-  const format = otlpFormatOf(contentType);
-  const maxBytes = options.maxBodyBytes ?? DEFAULT_MAX_OTLP_BODY_BYTES;
-  if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) {
-    throw new ConfigError(`maxBodyBytes must be a non-negative integer, got ${maxBytes}`);
-  }
-  if (body.byteLength > maxBytes) {
-    throw new OtlpDecodeError(
-      413,
-      `request body of ${body.byteLength} bytes exceeds the limit of ${maxBytes} bytes`,
-    );
-  }
-  const payload = await decodeContentEncoding(body, contentEncoding ?? '', maxBytes);
+  const { format, payload } = await otlpPayloadOf(body, contentType, contentEncoding, options);
   if (format === 'json') return readOtlpJson(type, payload);
   try {
     // A Buffer view lets protobufjs decode strings with Buffer's native UTF-8 decoder.

@@ -1,7 +1,10 @@
 import { keyValuesToAttributes } from './anyValue.js';
-import { decodeOtlpBody, type OtlpDecodeOptions } from './decodeOtlpBody.js';
+import { type OtlpDecodeOptions, otlpPayloadOf } from './decodeOtlpBody.js';
+import { decodeTraceProtobufInSlices } from './decodeProtobufInSlices.js';
 import { int64ToBigInt, nanosToDate } from './int64.js';
+import type { OtlpFormat } from './otlpFormat.js';
 import { idToHex } from './otlpIds.js';
+import { DEFAULT_MAX_JSON_DEPTH } from './otlpJsonToProtobuf.js';
 import type {
   DecodedTraces,
   OtlpResource,
@@ -11,10 +14,11 @@ import type {
   OtlpSpanLink,
   OtlpStatusCode,
 } from './otlpModel.js';
-import { otlpTypes } from './protoRoot.js';
 import { RejectionLog } from './RejectionLog.js';
 import type { RawLink, RawSpan, RawTraceRequest } from './rawOtlp.js';
 import { toResource, toScope } from './resourceAndScope.js';
+import { TimeSlicer } from './TimeSlicer.js';
+import { transcodeOtlpJson } from './transcodeOtlpJson.js';
 
 const KINDS: readonly OtlpSpanKind[] = [
   'unspecified',
@@ -91,10 +95,8 @@ function toSpan(raw: RawSpan, resource: OtlpResource, scope: OtlpScope): OtlpSpa
   };
 }
 
-/** Maps a raw ExportTraceServiceRequest (protobuf or JSON) to spans; invalid spans are counted, not thrown. */
-export function mapTraceRequest(request: RawTraceRequest): DecodedTraces {
-  const spans: OtlpSpan[] = [];
-  const rejections = new RejectionLog('spans');
+/** Maps every span of `request` into `spans` or `rejections`, one step per span. */
+function* mapSpans(request: RawTraceRequest, spans: OtlpSpan[], rejections: RejectionLog): Generator<void> {
   for (const resourceSpans of request.resourceSpans ?? []) {
     const resource = toResource(resourceSpans.resource, resourceSpans.schemaUrl);
     for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
@@ -103,15 +105,75 @@ export function mapTraceRequest(request: RawTraceRequest): DecodedTraces {
         const span = toSpan(rawSpan, resource, scope);
         if (typeof span === 'string') rejections.reject(span);
         else spans.push(span);
+        yield;
       }
     }
+  }
+}
+
+/** Maps a raw ExportTraceServiceRequest (protobuf or JSON) to spans; invalid spans are counted, not thrown. */
+export function mapTraceRequest(request: RawTraceRequest): DecodedTraces {
+  const spans: OtlpSpan[] = [];
+  const rejections = new RejectionLog('spans');
+  const steps = mapSpans(request, spans, rejections);
+  let step = steps.next();
+  while (!step.done) step = steps.next();
+  return { spans, ...rejections.result() };
+}
+
+/** {@link mapTraceRequest} in slices, pausing for the event loop whenever `slicer` says so. */
+export async function mapTraceRequestInSlices(
+  request: RawTraceRequest,
+  slicer: TimeSlicer = new TimeSlicer(),
+): Promise<DecodedTraces> {
+  const spans: OtlpSpan[] = [];
+  const rejections = new RejectionLog('spans');
+  const steps = mapSpans(request, spans, rejections);
+  for (let step = steps.next(); !step.done; step = steps.next()) {
+    if (slicer.due()) await slicer.pause();
   }
   return { spans, ...rejections.result() };
 }
 
+/** Options of {@link decodeTracePayload}. */
+export interface OtlpPayloadDecodeOptions extends OtlpDecodeOptions {
+  /** The payload may be handed to a worker thread without a copy (and emptied here). Default: false. */
+  transfer?: boolean;
+  /** Abandons the decoding (throwing the abort reason) when it aborts. Default: none. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Decodes an ExportTraceServiceRequest payload (already decompressed) without holding the event
+ * loop for more than a slice (~20 ms) at a time: protobuf is decoded span by span, OTLP/JSON is
+ * first turned into protobuf on a worker thread (see transcodeOtlpJson.ts). Stops with a 413 as soon
+ * as the span count passes `maxItems`.
+ *
+ * @throws OtlpDecodeError 400 (malformed, JSON too deep) or 413 (too many spans)
+ */
+export async function decodeTracePayload(
+  payload: Uint8Array,
+  format: OtlpFormat,
+  options: OtlpPayloadDecodeOptions = {},
+): Promise<DecodedTraces> {
+  const protobuf =
+    format === 'json'
+      ? await transcodeOtlpJson(
+          'traces',
+          payload,
+          options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH,
+          options.transfer,
+        )
+      : payload;
+  const slicer = new TimeSlicer(undefined, options.signal);
+  const raw = await decodeTraceProtobufInSlices(protobuf, { maxItems: options.maxItems, slicer });
+  return mapTraceRequestInSlices(raw, slicer);
+}
+
 /**
  * Decodes an OTLP/HTTP `POST /v1/traces` body (ExportTraceServiceRequest) in protobuf or JSON,
- * optionally gzip-compressed. Spans with invalid ids are left out and counted in `rejected`.
+ * optionally gzip-compressed. Spans with invalid ids are left out and counted in `rejected`. Decoding
+ * runs in slices (see {@link decodeTracePayload}).
  *
  * @param contentType the request's Content-Type (`application/x-protobuf` or `application/json`)
  * @param contentEncoding the request's Content-Encoding (`gzip` or none)
@@ -121,14 +183,8 @@ export async function decodeTraceRequest(
   body: Uint8Array,
   contentType: string | undefined,
   contentEncoding?: string,
-  options?: OtlpDecodeOptions,
+  options?: OtlpPayloadDecodeOptions,
 ): Promise<DecodedTraces> {
-  const raw = await decodeOtlpBody(
-    otlpTypes.ExportTraceServiceRequest,
-    body,
-    contentType,
-    contentEncoding,
-    options,
-  );
-  return mapTraceRequest(raw as RawTraceRequest);
+  const { format, payload } = await otlpPayloadOf(body, contentType, contentEncoding, options);
+  return decodeTracePayload(payload, format, options);
 }

@@ -33,6 +33,8 @@ export async function openSpoolingSinks(
     clock,
     logger,
     onSpooled: metrics.recordSpooled,
+    // Answer from the spool well before the request's own deadline would answer 503.
+    directTimeoutMs: Math.min(5_000, Math.floor(config.ingestDeadlineMs * 0.6)),
     // A shutdown waits (within its drain timeout) for what waits in the spool, while the database answers.
     track: (task) => shutdown.track(task),
     shuttingDown: () => health.shuttingDown,

@@ -19,7 +19,7 @@ export type { ApiDeps } from './ApiDeps.js';
  */
 export function createApiRoutes(deps: ApiDeps): Hono {
   const app = new Hono();
-  app.onError((error) => responseForError(error));
+  app.onError((error, c) => responseForError(error, { logger: deps.logger, request: c.req.raw }));
   app.notFound((c) => errorResponse(404, 'PGTEL_NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`));
   app.use('*', async (c, next) => {
     await next();

@@ -27,7 +27,10 @@ async function rowsOf(name: string) {
     sample_max: number | null;
     sketch_keys: number[] | null;
     recorded_at: Date;
-  }>(`SELECT * FROM ${ctx.db.table('metrics')} WHERE metric_name = $1 ORDER BY recorded_at, labels::text, id`, [name]);
+  }>(
+    `SELECT * FROM ${ctx.db.table('metrics')} WHERE metric_name = $1 ORDER BY recorded_at, labels::text, id`,
+    [name],
+  );
   return rows;
 }
 
