@@ -13,6 +13,9 @@ import { TcpProxy } from '../../helpers/tcpProxy.js';
 import { onRealServer, testDatabaseUrl } from '../../helpers/testDatabase.js';
 import { startTestServer, stopTestServer } from '../../helpers/testServer.js';
 
+// These servers run with the spool off (spoolMaxBytes: 0): they test the answer when pgtel cannot keep a
+// request. With the spool on, the same requests are kept and answered 200 (test/integration/spool).
+
 function postSpans(server: PgtelServer, traceId: string, count = 3): Promise<Response> {
   return fetch(`${server.url}/v1/traces`, {
     method: 'POST',
@@ -57,7 +60,7 @@ const logger = createLogger('warn', (line) => logLines.push(line));
 describe.skipIf(!onRealServer)('pool exhausted', () => {
   let server: PgtelServer;
   beforeAll(async () => {
-    server = await startTestServer({ poolSize: 1, poolAcquireTimeoutMs: 300, logger });
+    server = await startTestServer({ poolSize: 1, poolAcquireTimeoutMs: 300, logger, spoolMaxBytes: 0 });
   });
   afterAll(() => stopTestServer(server));
 
@@ -104,6 +107,7 @@ describe.skipIf(!onRealServer)('database stalled behind a proxy that stops forwa
     const viaProxy = new URL(testDatabaseUrl!);
     viaProxy.host = `127.0.0.1:${proxy.port}`;
     server = await startTestServer({
+      spoolMaxBytes: 0,
       databaseUrl: viaProxy.toString(),
       poolSize: 2,
       poolAcquireTimeoutMs: 1000,
@@ -146,7 +150,7 @@ describe.skipIf(!onRealServer)('a lock held by another session', () => {
   let server: PgtelServer;
   const DEADLINE_MS = 1000;
   beforeAll(async () => {
-    server = await startTestServer({ ingestDeadlineMs: DEADLINE_MS });
+    server = await startTestServer({ ingestDeadlineMs: DEADLINE_MS, spoolMaxBytes: 0 });
   });
   afterAll(() => stopTestServer(server));
 
