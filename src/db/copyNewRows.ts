@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { DatabaseSession } from './Database.js';
 import { quoteIdent } from './quoteIdent.js';
+
+/** Rows encoded and sent per COPY into the staging table. */
+const COPY_CHUNK_ROWS = 2_000;
 
 /**
  * COPYs rows into one of pgtel's tables, skipping rows whose unique `key` is already stored (or
@@ -29,7 +33,11 @@ export async function copyNewRows(
        AS SELECT ${list} FROM ${tx.table(table)} WITH NO DATA`,
   );
   await tx.exec(`DELETE FROM ${staging}`); // rows of an earlier call in the same transaction
-  await tx.copyRowsInto(staging, columns, rows);
+  // Encoded a chunk at a time, letting the event loop turn between chunks (probes, other requests).
+  for (let i = 0; i < rows.length; i += COPY_CHUNK_ROWS) {
+    if (i > 0) await nextTurn();
+    await tx.copyRowsInto(staging, columns, rows.slice(i, i + COPY_CHUNK_ROWS));
+  }
   const result = await tx.query(
     `INSERT INTO ${tx.table(table)} (${list}) SELECT ${list} FROM ${staging}
      ORDER BY ${key.map(quoteIdent).join(', ')} ON CONFLICT DO NOTHING`,

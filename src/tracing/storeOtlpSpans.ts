@@ -1,6 +1,7 @@
 import type { DatabaseSession } from '../db/Database.js';
 import type { OtlpSpan } from '../otlp/otlpModel.js';
 import { RefusalSummary } from '../otlp/RefusalSummary.js';
+import { TimeSlicer } from '../otlp/TimeSlicer.js';
 import { checkTimeWindow, type TimeWindow } from '../otlp/timeWindow.js';
 import { otlpSpanToRow } from './otlpSpanToRow.js';
 import { writeSpanRows } from './writeSpanRows.js';
@@ -35,10 +36,12 @@ export async function storeOtlpSpans(
 ): Promise<StoreOtlpSpansResult> {
   const refused = new RefusalSummary('span');
   const rows = [];
+  const slicer = new TimeSlicer();
   for (const span of spans) {
     const violation = checkTimeWindow(window, span.startTimeUnixNano);
     if (violation) refused.add(violation.kind, `start time ${violation.reason}`);
     else rows.push(otlpSpanToRow(span));
+    if (slicer.due()) await slicer.pause();
   }
   const result = await writeSpanRows(db, rows);
   if (result.retryable.length > 0) {

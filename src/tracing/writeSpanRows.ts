@@ -2,6 +2,7 @@ import { copyNewRows } from '../db/copyNewRows.js';
 import type { Database, DatabaseSession } from '../db/Database.js';
 import { isTransientError } from '../db/isTransientError.js';
 import { DatabaseError } from '../errors.js';
+import { mapInSlices } from '../otlp/TimeSlicer.js';
 import { limitSpanRow, SPAN_TEXT_LIMITS, type SpanTextLimits } from './limitSpanRow.js';
 import { SPAN_COLUMNS, type SpanRow, spanRowValues } from './SpanRow.js';
 import { withoutTracing } from './withoutTracing.js';
@@ -106,7 +107,9 @@ export async function writeSpanRows(
   const empty = (): WriteSpanRowsResult => ({ written: 0, duplicates: 0, rejected: [], retryable: [] });
   if (rows.length === 0) return empty();
   const limits = { ...SPAN_TEXT_LIMITS, ...options.limits };
-  const batch: Batch = { rows, values: rows.map((row) => spanRowValues(limitSpanRow(row, limits))) };
+  // Mapped in slices: a large batch never holds the event loop for long.
+  const values = await mapInSlices(rows, (row) => spanRowValues(limitSpanRow(row, limits)));
+  const batch: Batch = { rows, values };
   return withoutTracing(async () => {
     const result = empty();
     try {

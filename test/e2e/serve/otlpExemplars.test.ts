@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { useTestServer } from '../../helpers/testServer.js';
 
 const ctx = useTestServer();
-const TIME = '1777000000000000000'; // 2026-04-24T03:06:40Z
+// A whole second an hour ago: inside the metrics retention, whatever day the suite runs.
+const TIME_MS = Math.floor(Date.now() / 1000) * 1000 - 3_600_000;
+const TIME = String(BigInt(TIME_MS) * 1_000_000n);
+const OBSERVED_AT = new Date(TIME_MS).toISOString();
 const trace = (i: number) => i.toString(16).padStart(32, '0');
 const span = (i: number) => i.toString(16).padStart(16, '0');
 
@@ -95,15 +98,15 @@ describe('exemplars received over OTLP/HTTP', () => {
       trace_id: trace(12),
       span_id: span(12),
       value: 120,
-      observed_at: '2026-04-24T03:06:40.000Z',
+      observed_at: OBSERVED_AT,
       attributes: { user: 'u1' },
     });
     expect(queue!.exemplars).toEqual([
-      { trace_id: trace(7), span_id: span(7), value: 4, observed_at: '2026-04-24T03:06:40.000Z' },
+      { trace_id: trace(7), span_id: span(7), value: 4, observed_at: OBSERVED_AT },
     ]);
     // An exemplar without a time takes its point's.
     expect(requests!.exemplars).toEqual([
-      { trace_id: trace(99), span_id: span(99), value: 1, observed_at: '2026-04-24T03:06:40.000Z' },
+      { trace_id: trace(99), span_id: span(99), value: 1, observed_at: OBSERVED_AT },
     ]);
 
     const view = await db.query<{ trace_id: string; value: number; attributes: unknown }>(
