@@ -4,6 +4,7 @@ import { quoteIdent } from '../src/db/quoteIdent.js';
 import { maintainPartitions, migrate, openDatabase, saveAlertRules } from '../src/index.js';
 import { account, type Check, renderReport } from './accounting.js';
 import { type FaultRecord, lockTable, restartPostgres } from './faults.js';
+import { hostileRequests } from './hostileRequests.js';
 import { CLOCK_OFFSET_ENV, nextMonthStart, offsetClock } from './offsetClock.js';
 import { retryUntil } from './retryUntil.js';
 import { freePort, ReportingChild, ServeInstance, WebhookReceiver } from './soakProcesses.js';
@@ -17,7 +18,7 @@ import {
 import type { AppReport, LoadReport } from './soakTypes.js';
 
 /**
- * `npm run soak` (a few minutes, four faults) and `npm run soak:short` (about a minute, two faults,
+ * `npm run soak` (a few minutes, five faults) and `npm run soak:short` (about a minute, four faults,
  * no PostgreSQL restart): app processes, two `pgtel serve` instances on one schema and an OTLP load
  * generator, all on loopback; faults on a schedule; then the accounting, written to soak/report.json.
  * Exits 1 when anything does not balance or a check fails.
@@ -145,14 +146,20 @@ const crossing = () =>
     const report = await maintainPartitions(db, { clock: shifted });
     return `shifted clock now ${new Date(shifted.now()).toISOString()}; partition maintenance on it created ${report.created.join(', ') || 'nothing new'}`;
   });
+const hostile = () =>
+  fault('hostile requests (gzip bomb, item flood, deep JSON) with /livez timed', () =>
+    hostileRequests(serves[0]!.url, apiToken),
+  );
 const schedule: [number, () => Promise<void>][] = short
   ? [
       [0.25, killAndRestart],
+      [0.4, hostile],
       [0.5, lock],
       [0.65, crossing],
     ]
   : [
       [0.15, killAndRestart],
+      [0.25, hostile],
       [0.3, lock],
       [0.55, crossing],
       [0.65, () => fault('restart PostgreSQL', restartPostgres)],

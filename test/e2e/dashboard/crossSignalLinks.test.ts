@@ -157,6 +157,8 @@ describe('cross-signal links in the dashboard (headless Chromium)', () => {
     await open(`#/metrics?name=${LATENCY_METRIC}`);
     const chart = page.getByTestId('chart').first();
     await chart.waitFor();
+    // The view is laid out once the range's exemplars are listed: only then is the chart where it stays.
+    await page.getByTestId('exemplars').locator('table').waitFor();
     const from = Number(await chart.getAttribute('data-from'));
     const to = Number(await chart.getAttribute('data-to'));
     // The point of the row holding the known trace's exemplar: its bucket's start.
