@@ -228,6 +228,16 @@ const checks: Check[] = [
     detail: `RSS max ${mb(s.maxRssBytes)} MiB over ${s.starts} start(s)`,
   })),
   {
+    // Balanced is not enough: a load refused as a whole balances too.
+    name: 'OTLP load accepted',
+    ok:
+      loadReport.spans.accepted > 0 &&
+      loadReport.points.accepted > 0 &&
+      loadReport.spans.rejected === 0 &&
+      loadReport.points.rejected === 0,
+    detail: `spans ${loadReport.spans.accepted} accepted, ${loadReport.spans.rejected} rejected; points ${loadReport.points.accepted} accepted, ${loadReport.points.rejected} rejected`,
+  },
+  {
     name: 'no secret in any output',
     ok: secretsShown === 0,
     detail: `database password and API token searched in ${outputs.length} characters of output: ${secretsShown} found`,
