@@ -46,20 +46,6 @@ export {
   saveAlertRules,
 } from './alerts/rules/ruleStore.js';
 export { SEVERITIES, type Severity } from './alerts/Severity.js';
-export { ALERT_TYPES, type Alert, type AlertType, type StoredAlert } from './alerts/seed/Alert.js';
-export {
-  AlertThresholdChecker,
-  type AlertThresholdCheckerOptions,
-} from './alerts/seed/AlertThresholdChecker.js';
-export { acknowledgeAlert } from './alerts/seed/acknowledgeAlert.js';
-export { type AlertThresholds, defaultAlertThresholds } from './alerts/seed/alertThresholds.js';
-export {
-  type CheckAllOptions,
-  checkAllThresholds,
-  type ThresholdValues,
-} from './alerts/seed/checkAllThresholds.js';
-export { type DeliverAlertOptions, type DeliveryResult, deliverAlert } from './alerts/seed/deliverAlert.js';
-export { getRecentAlerts, type RecentAlertsQuery } from './alerts/seed/getRecentAlerts.js';
 export { sendTestAlert } from './alerts/sendTestAlert.js';
 export type { Silence, SilenceMatcher } from './alerts/silences/Silence.js';
 export {
@@ -68,6 +54,24 @@ export {
   listSilences,
   type NewSilence,
 } from './alerts/silences/silenceStore.js';
+export { ALERT_TYPES, type Alert, type AlertType, type StoredAlert } from './alerts/thresholds/Alert.js';
+export {
+  AlertThresholdChecker,
+  type AlertThresholdCheckerOptions,
+} from './alerts/thresholds/AlertThresholdChecker.js';
+export { acknowledgeAlert } from './alerts/thresholds/acknowledgeAlert.js';
+export { type AlertThresholds, defaultAlertThresholds } from './alerts/thresholds/alertThresholds.js';
+export {
+  type CheckAllOptions,
+  checkAllThresholds,
+  type ThresholdValues,
+} from './alerts/thresholds/checkAllThresholds.js';
+export {
+  type DeliverAlertOptions,
+  type DeliveryResult,
+  deliverAlert,
+} from './alerts/thresholds/deliverAlert.js';
+export { getRecentAlerts, type RecentAlertsQuery } from './alerts/thresholds/getRecentAlerts.js';
 export { type Clock, systemClock } from './clock.js';
 export {
   type AnyOptionDefinition,

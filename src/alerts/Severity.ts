@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors.js';
 
-/** Alert severities of the seed, most severe first. */
+/** Alert severities, most severe first. */
 export const SEVERITIES = ['critical', 'warning', 'info'] as const;
 
 export type Severity = (typeof SEVERITIES)[number];

@@ -36,8 +36,8 @@ export function testNotification(now: number): Notification {
 }
 
 /**
- * Sends a test alert straight to every configured notifier, ignoring severity routing (like the
- * seed's `--test`), and reports each outcome. Nothing is stored. Never throws.
+ * Sends a test alert straight to every configured notifier, ignoring severity routing, and reports
+ * each outcome. Nothing is stored. Never throws.
  */
 export async function sendTestAlert(
   notifiers: readonly Notifier[],

@@ -17,14 +17,14 @@ function namesWhere(checks: Record<string, CheckResult>, keep: (r: CheckResult) 
     .join(', ');
 }
 
-/** The seed's readiness messages, plus one for the `warn` state the seed did not have. */
+/** Readiness messages per state, `warn` included. */
 export function readinessMessage(checks: Record<string, CheckResult>, status: CheckStatus): string {
   if (status === 'pass') return 'All dependencies healthy';
   if (status === 'warn') return `Dependencies degraded: ${namesWhere(checks, (r) => r.status !== 'pass')}`;
   return `Dependencies unhealthy: ${namesWhere(checks, (r) => r.status === 'fail' && r.critical)}`;
 }
 
-/** The seed's startup messages. */
+/** Startup messages per state. */
 export function startupMessage(status: CheckStatus): string {
   return status === 'fail' ? 'Waiting for initial data' : 'Initialization complete';
 }

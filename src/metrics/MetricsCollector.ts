@@ -69,7 +69,7 @@ export interface MetricsCollectorOptions {
   resource?: Readonly<Record<string, string>> | undefined;
 }
 
-/** A metric as the seed's `record()` takes it. */
+/** A metric as `MetricsCollector.record()` takes it. */
 export interface Metric {
   name: string;
   value: number;

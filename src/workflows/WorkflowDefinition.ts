@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors.js';
 
-/** The five statuses of a workflow (the seed's `workflow_state.status` values). */
+/** The five statuses of a workflow (the `workflow_state.status` values). */
 export const WORKFLOW_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type WorkflowStatus = (typeof WORKFLOW_STATUSES)[number];
 
@@ -32,7 +32,7 @@ export interface PhaseDefinition {
 export interface WorkflowDefinition {
   /** Known phases; when given, any other phase is refused. Omitted: any phase name is accepted. */
   phases?: Readonly<Record<string, PhaseDefinition>>;
-  /** Phase a new workflow starts in (default none, the seed's NULL). */
+  /** Phase a new workflow starts in (default none: NULL). */
   initialPhase?: string;
   /**
    * Allowed status moves (default {@link defaultLifecycle}). Staying in the same open status is a

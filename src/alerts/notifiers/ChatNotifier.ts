@@ -12,11 +12,11 @@ export interface ChatNotifierOptions {
   apiUrl?: string;
   /** Notifier name (default `chat`). */
   name?: string;
-  /** Severities sent to the chat (default: critical only, unlike the seed which sent everything). */
+  /** Severities sent to the chat (default: critical only). */
   severities?: readonly Severity[];
 }
 
-/** The seed's chat channel: Telegram Bot API `sendMessage` with escaped HTML text. */
+/** The chat channel: Telegram Bot API `sendMessage` with escaped HTML text. */
 export class ChatNotifier implements Notifier {
   readonly name: string;
   readonly configured: boolean;

@@ -72,7 +72,7 @@ async function upsertInstance(
   );
 }
 
-/** Records a new firing episode in the seed's `alerts` table (what getRecentAlerts and acknowledge see). */
+/** Records a new firing episode in the `alerts` table (what getRecentAlerts and acknowledge see). */
 async function insertAlertRow(
   tx: DatabaseSession,
   rule: AlertRule,

@@ -26,7 +26,7 @@ export const DEFAULT_CHECK_TIMEOUT_MS = HEALTH_DEFAULTS.checkTimeoutMs;
 /**
  * PostgreSQL reachable: runs `SELECT 1` (name `database`, readiness, critical) under a statement
  * timeout equal to the check timeout, so a hung query is cancelled on the server too.
- * Messages are the seed's: "Connected" / "Connection failed".
+ * Messages: "Connected" / "Connection failed".
  */
 export function databaseCheck(db: Database, options: DatabaseCheckOptions = {}): HealthCheck {
   const timeoutMs = options.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;

@@ -6,7 +6,7 @@ import { WebhookNotifier } from '../../../src/alerts/notifiers/WebhookNotifier.j
 import { dispatchOutbox } from '../../../src/alerts/outbox/dispatchOutbox.js';
 import { evaluateDueRules } from '../../../src/alerts/rules/evaluateDueRules.js';
 import { saveAlertRules } from '../../../src/alerts/rules/ruleStore.js';
-import { deliverAlert } from '../../../src/alerts/seed/deliverAlert.js';
+import { deliverAlert } from '../../../src/alerts/thresholds/deliverAlert.js';
 import { ManualClock } from '../../../src/testing/ManualClock.js';
 import { onRealServer, testDatabaseUrl, useTestDatabase } from '../../helpers/testDatabase.js';
 import { type HttpReceiver, startHttpReceiver } from '../../integration/alerts/httpReceiver.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliverAlert } from '../../../src/alerts/seed/deliverAlert.js';
+import { deliverAlert } from '../../../src/alerts/thresholds/deliverAlert.js';
 import { openDatabase } from '../../../src/db/openDatabase.js';
 import type { SpanRow } from '../../../src/tracing/SpanRow.js';
 import { writeSpanRows } from '../../../src/tracing/writeSpanRows.js';

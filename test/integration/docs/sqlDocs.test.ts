@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deliverAlert } from '../../../src/alerts/seed/deliverAlert.js';
+import { deliverAlert } from '../../../src/alerts/thresholds/deliverAlert.js';
 import type { Database } from '../../../src/db/Database.js';
 import { toJsonText } from '../../../src/db/jsonText.js';
 import { quoteIdent } from '../../../src/db/quoteIdent.js';

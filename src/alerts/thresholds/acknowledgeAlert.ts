@@ -5,7 +5,7 @@ import type { StoredAlert } from './Alert.js';
 import { ALERT_COLUMNS, toStoredAlert } from './getRecentAlerts.js';
 
 /**
- * Marks alert `id` acknowledged by `by` (the seed's acknowledged_at/acknowledged_by). Acknowledging
+ * Marks alert `id` acknowledged by `by` (its acknowledged_at/acknowledged_by). Acknowledging
  * again keeps the first acknowledgement. An acknowledged rule alert stops repeating until it resolves.
  */
 export async function acknowledgeAlert(

@@ -1,10 +1,10 @@
 import { ValidationError } from '../../errors.js';
 
-/** The thresholds of the seed's four checks; every one configurable. */
+/** The thresholds of the four threshold checks; every one configurable. */
 export interface AlertThresholds {
   /** Degradation fires when current > multiplier x baseline (default 2.0). */
   degradationMultiplier: number;
-  /** Per-metric multipliers overriding `degradationMultiplier` (seed: task/search/refresh durations 2.0). */
+  /** Per-metric multipliers overriding `degradationMultiplier` (default: task/search/refresh durations 2.0). */
   degradationMultipliers: Record<string, number>;
   /** Hours of history whose median is the baseline (default 168 = 7 days). */
   baselineHours: number;
@@ -14,7 +14,7 @@ export interface AlertThresholds {
   dataQualityCriticalCount: number;
   /** Resource exhaustion fires at usage >= this percentage (default 90). */
   resourceThresholdPercent: number;
-  /** Per-resource thresholds (seed: quota_usage 90, database_connections 80, memory_usage 85). */
+  /** Per-resource thresholds (default: quota_usage 90, database_connections 80, memory_usage 85). */
   resourceThresholds: Record<string, number>;
   /** Resource exhaustion is critical at usage >= this percentage (default 95). */
   resourceCriticalPercent: number;

@@ -3,7 +3,7 @@ import type { Alert } from './Alert.js';
 import { AlertThresholdChecker, type AlertThresholdCheckerOptions } from './AlertThresholdChecker.js';
 import { type DeliverAlertOptions, type DeliveryResult, deliverAlert } from './deliverAlert.js';
 
-/** Current values for the seed's four checks; every part optional. */
+/** Current values for the four threshold checks; every part optional. */
 export interface ThresholdValues {
   /** Metric name -> current value, compared with its 7-day median. */
   performance?: Record<string, number>;
@@ -19,7 +19,7 @@ export interface CheckAllOptions extends AlertThresholdCheckerOptions {
   deliver?: DeliverAlertOptions;
 }
 
-/** Runs all four seed checks over `values`; returns the alerts found and, if asked, their deliveries. */
+/** Runs all four threshold checks over `values`; returns the alerts found and, if asked, their deliveries. */
 export async function checkAllThresholds(
   db: Database,
   values: ThresholdValues,

@@ -10,7 +10,7 @@ import { dispatchOutbox } from '../outbox/dispatchOutbox.js';
 import { enqueueNotification } from '../outbox/enqueueNotification.js';
 import { idempotencyKey } from '../outbox/idempotencyKey.js';
 import type { Alert } from './Alert.js';
-import { seedFingerprint, seedNotification } from './seedNotification.js';
+import { thresholdFingerprint, thresholdNotification } from './thresholdNotification.js';
 import { validateAlert } from './validateAlert.js';
 
 export interface DeliveryResult {
@@ -58,8 +58,8 @@ export async function deliverAlert(
   const clock = options.clock ?? systemClock;
   const notifiers = options.notifiers ?? [];
   const now = clock.now();
-  const fingerprint = seedFingerprint(alert);
-  const notification = seedNotification(alert, fingerprint, now);
+  const fingerprint = thresholdFingerprint(alert);
+  const notification = thresholdNotification(alert, fingerprint, now);
   const outcomes: Record<string, NotifierOutcome> = {};
   const targets: Notifier[] = [];
   for (const n of notifiers) {
@@ -97,7 +97,7 @@ export async function deliverAlert(
       if (!cooldown) {
         const alertId = inserted.rows[0]!.id;
         const publicUrl = options.publicUrl ?? DEFAULT_PUBLIC_URL;
-        const linked = seedNotification(alert, fingerprint, now, { alertId, publicUrl });
+        const linked = thresholdNotification(alert, fingerprint, now, { alertId, publicUrl });
         for (const n of targets) {
           const id = await enqueueNotification(tx, n.name, linked, now);
           if (id !== null) queued.set(id, n.name);

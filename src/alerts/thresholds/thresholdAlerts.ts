@@ -3,7 +3,7 @@ import type { Alert } from './Alert.js';
 import type { AlertThresholds } from './alertThresholds.js';
 import { formatFixed } from './formatFixed.js';
 
-// The seed's four alert rules as pure functions: titles, messages and severities kept exactly.
+// The four threshold alerts as pure functions: titles, messages and severities.
 
 /** Degradation when current > multiplier x baseline; no alert without a positive baseline. */
 export function performanceDegradationAlert(

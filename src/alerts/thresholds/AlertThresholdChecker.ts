@@ -9,10 +9,10 @@ import {
   integrationFailureAlert,
   performanceDegradationAlert,
   resourceExhaustionAlert,
-} from './seedAlerts.js';
+} from './thresholdAlerts.js';
 
 export interface AlertThresholdCheckerOptions {
-  /** Overrides of the seed's default thresholds. */
+  /** Overrides of the default thresholds. */
   thresholds?: Partial<AlertThresholds>;
   /** Source of time. Default: the system clock. */
   clock?: Clock;
@@ -31,7 +31,7 @@ function requireNumber(what: string, value: number): void {
 }
 
 /**
- * The seed's four threshold checks. Each returns the alert to deliver, or null when nothing is wrong.
+ * The four threshold checks (performance, integrations, data quality, resources). Each returns the alert to deliver, or null when nothing is wrong.
  * Only the degradation check reads the database (the baseline median of stored metrics).
  */
 export class AlertThresholdChecker {

@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { defaultAlertThresholds, resolveAlertThresholds } from '../../../src/alerts/seed/alertThresholds.js';
-import { formatFixed } from '../../../src/alerts/seed/formatFixed.js';
+import {
+  defaultAlertThresholds,
+  resolveAlertThresholds,
+} from '../../../src/alerts/thresholds/alertThresholds.js';
+import { formatFixed } from '../../../src/alerts/thresholds/formatFixed.js';
 import {
   dataQualityAlert,
   integrationFailureAlert,
   performanceDegradationAlert,
   resourceExhaustionAlert,
-} from '../../../src/alerts/seed/seedAlerts.js';
+} from '../../../src/alerts/thresholds/thresholdAlerts.js';
 
 const t = defaultAlertThresholds;
 

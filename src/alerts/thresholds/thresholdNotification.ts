@@ -4,18 +4,18 @@ import { notificationLinks } from '../notifiers/notificationLinks.js';
 import type { Alert } from './Alert.js';
 
 /** Same type and title: the same alert repeated, deduplicated by the cooldown. */
-export function seedFingerprint(alert: Pick<Alert, 'alertType' | 'title'>): string {
+export function thresholdFingerprint(alert: Pick<Alert, 'alertType' | 'title'>): string {
   return createHash('sha256')
-    .update(JSON.stringify(['seed', alert.alertType, alert.title]))
+    .update(JSON.stringify(['threshold', alert.alertType, alert.title]))
     .digest('hex')
     .slice(0, 16);
 }
 
 /**
- * A one-alert notification for a seed-style alert; with `row` (its stored `alerts` row and the
+ * A one-alert notification for a threshold-check alert; with `row` (its stored `alerts` row and the
  * dashboard's base URL) it links to the alert's dashboard page.
  */
-export function seedNotification(
+export function thresholdNotification(
   alert: Alert,
   fingerprint: string,
   at: number,

@@ -1,6 +1,6 @@
 import type { Severity } from '../Severity.js';
 
-/** The alert types of the seed. */
+/** The alert types of the threshold checks. */
 export const ALERT_TYPES = [
   'integration_failure',
   'performance_degradation',
@@ -10,9 +10,9 @@ export const ALERT_TYPES = [
 
 export type AlertType = (typeof ALERT_TYPES)[number];
 
-/** One alert as the seed's checks produce it and `deliverAlert` stores it in the `alerts` table. */
+/** One alert as the threshold checks produce it and `deliverAlert` stores it in the `alerts` table. */
 export interface Alert {
-  /** One of ALERT_TYPES for the seed checks; rules may use their own type name. */
+  /** One of ALERT_TYPES for the threshold checks; rules may use their own type name. */
   alertType: string;
   severity: Severity;
   title: string;
