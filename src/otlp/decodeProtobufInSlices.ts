@@ -128,6 +128,49 @@ async function decodeInSlices<T>(
   }
 }
 
+/** One resource's part of a request as decoded: its resource and its scopes, each with its items. */
+interface Envelope<T> {
+  resource: unknown;
+  schemaUrl: string;
+  scopes: { scope: unknown; schemaUrl: string; items: T[] }[];
+}
+
+/**
+ * Walks the envelope every OTLP signal shares: the request's resources (field 1), each with its
+ * `Resource` (1), scopes (2) and schema URL (3), each scope with its `InstrumentationScope` (1),
+ * items (2) and schema URL (3). `readItem` reads one item (a span, a metric) at the reader.
+ */
+async function readEnvelopes<T>(reader: protobuf.Reader, readItem: () => Promise<T>): Promise<Envelope<T>[]> {
+  const envelopes: Envelope<T>[] = [];
+  await readFields(reader, reader.len, async (id, wire) => {
+    if (id !== 1 || wire !== LEN) return false;
+    const end = lengthEnd(reader);
+    const envelope: Envelope<T> = { resource: null, schemaUrl: '', scopes: [] };
+    envelopes.push(envelope);
+    await readFields(reader, end, async (rid, rwire) => {
+      if (rwire !== LEN) return false;
+      if (rid === 1) envelope.resource = Resource.decode(reader, reader.uint32());
+      else if (rid === 3) envelope.schemaUrl = reader.string();
+      else if (rid === 2) {
+        const scopeEnd = lengthEnd(reader);
+        const scope: Envelope<T>['scopes'][number] = { scope: null, schemaUrl: '', items: [] };
+        envelope.scopes.push(scope);
+        await readFields(reader, scopeEnd, async (sid, swire) => {
+          if (swire !== LEN) return false;
+          if (sid === 1) scope.scope = Scope.decode(reader, reader.uint32());
+          else if (sid === 3) scope.schemaUrl = reader.string();
+          else if (sid === 2) scope.items.push(await readItem());
+          else return false;
+          return true;
+        });
+      } else return false;
+      return true;
+    });
+    return true;
+  });
+  return envelopes;
+}
+
 /**
  * Decodes an ExportTraceServiceRequest piece by piece (each resource, scope and span on its own),
  * pausing for the event loop whenever a slice is used up and stopping with a 413 as soon as the
@@ -146,40 +189,17 @@ export function decodeTraceProtobufInSlices(
       reader.pos = 0;
       progress.items = 0;
     }
-    const resourceSpans: NonNullable<RawTraceRequest['resourceSpans']> = [];
-    await readFields(reader, reader.len, async (id, wire) => {
-      if (id !== 1 || wire !== LEN) return false;
-      const end = lengthEnd(reader);
-      const entry: (typeof resourceSpans)[number] = { resource: null, schemaUrl: '', scopeSpans: [] };
-      resourceSpans.push(entry);
-      await readFields(reader, end, async (rid, rwire) => {
-        if (rwire !== LEN) return false;
-        if (rid === 1) entry.resource = Resource.decode(reader, reader.uint32()) as never;
-        else if (rid === 3) entry.schemaUrl = reader.string();
-        else if (rid === 2) {
-          const scopeEnd = lengthEnd(reader);
-          const scope: NonNullable<typeof entry.scopeSpans>[number] = {
-            scope: null,
-            schemaUrl: '',
-            spans: [],
-          };
-          entry.scopeSpans!.push(scope);
-          await readFields(reader, scopeEnd, async (sid, swire) => {
-            if (swire !== LEN) return false;
-            if (sid === 1) scope.scope = Scope.decode(reader, reader.uint32()) as never;
-            else if (sid === 3) scope.schemaUrl = reader.string();
-            else if (sid === 2) {
-              progress.count();
-              scope.spans!.push(Span.decode(reader, reader.uint32()) as never);
-              if (progress.slicer.due()) await progress.slicer.pause();
-            } else return false;
-            return true;
-          });
-        } else return false;
-        return true;
-      });
-      return true;
+    const envelopes = await readEnvelopes(reader, async () => {
+      progress.count();
+      const span = Span.decode(reader, reader.uint32());
+      if (progress.slicer.due()) await progress.slicer.pause();
+      return span;
     });
+    const resourceSpans = envelopes.map(({ resource, schemaUrl, scopes }) => ({
+      resource,
+      schemaUrl,
+      scopeSpans: scopes.map(({ scope, schemaUrl, items }) => ({ scope, schemaUrl, spans: items })),
+    })) as NonNullable<RawTraceRequest['resourceSpans']>;
     return { resourceSpans };
   });
 }
@@ -233,37 +253,12 @@ export function decodeMetricsProtobufInSlices(
       reader.pos = 0;
       progress.items = 0;
     }
-    const resourceMetrics: NonNullable<RawMetricsRequest['resourceMetrics']> = [];
-    await readFields(reader, reader.len, async (id, wire) => {
-      if (id !== 1 || wire !== LEN) return false;
-      const end = lengthEnd(reader);
-      const entry: (typeof resourceMetrics)[number] = { resource: null, schemaUrl: '', scopeMetrics: [] };
-      resourceMetrics.push(entry);
-      await readFields(reader, end, async (rid, rwire) => {
-        if (rwire !== LEN) return false;
-        if (rid === 1) entry.resource = Resource.decode(reader, reader.uint32()) as never;
-        else if (rid === 3) entry.schemaUrl = reader.string();
-        else if (rid === 2) {
-          const scopeEnd = lengthEnd(reader);
-          const scope: NonNullable<typeof entry.scopeMetrics>[number] = {
-            scope: null,
-            schemaUrl: '',
-            metrics: [],
-          };
-          entry.scopeMetrics!.push(scope);
-          await readFields(reader, scopeEnd, async (sid, swire) => {
-            if (swire !== LEN) return false;
-            if (sid === 1) scope.scope = Scope.decode(reader, reader.uint32()) as never;
-            else if (sid === 3) scope.schemaUrl = reader.string();
-            else if (sid === 2) scope.metrics!.push(await readMetric(reader, progress));
-            else return false;
-            return true;
-          });
-        } else return false;
-        return true;
-      });
-      return true;
-    });
+    const envelopes = await readEnvelopes(reader, () => readMetric(reader, progress));
+    const resourceMetrics = envelopes.map(({ resource, schemaUrl, scopes }) => ({
+      resource,
+      schemaUrl,
+      scopeMetrics: scopes.map(({ scope, schemaUrl, items }) => ({ scope, schemaUrl, metrics: items })),
+    })) as NonNullable<RawMetricsRequest['resourceMetrics']>;
     return { resourceMetrics };
   });
 }
