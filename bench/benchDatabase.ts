@@ -1,6 +1,8 @@
 import type { Database } from '../src/db/Database.js';
 import { openDatabase } from '../src/db/openDatabase.js';
 import { quoteIdent } from '../src/db/quoteIdent.js';
+import { PgtelServer } from '../src/http/PgtelServer.js';
+import { createLogger } from '../src/logger.js';
 import { migrate } from '../src/schema/migrate.js';
 
 /** Benchmarks run on the real server: PGTEL_BENCH_DATABASE_URL, default the local test database. */
@@ -18,4 +20,16 @@ export async function openBenchDatabase(schema: string): Promise<Database> {
 export async function dropBenchDatabase(db: Database): Promise<void> {
   await db.exec(`DROP SCHEMA IF EXISTS ${quoteIdent(db.schema)} CASCADE`);
   await db.close();
+}
+
+/** `pgtel serve` in-process on a benchmark's schema: a free port, no gRPC, no background jobs, quiet. */
+export function startBenchServer(db: Database): Promise<PgtelServer> {
+  return PgtelServer.start({
+    databaseUrl: benchDatabaseUrl,
+    schema: db.schema,
+    port: 0,
+    grpcPort: 'off',
+    jobs: false,
+    logger: createLogger('error'),
+  });
 }

@@ -7,10 +7,9 @@
 import { ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import { PgtelServer } from '../src/http/PgtelServer.js';
 import { createLogger } from '../src/logger.js';
 import { PgtelMetricExporter } from '../src/metrics/PgtelMetricExporter.js';
-import { benchDatabaseUrl, dropBenchDatabase, openBenchDatabase } from './benchDatabase.js';
+import { dropBenchDatabase, openBenchDatabase, startBenchServer } from './benchDatabase.js';
 import { type BenchResult, compareRounds, interleavedRounds } from './harness.js';
 
 const SERIES = 2_000;
@@ -61,13 +60,7 @@ async function post(url: string, body: Uint8Array): Promise<number> {
 
 export default async function (): Promise<BenchResult[]> {
   const db = await openBenchDatabase('pgtel_bench_otlp_metrics');
-  const server = await PgtelServer.start({
-    databaseUrl: benchDatabaseUrl,
-    schema: db.schema,
-    port: 0,
-    jobs: false,
-    logger: createLogger('error'),
-  });
+  const server = await startBenchServer(db);
   const library = new PgtelMetricExporter({ db, logger: createLogger('error') });
   try {
     const url = `${server.url}/v1/metrics`;

@@ -4,10 +4,9 @@
 // 2. readiness-probe latency while that ingest runs, beside the idle probe (reported, target <= 10x).
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { PgtelServer } from '../src/http/PgtelServer.js';
 import { createLogger } from '../src/logger.js';
 import { PostgreSQLSpanExporter } from '../src/tracing/PostgreSQLSpanExporter.js';
-import { benchDatabaseUrl, dropBenchDatabase, openBenchDatabase } from './benchDatabase.js';
+import { dropBenchDatabase, openBenchDatabase, startBenchServer } from './benchDatabase.js';
 import { type BenchResult, compare, itemsPerSecond } from './harness.js';
 import { makeSpans } from './spanFixtures.js';
 
@@ -47,14 +46,7 @@ const p99 = (sorted: number[]) => sorted[Math.floor(sorted.length * 0.99)] ?? Nu
 
 export default async function (): Promise<BenchResult[]> {
   const db = await openBenchDatabase('pgtel_bench_serve');
-  const server = await PgtelServer.start({
-    databaseUrl: benchDatabaseUrl,
-    schema: db.schema,
-    port: 0,
-    grpcPort: 'off',
-    jobs: false,
-    logger: createLogger('error'),
-  });
+  const server = await startBenchServer(db);
   try {
     const spans = makeSpans(SPANS);
     const truncate = () => db.exec(`TRUNCATE ${db.table('spans')}`);

@@ -8,14 +8,12 @@
 // Medians of interleaved rounds, with the range of the per-round ratios.
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../src/db/Database.js';
-import { PgtelServer } from '../src/http/PgtelServer.js';
-import { createLogger } from '../src/logger.js';
 import { decodeTraceRequest } from '../src/otlp/decodeTraceRequest.js';
 import { otlpTypes } from '../src/otlp/protoRoot.js';
 import { otlpSpanToRow } from '../src/tracing/otlpSpanToRow.js';
 import { SPAN_COLUMNS, spanRowValues } from '../src/tracing/SpanRow.js';
 import { writeSpanRows } from '../src/tracing/writeSpanRows.js';
-import { benchDatabaseUrl, dropBenchDatabase, openBenchDatabase } from './benchDatabase.js';
+import { dropBenchDatabase, openBenchDatabase, startBenchServer } from './benchDatabase.js';
 import { type BenchResult, compareRounds, interleavedRounds } from './harness.js';
 
 const ROUNDS = 4;
@@ -118,13 +116,7 @@ async function measure(db: Database, url: string, count: number): Promise<BenchR
 
 export default async function (): Promise<BenchResult[]> {
   const db = await openBenchDatabase('pgtel_bench_span_resend');
-  const server = await PgtelServer.start({
-    databaseUrl: benchDatabaseUrl,
-    schema: db.schema,
-    port: 0,
-    jobs: false,
-    logger: createLogger('error'),
-  });
+  const server = await startBenchServer(db);
   try {
     return [...(await measure(db, server.url, 5_000)), ...(await measure(db, server.url, 20_000))];
   } finally {
