@@ -1,0 +1,98 @@
+/**
+ * A SampleSource held in memory: for tests, the conformance runner and small embedded uses.
+ * Samples may be added in any order; each series keeps them sorted by time.
+ */
+import { QueryLimitError } from './PromQLError.js';
+import { matches } from './labelMatch.js';
+import type { LabelMatcher, Labels, SampleSource, SelectLimits, SeriesSamples } from './SampleSource.js';
+import { compareLabels } from './sortFunctions.js';
+import { labelsKey } from './values.js';
+
+interface StoredSeries {
+  readonly labels: Labels;
+  readonly timestamps: number[];
+  readonly values: number[];
+  readonly stale: boolean[];
+}
+
+export class MemorySampleSource implements SampleSource {
+  private readonly series = new Map<string, StoredSeries>();
+
+  /** Adds one sample (or a staleness marker); a sample at an existing timestamp replaces it. */
+  add(labels: Labels, timestampMs: number, value: number, stale = false): void {
+    const key = labelsKey(labels);
+    let s = this.series.get(key);
+    if (!s) {
+      s = { labels: { ...labels }, timestamps: [], values: [], stale: [] };
+      this.series.set(key, s);
+    }
+    const ts = s.timestamps;
+    let i = ts.length;
+    while (i > 0 && ts[i - 1]! > timestampMs) i--;
+    if (i > 0 && ts[i - 1] === timestampMs) {
+      s.values[i - 1] = stale ? Number.NaN : value;
+      s.stale[i - 1] = stale;
+      return;
+    }
+    ts.splice(i, 0, timestampMs);
+    s.values.splice(i, 0, stale ? Number.NaN : value);
+    s.stale.splice(i, 0, stale);
+  }
+
+  /** Removes every series. */
+  clear(): void {
+    this.series.clear();
+  }
+
+  private matching(matchers: readonly LabelMatcher[]): StoredSeries[] {
+    const out: StoredSeries[] = [];
+    for (const s of this.series.values()) if (matchers.every((m) => matches(m, s.labels))) out.push(s);
+    return out.sort((a, b) => compareLabels(a.labels, b.labels));
+  }
+
+  async select(
+    matchers: readonly LabelMatcher[],
+    startMs: number,
+    endMs: number,
+    limits: SelectLimits,
+  ): Promise<SeriesSamples[]> {
+    const out: SeriesSamples[] = [];
+    let loaded = 0;
+    for (const s of this.matching(matchers)) {
+      let lo = 0;
+      while (lo < s.timestamps.length && s.timestamps[lo]! < startMs) lo++;
+      let hi = lo;
+      while (hi < s.timestamps.length && s.timestamps[hi]! <= endMs) hi++;
+      if (hi === lo) continue;
+      loaded += hi - lo;
+      if (loaded > limits.maxSamples) throw new QueryLimitError(limits.maxSamples);
+      const stale = s.stale.slice(lo, hi);
+      out.push({
+        labels: s.labels,
+        timestamps: s.timestamps.slice(lo, hi),
+        values: s.values.slice(lo, hi),
+        ...(stale.includes(true) ? { stale } : {}),
+      });
+    }
+    return out;
+  }
+
+  private inRange(matchers: readonly LabelMatcher[], startMs: number, endMs: number): StoredSeries[] {
+    return this.matching(matchers).filter((s) => s.timestamps.some((t) => t >= startMs && t <= endMs));
+  }
+
+  async labelNames(matchers: readonly LabelMatcher[], startMs: number, endMs: number): Promise<string[]> {
+    const names = new Set<string>();
+    for (const s of this.inRange(matchers, startMs, endMs)) for (const n of Object.keys(s.labels)) names.add(n);
+    return [...names].sort();
+  }
+
+  async labelValues(name: string, matchers: readonly LabelMatcher[], startMs: number, endMs: number): Promise<string[]> {
+    const values = new Set<string>();
+    for (const s of this.inRange(matchers, startMs, endMs)) {
+      const v = s.labels[name];
+      if (v !== undefined) values.add(v);
+    }
+    return [...values].sort();
+  }
+}

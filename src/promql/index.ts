@@ -1,0 +1,15 @@
+/** PromQL: parse, plan and evaluate queries over any SampleSource. */
+export type * from './ast.js';
+export { instantQuery, type QueryOptions, type QueryResult, rangeQuery } from './engine.js';
+export { MemorySampleSource } from './MemorySampleSource.js';
+export { parsePromQL } from './parser.js';
+export {
+  type ParsePosition,
+  PromQLError,
+  type PromQLErrorKind,
+  PromQLExecutionError,
+  PromQLParseError,
+  QueryAbortedError,
+  QueryLimitError,
+} from './PromQLError.js';
+export type * from './SampleSource.js';

@@ -1,0 +1,52 @@
+/**
+ * The only place where evals of Prometheus's PromQL test scripts are left out, each with its reason.
+ * An entry matches by file (or every file with '*'), optionally narrowed to lines or a query pattern.
+ */
+import type { EvalCommand } from './promqlScript.js';
+
+export interface Exclusion {
+  /** Script file name, or '*' for every file. */
+  readonly file: string;
+  readonly lines?: readonly number[];
+  readonly query?: RegExp;
+  /** Matches evals whose data or expected result uses more than float samples. */
+  readonly nonFloat?: boolean;
+  readonly reason: string;
+}
+
+export const PROMQL_EXCLUSIONS: readonly Exclusion[] = [
+  {
+    file: '*',
+    nonFloat: true,
+    reason: 'native histogram samples ({{...}}) or start times (@st): pgtel stores float samples only',
+  },
+  { file: 'native_histograms.test', reason: 'native histograms: pgtel stores float samples only' },
+  {
+    file: 'extended_vectors.test',
+    reason: 'anchored/smoothed range selectors are experimental (promql-extended-range-selectors flag)',
+  },
+  {
+    file: 'duration_expression.test',
+    reason: 'duration expressions with step()/range() are experimental (promql-duration-expr flag)',
+  },
+  { file: 'fill-modifier.test', reason: 'fill()/fill_left()/fill_right() binary modifiers are experimental' },
+  { file: 'limit.test', reason: 'limitk/limit_ratio are experimental (promql-experimental-functions flag)' },
+  { file: 'info.test', reason: 'info() is experimental and reads metadata series pgtel does not keep' },
+  { file: 'type_and_unit.test', reason: 'type and unit labels are experimental (type-and-unit-labels flag)' },
+  { file: 'start_timestamps.test', reason: 'start timestamps (created timestamps) are not stored by pgtel' },
+];
+
+function usesNonFloat(e: EvalCommand): boolean {
+  return e.series.some((s) => s.nonFloat) || e.loads.some((l) => l.series.some((s) => s.nonFloat));
+}
+
+/** The exclusion that leaves this eval out, if any. */
+export function exclusionFor(file: string, e: EvalCommand): Exclusion | undefined {
+  return PROMQL_EXCLUSIONS.find(
+    (x) =>
+      (x.file === '*' || x.file === file) &&
+      (x.lines === undefined || x.lines.includes(e.line)) &&
+      (x.query === undefined || x.query.test(e.query)) &&
+      (x.nonFloat === undefined || x.nonFloat === usesNonFloat(e)),
+  );
+}
