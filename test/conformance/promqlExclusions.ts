@@ -2,6 +2,10 @@
  * The only place where evals of Prometheus's PromQL test scripts are left out, each with its reason.
  * An entry matches by file (or every file with '*'), optionally narrowed to lines or a query pattern.
  */
+import type { Expr } from '../../src/promql/ast.js';
+import { matches } from '../../src/promql/labelMatch.js';
+import { parsePromQL } from '../../src/promql/parser.js';
+import { planSelectors } from '../../src/promql/selectorPlan.js';
 import type { EvalCommand } from './promqlScript.js';
 
 export interface Exclusion {
@@ -36,8 +40,19 @@ export const PROMQL_EXCLUSIONS: readonly Exclusion[] = [
   { file: 'start_timestamps.test', reason: 'start timestamps (created timestamps) are not stored by pgtel' },
 ];
 
+/** True when the expected result or a selector of the query reaches a non-float series. */
 function usesNonFloat(e: EvalCommand): boolean {
-  return e.series.some((s) => s.nonFloat) || e.loads.some((l) => l.series.some((s) => s.nonFloat));
+  if (e.series.some((s) => s.nonFloat)) return true;
+  const nonFloat = e.loads.flatMap((l) => l.series.filter((s) => s.nonFloat));
+  if (nonFloat.length === 0) return false;
+  let expr: Expr;
+  try {
+    expr = parsePromQL(e.query);
+  } catch {
+    return false;
+  }
+  const selectors = planSelectors(expr, { queryStartMs: 0, queryEndMs: 0, lookbackMs: 0 });
+  return selectors.some(({ selector }) => nonFloat.some((s) => selector.matchers.every((m) => matches(m, s.labels))));
 }
 
 /** The exclusion that leaves this eval out, if any. */

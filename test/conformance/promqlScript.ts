@@ -144,6 +144,12 @@ function parseSeries(line: string): SeriesSpec {
   return { labels, points: parsePoints(rest), nonFloat: false };
 }
 
+/** `load_with_nhcb` also stores each classic histogram as a native histogram named without `_bucket`. */
+function nhcbOf(bucket: SeriesSpec): SeriesSpec {
+  const { le: _, ...labels } = bucket.labels;
+  return { labels: { ...labels, __name__: labels.__name__!.slice(0, -'_bucket'.length) }, points: [], nonFloat: true };
+}
+
 const INSTANT = /^eval(?:_(fail|warn|info|ordered))?\s+instant\s+at\s+(\S+)\s+(.+)$/;
 const RANGE = /^eval(?:_(fail|warn|info|ordered))?\s+range\s+from\s+(\S+)\s+to\s+(\S+)\s+step\s+(\S+)\s+(.+)$/;
 
@@ -174,9 +180,11 @@ export function parseScript(text: string): { loads: LoadCommand[]; evals: EvalCo
       active = [];
       continue;
     }
-    const load = /^load(?:_with_nhcb)?\s+(\S+)/.exec(line);
+    const load = /^load(_with_nhcb)?\s+(\S+)/.exec(line);
     if (load) {
-      const cmd: LoadCommand = { kind: 'load', intervalMs: parseTime(load[1]!), series: body().map((b) => parseSeries(b.line)) };
+      const series = body().map((b) => parseSeries(b.line));
+      if (load[1]) series.push(...series.filter((s) => s.labels.__name__?.endsWith('_bucket')).map(nhcbOf));
+      const cmd: LoadCommand = { kind: 'load', intervalMs: parseTime(load[2]!), series };
       loads.push(cmd);
       active = [...active, cmd];
       continue;
