@@ -106,7 +106,8 @@ function simple(e: AggregateExpr, series: readonly StepSeries[], g: Groups, step
         case 'stdvar': {
           if (first) {
             m[i] = v;
-            f[i] = 0;
+            // A NaN or infinite first value makes the whole result NaN.
+            f[i] = Number.isFinite(v) ? 0 : Number.NaN;
             break;
           }
           const delta = v - m[i]!;

@@ -155,7 +155,7 @@ function vectorVector(e: BinaryExpr, lhsIn: StepSeries[], rhsIn: StepSeries[], s
   const manySig = many.map((s) => sig(s.labels));
   const dropOp = ARITHMETIC.has(e.op) || e.returnBool;
   const outIndex = new Map<string, StepSeries>();
-  const pairOut = new Map<number, StepSeries>();
+  const pairLabels = new Map<number, Labels>();
   const out: StepSeries[] = [];
   for (let i = 0; i < steps; i++) {
     const matched = new Map<string, Set<string> | null>();
@@ -175,24 +175,14 @@ function vectorVector(e: BinaryExpr, lhsIn: StepSeries[], rhsIn: StepSeries[], s
       }
       if (rj < 0) return;
       const rs = one[rj]!;
-      const fl = swap ? rs.values[i]! : ls.values[i]!;
-      const fr = swap ? ls.values[i]! : rs.values[i]!;
-      const v = elem(e, fl, fr, fl);
-      if (v === undefined) return;
       const pairKey = li * one.length + rj;
-      let o = pairOut.get(pairKey);
-      if (!o) {
-        const labels = resultLabels(ls.labels, rs.labels, m);
-        const key = labelsKey(labels);
-        o = outIndex.get(key);
-        if (!o) {
-          o = newStepSeries(labels, steps, dropOp || ls.dropName);
-          outIndex.set(key, o);
-          out.push(o);
-        }
-        pairOut.set(pairKey, o);
+      let labels = pairLabels.get(pairKey);
+      if (!labels) {
+        labels = resultLabels(ls.labels, rs.labels, m);
+        pairLabels.set(pairKey, labels);
       }
       const msig = manySig[li]!;
+      // Matching errors are raised before comparisons filter samples out, as Prometheus does.
       if (m.card === 'one-to-one') {
         if (matched.has(msig)) {
           throw new PromQLExecutionError(
@@ -206,11 +196,22 @@ function vectorVector(e: BinaryExpr, lhsIn: StepSeries[], rhsIn: StepSeries[], s
           inserted = new Set();
           matched.set(msig, inserted);
         }
-        const rk = labelsKey(o.labels);
+        const rk = labelsKey(labels);
         if (inserted.has(rk)) {
           throw new PromQLExecutionError('multiple matches for labels: grouping labels must ensure unique matches');
         }
         inserted.add(rk);
+      }
+      const fl = swap ? rs.values[i]! : ls.values[i]!;
+      const fr = swap ? ls.values[i]! : rs.values[i]!;
+      const v = elem(e, fl, fr, fl);
+      if (v === undefined) return;
+      const key = labelsKey(labels);
+      let o = outIndex.get(key);
+      if (!o) {
+        o = newStepSeries(labels, steps, dropOp || ls.dropName);
+        outIndex.set(key, o);
+        out.push(o);
       }
       if (o.present[i]) throw new PromQLExecutionError('vector cannot contain metrics with the same labelset');
       o.values[i] = v;

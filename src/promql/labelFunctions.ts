@@ -1,5 +1,6 @@
 /** label_replace, label_join and absent()'s labels. */
 import type { VectorSelector } from './ast.js';
+import { anchoredRegExp } from './labelMatch.js';
 import { PromQLExecutionError } from './PromQLError.js';
 import type { Labels } from './SampleSource.js';
 import { NAME, type StepSeries, type Value, mergeSameLabels } from './values.js';
@@ -50,7 +51,7 @@ function checkLabelName(name: string, what: string, func: string): void {
 export function labelReplace(series: readonly StepSeries[], dst: string, repl: string, src: string, regex: string): Value {
   let re: RegExp;
   try {
-    re = new RegExp(`^(?:${regex})$`, 's');
+    re = anchoredRegExp(regex);
   } catch {
     throw new PromQLExecutionError(`invalid regular expression in label_replace(): ${regex}`);
   }

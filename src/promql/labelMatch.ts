@@ -1,4 +1,5 @@
 /** Label matchers as Prometheus applies them: a missing label matches as the empty string. */
+import { re2ToJs } from './re2Syntax.js';
 import type { LabelMatcher, Labels } from './SampleSource.js';
 
 const cache = new Map<string, RegExp>();
@@ -7,7 +8,7 @@ const cache = new Map<string, RegExp>();
 export function anchoredRegExp(pattern: string): RegExp {
   let re = cache.get(pattern);
   if (!re) {
-    re = new RegExp(`^(?:${pattern})$`, 's');
+    re = new RegExp(`^(?:${re2ToJs(pattern)})$`, 's');
     if (cache.size > 1000) cache.clear();
     cache.set(pattern, re);
   }

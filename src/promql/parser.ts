@@ -17,6 +17,7 @@ import type {
 } from './ast.js';
 import { FUNCTIONS } from './functionSignatures.js';
 import { parseDurationMs, parseNumber, unquoteString } from './literals.js';
+import { anchoredRegExp } from './labelMatch.js';
 import { PromQLParseError } from './PromQLError.js';
 import type { LabelMatcher, MatchType } from './SampleSource.js';
 import { checkTypes, typeOf } from './typeCheck.js';
@@ -126,9 +127,12 @@ class Converter {
     }
   }
 
+  /** The node an offset or @ applies to; it binds tighter than operators, so it reaches the rightmost operand. */
   private modifierTarget(e: Expr, what: string, pos: number): VectorSelector | SubqueryExpr {
     if (e.type === 'vectorSelector' || e.type === 'subquery') return e;
     if (e.type === 'matrixSelector') return e.selector;
+    if (e.type === 'binary') return this.modifierTarget(e.rhs, what, pos);
+    if (e.type === 'unary') return this.modifierTarget(e.expr, what, pos);
     return this.fail(
       `${what} modifier must be preceded by an instant vector selector or range vector selector or a subquery`,
       pos,
@@ -213,7 +217,7 @@ class Converter {
     const value = this.string(kids[2]!);
     if (type === '=~' || type === '!~') {
       try {
-        new RegExp(`^(?:${value})$`);
+        anchoredRegExp(value);
       } catch {
         this.fail(`invalid regular expression in label matcher: ${value}`, kids[2]!.from);
       }
@@ -304,10 +308,40 @@ function matchesEmpty(m: LabelMatcher): boolean {
     case '!=':
       return m.value !== '';
     case '=~':
-      return new RegExp(`^(?:${m.value})$`).test('');
+      return anchoredRegExp(m.value).test('');
     case '!~':
-      return !new RegExp(`^(?:${m.value})$`).test('');
+      return !anchoredRegExp(m.value).test('');
   }
+}
+
+/**
+ * Prometheus accepts `1.` as a number; the grammar wants a digit after the point. Blanking such a
+ * point keeps the value and every position.
+ */
+function blankTrailingPoints(query: string): string {
+  let out = '';
+  let quote: string | undefined;
+  for (let i = 0; i < query.length; i++) {
+    const c = query[i]!;
+    if (quote) {
+      if (c === '\\' && quote !== '`') {
+        out += c + (query[i + 1] ?? '');
+        i++;
+        continue;
+      }
+      if (c === quote) quote = undefined;
+    } else if (c === '"' || c === "'" || c === '`') {
+      quote = c;
+    } else if (c === '.' && /[0-9]/.test(query[i - 1] ?? '') && !/[0-9]/.test(query[i + 1] ?? '')) {
+      const before = /[0-9a-zA-Z_:.]*$/.exec(query.slice(0, i))![0];
+      if (/^[0-9]+$/.test(before)) {
+        out += ' ';
+        continue;
+      }
+    }
+    out += c;
+  }
+  return out;
 }
 
 function parseError(query: string, message: string, offset: number): PromQLParseError {
@@ -340,7 +374,7 @@ function findSyntaxError(query: string, top: SyntaxNode): PromQLParseError | und
 /** Parses and type-checks a query; throws `PromQLParseError` (kind `bad_data`) with its position. */
 export function parsePromQL(query: string): Expr {
   if (query.trim() === '') throw parseError(query, 'no expression found in input', 0);
-  const tree = parser.parse(query);
+  const tree = parser.parse(blankTrailingPoints(query));
   const error = findSyntaxError(query, tree.topNode);
   if (error) throw error;
   const top = tree.topNode.firstChild;

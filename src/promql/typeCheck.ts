@@ -90,7 +90,7 @@ export function checkTypes(e: Expr, fail: Fail): void {
       const sig = FUNCTIONS.get(e.func);
       if (!sig) return fail(`unknown function with name "${e.func}"`, e.pos);
       const n = e.args.length;
-      const min = sig.variadic > 0 ? sig.args.length - sig.variadic : sig.args.length;
+      const min = sig.variadic === 0 ? sig.args.length : sig.args.length - Math.abs(sig.variadic);
       const max = sig.variadic < 0 ? Number.POSITIVE_INFINITY : sig.args.length;
       if (n < min || n > max) {
         const expected = sig.variadic === 0 ? String(sig.args.length) : sig.variadic < 0 ? `at least ${min}` : `at most ${max}`;
