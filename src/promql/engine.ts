@@ -1,4 +1,5 @@
 /** The PromQL engine's public entry points: instant and range queries over a SampleSource. */
+import { Annotations } from './annotations.js';
 import type { Expr } from './ast.js';
 import { type EvalContext, Evaluator } from './evaluator.js';
 import { parsePromQL } from './parser.js';
@@ -21,11 +22,19 @@ export interface QueryOptions {
   readonly subqueryStepMs?: number;
 }
 
-export type QueryResult =
+/** Warnings and infos, each ending in the `(line:column)` of the expression it is about. */
+export interface QueryAnnotations {
+  warnings?: string[];
+  infos?: string[];
+}
+
+export type QueryResult = (
   | { resultType: 'vector'; result: { metric: Labels; value: [number, number] }[] }
   | { resultType: 'matrix'; result: { metric: Labels; values: [number, number][] }[] }
   | { resultType: 'scalar'; result: [number, number] }
-  | { resultType: 'string'; result: [number, string] };
+  | { resultType: 'string'; result: [number, string] }
+) &
+  QueryAnnotations;
 
 /** Most points per series of a range query, as Prometheus. */
 const MAX_POINTS = 11_000;
@@ -36,7 +45,14 @@ function checkAbort(signal: AbortSignal | undefined): void {
   throw new QueryAbortedError(reason?.name === 'TimeoutError' ? 'timeout' : 'canceled', { cause: signal.reason });
 }
 
-async function run(source: SampleSource, expr: Expr, times: Float64Array, options: QueryOptions): Promise<Value> {
+async function run(
+  source: SampleSource,
+  expr: Expr,
+  times: Float64Array,
+  options: QueryOptions,
+  annotations: Annotations,
+  isRange: boolean,
+): Promise<Value> {
   const startMs = times[0]!;
   const endMs = times[times.length - 1]!;
   const lookbackMs = options.lookbackDeltaMs ?? 300_000;
@@ -54,6 +70,8 @@ async function run(source: SampleSource, expr: Expr, times: Float64Array, option
     maxSamples,
     data,
     checkAbort: () => checkAbort(signal),
+    annotate: annotations.add,
+    isRange,
   };
   return new Evaluator(ctx).eval(expr, times);
 }
@@ -62,10 +80,6 @@ async function run(source: SampleSource, expr: Expr, times: Float64Array, option
 function finalSeries(series: StepSeries[]): StepSeries[] {
   const named = series.map((s) => (s.dropName ? { ...s, labels: withoutName(s.labels), dropName: false } : s));
   return mergeSameLabels(named, (s) => labelsKey(s.labels));
-}
-
-function parse(query: string): Expr {
-  return parsePromQL(query);
 }
 
 /**
@@ -78,8 +92,20 @@ export async function instantQuery(
   timeMs: number,
   options: QueryOptions = {},
 ): Promise<QueryResult> {
-  const expr = parse(query);
-  const v = await run(source, expr, Float64Array.of(timeMs), options);
+  const expr = parsePromQL(query);
+  const annotations = new Annotations();
+  const v = await run(source, expr, Float64Array.of(timeMs), options, annotations, false);
+  return withAnnotations(instantResult(v, timeMs), annotations, query);
+}
+
+function withAnnotations(result: QueryResult, annotations: Annotations, query: string): QueryResult {
+  const { warnings, infos } = annotations.render(query);
+  if (warnings.length > 0) result.warnings = warnings;
+  if (infos.length > 0) result.infos = infos;
+  return result;
+}
+
+function instantResult(v: Value, timeMs: number): QueryResult {
   switch (v.kind) {
     case 'scalar':
       return { resultType: 'scalar', result: [timeMs, v.values[0]!] };
@@ -118,7 +144,7 @@ export async function rangeQuery(
   if (n > MAX_POINTS) {
     throw new PromQLError('bad_data', `exceeded maximum resolution of ${MAX_POINTS} points per timeseries`);
   }
-  const expr = parse(query);
+  const expr = parsePromQL(query);
   const type = typeOf(expr);
   if (type !== 'vector' && type !== 'scalar') {
     const name = type === 'matrix' ? 'range vector' : 'string';
@@ -126,7 +152,8 @@ export async function rangeQuery(
   }
   const times = new Float64Array(n);
   for (let i = 0; i < n; i++) times[i] = startMs + i * stepMs;
-  const v = await run(source, expr, times, options);
+  const annotations = new Annotations();
+  const v = await run(source, expr, times, options, annotations, true);
   const series: StepSeries[] =
     v.kind === 'scalar'
       ? [{ labels: {}, dropName: false, values: v.values, present: new Uint8Array(n).fill(1) }]
@@ -141,7 +168,7 @@ export async function rangeQuery(
     })
     .filter((s) => s.values.length > 0)
     .sort((a, b) => compareLabels(a.metric, b.metric));
-  return { resultType: 'matrix', result };
+  return withAnnotations({ resultType: 'matrix', result }, annotations, query);
 }
 
 export { parsePromQL };

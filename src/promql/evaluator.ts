@@ -4,6 +4,7 @@
  */
 import { aggregate } from './aggregate.js';
 import type { AtModifier, Call, Expr, MatrixSelector, SubqueryExpr, VectorSelector } from './ast.js';
+import { type Annotate, checkQuantile } from './annotations.js';
 import { binary } from './binary.js';
 import { callInstantFunction } from './instantFunctions.js';
 import { absentLabels } from './labelFunctions.js';
@@ -20,6 +21,9 @@ export interface EvalContext {
   readonly maxSamples: number;
   readonly data: ReadonlyMap<VectorSelector, readonly SelectedSeries[]>;
   readonly checkAbort: () => void;
+  readonly annotate: Annotate;
+  /** Whether this is a range query (sorting functions warn there). */
+  readonly isRange: boolean;
 }
 
 /** The window end of a selector or subquery at step time `t`. */
@@ -75,6 +79,7 @@ export class Evaluator {
         return this.call(e, times);
       case 'aggregate': {
         const param = e.param ? this.eval(e.param, times) : undefined;
+        if (e.op === 'quantile' && param?.kind === 'scalar') checkQuantile(param.values, e.param!.pos, this.ctx.annotate);
         const inner = this.eval(e.expr, times);
         return { kind: 'vector', series: this.track(aggregate(e, inner, param, times.length)) };
       }
@@ -169,6 +174,8 @@ export class Evaluator {
       const arg = unwrapParens(e.args[matrixArg]!) as MatrixSelector | SubqueryExpr;
       const input = this.rangeInput(arg, times);
       const params = e.args.filter((_, i) => i !== matrixArg).map((a) => this.scalarArg(a, times));
+      if (e.func === 'quantile_over_time') checkQuantile(params[0]!, e.args[0]!.pos, this.ctx.annotate);
+      if ((e.func === 'rate' || e.func === 'increase') && arg.type === 'matrixSelector') this.counterInfo(input, arg.pos);
       if (e.func === 'absent_over_time') return absentOverTime(arg, input, times.length);
       if (!rangeFn) throw new PromQLExecutionError(`function "${e.func}" is not supported`);
       return { kind: 'vector', series: this.track(applyRange(e.func, rangeFn, input, params, times)) };
@@ -182,7 +189,19 @@ export class Evaluator {
       }
     }
     const args = e.args.map((a) => this.eval(a, times));
-    return callInstantFunction(e, args, times);
+    if (this.ctx.isRange && e.func.startsWith('sort')) {
+      this.ctx.annotate('warning', 'sort is ineffective for range queries since results are always ordered by labels', e.pos);
+    }
+    return callInstantFunction(e, args, times, this.ctx.annotate);
+  }
+
+  /** rate() and increase() of a series whose name does not look like a counter's. */
+  private counterInfo(input: RangeInput, pos: number): void {
+    for (const s of input.series) {
+      const name = s.labels.__name__;
+      if (!name || s.timestamps.length === 0 || /_(total|sum|count|bucket)$/.test(name)) continue;
+      this.ctx.annotate('info', `metric might not be a counter, name does not end in _total/_sum/_count/_bucket: "${name}"`, pos);
+    }
   }
 
   private scalarArg(e: Expr, times: Float64Array): Float64Array {

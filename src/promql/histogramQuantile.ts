@@ -32,26 +32,34 @@ function prepare(buckets: Bucket[]): Bucket[] | undefined {
 }
 
 /** Forces cumulative counts to be monotonic, ignoring float noise, as Prometheus does. */
-function ensureMonotonic(buckets: Bucket[]): void {
+function ensureMonotonic(buckets: Bucket[]): boolean {
+  let forced = false;
   let prev = buckets[0]!.count;
   for (let i = 1; i < buckets.length; i++) {
     const curr = buckets[i]!.count;
     if (curr === prev) continue;
-    if (almostEqual(prev, curr, SMALL_DELTA_TOLERANCE) || curr < prev) {
+    if (almostEqual(prev, curr, SMALL_DELTA_TOLERANCE)) {
       buckets[i]!.count = prev;
+      continue;
+    }
+    if (curr < prev) {
+      buckets[i]!.count = prev;
+      forced = true;
       continue;
     }
     prev = curr;
   }
+  return forced;
 }
 
-export function bucketQuantile(q: number, input: Bucket[]): number {
+/** The q-quantile of classic buckets; `onForcedMonotonic` is told when counts had to be fixed. */
+export function bucketQuantile(q: number, input: Bucket[], onForcedMonotonic: () => void = () => {}): number {
   if (Number.isNaN(q)) return Number.NaN;
   if (q < 0) return Number.NEGATIVE_INFINITY;
   if (q > 1) return Number.POSITIVE_INFINITY;
   const buckets = prepare(input);
   if (!buckets) return Number.NaN;
-  ensureMonotonic(buckets);
+  if (ensureMonotonic(buckets)) onForcedMonotonic();
   if (buckets.length < 2) return Number.NaN;
   const observations = buckets[buckets.length - 1]!.count;
   if (observations === 0) return Number.NaN;
@@ -89,8 +97,13 @@ export function bucketFraction(lower: number, upper: number, input: Bucket[]): n
   let upperSet = false;
   for (let i = 0; i < buckets.length; i++) {
     const b = buckets[i]!;
-    const lowerBound = i > 0 ? buckets[i - 1]!.upper : Number.NEGATIVE_INFINITY;
-    const interpolate = (v: number) => rank + ((b.count - rank) * (v - lowerBound)) / (b.upper - lowerBound);
+    // The first bucket starts at 0 when its upper bound is positive; a bucket of infinite width
+    // contributes nothing to a fraction (no interpolation).
+    const lowerBound = i > 0 ? buckets[i - 1]!.upper : b.upper > 0 ? 0 : Number.NEGATIVE_INFINITY;
+    const interpolate = (v: number) =>
+      Number.isFinite(lowerBound) && Number.isFinite(b.upper)
+        ? rank + ((b.count - rank) * (v - lowerBound)) / (b.upper - lowerBound)
+        : rank;
     if (!lowerSet && lowerBound >= lower) {
       lowerRank = rank;
       lowerSet = true;
@@ -117,16 +130,24 @@ export function bucketFraction(lower: number, upper: number, input: Bucket[]): n
 }
 
 /** Groups bucket series by their labels without `le`; one output series per group. */
+type Note = (kind: 'warning' | 'info', message: string) => void;
+
 function perHistogram(
   series: readonly StepSeries[],
-  compute: (buckets: Bucket[], step: number) => number,
+  note: Note,
+  compute: (buckets: Bucket[], step: number, name: string) => number,
 ): Value {
   const groups = new Map<string, { out: StepSeries; members: { s: StepSeries; le: number }[] }>();
   for (const s of series) {
-    const leText = s.labels.le;
-    if (leText === undefined) continue;
+    const leText = s.labels.le ?? '';
     const le = leText.toLowerCase().endsWith('inf') ? (leText.startsWith('-') ? -Infinity : Infinity) : Number(leText);
-    if (Number.isNaN(le) && leText.toLowerCase() !== 'nan') continue;
+    if (leText.trim() === '' || (Number.isNaN(le) && leText.toLowerCase() !== 'nan')) {
+      note(
+        'warning',
+        `bucket label "le" is missing or has a malformed value of "${leText}" for metric name "${s.labels.__name__ ?? ''}"`,
+      );
+      continue;
+    }
     const { le: _, ...rest } = s.labels;
     const key = labelsKey(rest);
     let g = groups.get(key);
@@ -142,7 +163,7 @@ function perHistogram(
       const buckets: Bucket[] = [];
       for (const m of members) if (m.s.present[i]) buckets.push({ upper: m.le, count: m.s.values[i]! });
       if (buckets.length === 0) continue;
-      o.values[i] = compute(buckets, i);
+      o.values[i] = compute(buckets, i, o.labels.__name__ ?? '');
       o.present[i] = 1;
     }
     if (o.present.includes(1)) out.push(o);
@@ -150,10 +171,22 @@ function perHistogram(
   return { kind: 'vector', series: out };
 }
 
-export function histogramQuantile(q: Float64Array, series: readonly StepSeries[]): Value {
-  return perHistogram(series, (buckets, i) => bucketQuantile(q[i]!, buckets));
+export function histogramQuantile(q: Float64Array, series: readonly StepSeries[], note: Note): Value {
+  return perHistogram(series, note, (buckets, i, name) =>
+    bucketQuantile(q[i]!, buckets, () =>
+      note(
+        'info',
+        `input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) for metric name "${name}"`,
+      ),
+    ),
+  );
 }
 
-export function histogramFraction(lower: Float64Array, upper: Float64Array, series: readonly StepSeries[]): Value {
-  return perHistogram(series, (buckets, i) => bucketFraction(lower[i]!, upper[i]!, buckets));
+export function histogramFraction(
+  lower: Float64Array,
+  upper: Float64Array,
+  series: readonly StepSeries[],
+  note: Note,
+): Value {
+  return perHistogram(series, note, (buckets, i) => bucketFraction(lower[i]!, upper[i]!, buckets));
 }

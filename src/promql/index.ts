@@ -1,6 +1,6 @@
 /** PromQL: parse, plan and evaluate queries over any SampleSource. */
 export type * from './ast.js';
-export { instantQuery, type QueryOptions, type QueryResult, rangeQuery } from './engine.js';
+export { instantQuery, type QueryAnnotations, type QueryOptions, type QueryResult, rangeQuery } from './engine.js';
 export { MemorySampleSource } from './MemorySampleSource.js';
 export { parsePromQL } from './parser.js';
 export {

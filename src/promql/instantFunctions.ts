@@ -1,4 +1,5 @@
 /** Functions over instant vectors and scalars, evaluated for all steps at once. */
+import { type Annotate, checkQuantile } from './annotations.js';
 import type { Call } from './ast.js';
 import { histogramFraction, histogramQuantile } from './histogramQuantile.js';
 import { absentLabels, labelJoin, labelReplace } from './labelFunctions.js';
@@ -88,7 +89,7 @@ function stringArg(v: Value | undefined): string {
 }
 
 /** Evaluates a call whose arguments are instant vectors, scalars or strings. */
-export function callInstantFunction(e: Call, args: Value[], times: Float64Array): Value {
+export function callInstantFunction(e: Call, args: Value[], times: Float64Array, annotate: Annotate): Value {
   const steps = times.length;
   const math = MATH[e.func];
   if (math) return mapVector(vectorArg(args[0]), math);
@@ -174,10 +175,16 @@ export function callInstantFunction(e: Call, args: Value[], times: Float64Array)
       return labelReplace(vectorArg(args[0]), ...(args.slice(1, 5).map(stringArg) as [string, string, string, string]));
     case 'label_join':
       return labelJoin(vectorArg(args[0]), stringArg(args[1]), stringArg(args[2]), args.slice(3).map(stringArg));
-    case 'histogram_quantile':
-      return histogramQuantile(scalarArg(args[0], steps), vectorArg(args[1]));
-    case 'histogram_fraction':
-      return histogramFraction(scalarArg(args[0], steps), scalarArg(args[1], steps), vectorArg(args[2]));
+    case 'histogram_quantile': {
+      const q = scalarArg(args[0], steps);
+      checkQuantile(q, e.args[0]!.pos, annotate);
+      return histogramQuantile(q, vectorArg(args[1]), (kind, message) => annotate(kind, message, e.args[1]!.pos));
+    }
+    case 'histogram_fraction': {
+      const lower = scalarArg(args[0], steps);
+      const upper = scalarArg(args[1], steps);
+      return histogramFraction(lower, upper, vectorArg(args[2]), (kind, message) => annotate(kind, message, e.args[2]!.pos));
+    }
     case 'histogram_count':
     case 'histogram_sum':
     case 'histogram_avg':

@@ -21,6 +21,12 @@ export interface LoadCommand {
   readonly series: SeriesSpec[];
 }
 
+export interface AnnotationExpectation {
+  readonly kind: 'warn' | 'info';
+  readonly msg?: string;
+  readonly regex?: RegExp;
+}
+
 export interface EvalCommand {
   readonly kind: 'eval';
   readonly line: number;
@@ -31,8 +37,10 @@ export interface EvalCommand {
   readonly stepMs: number;
   readonly expectFail: { readonly msg?: string; readonly regex?: RegExp } | undefined;
   readonly ordered: boolean;
-  readonly expectWarn: boolean;
-  readonly expectInfo: boolean;
+  /** `expect warn|info [msg:|regex:]` lines. */
+  readonly annotations: readonly AnnotationExpectation[];
+  readonly noWarn: boolean;
+  readonly noInfo: boolean;
   readonly expectString: string | undefined;
   readonly rangeVector: { startMs: number; endMs: number; stepMs: number } | undefined;
   /** A bare number line: the expected scalar. */
@@ -195,8 +203,10 @@ export function parseScript(text: string): { loads: LoadCommand[]; evals: EvalCo
     const legacy = (instant ?? range)![1];
     let expectFail: EvalCommand['expectFail'] = legacy === 'fail' ? {} : undefined;
     let ordered = legacy === 'ordered';
-    let expectWarn = legacy === 'warn';
-    let expectInfo = legacy === 'info';
+    const annotations: AnnotationExpectation[] = [];
+    if (legacy === 'warn' || legacy === 'info') annotations.push({ kind: legacy });
+    let noWarn = false;
+    let noInfo = false;
     let expectString: string | undefined;
     let rangeVector: EvalCommand['rangeVector'];
     let scalar: number | undefined;
@@ -207,10 +217,12 @@ export function parseScript(text: string): { loads: LoadCommand[]; evals: EvalCo
         const [, type, arg = ''] = expect;
         const msg = /^msg:\s*(.*)$/.exec(arg)?.[1];
         const regex = /^regex:\s*(.*)$/.exec(arg)?.[1];
-        if (type === 'fail') expectFail = { ...(msg !== undefined ? { msg } : {}), ...(regex !== undefined ? { regex: new RegExp(regex) } : {}) };
+        const match = { ...(msg !== undefined ? { msg } : {}), ...(regex !== undefined ? { regex: new RegExp(regex) } : {}) };
+        if (type === 'fail') expectFail = match;
         else if (type === 'ordered') ordered = true;
-        else if (type === 'warn') expectWarn = true;
-        else if (type === 'info') expectInfo = true;
+        else if (type === 'warn' || type === 'info') annotations.push({ kind: type, ...match });
+        else if (type === 'no_warn') noWarn = true;
+        else if (type === 'no_info') noInfo = true;
         else if (type === 'string') expectString = unquoteString(arg.trim());
         else if (type === 'range vector') {
           const m = /from\s+(\S+)\s+to\s+(\S+)\s+step\s+(\S+)/.exec(arg)!;
@@ -231,8 +243,9 @@ export function parseScript(text: string): { loads: LoadCommand[]; evals: EvalCo
       stepMs: instant ? 0 : parseTime(range![4]!),
       expectFail,
       ordered,
-      expectWarn,
-      expectInfo,
+      annotations,
+      noWarn,
+      noInfo,
       expectString,
       rangeVector,
       scalar,

@@ -86,6 +86,20 @@ function check(e: EvalCommand, result: QueryResult): void {
   }
 }
 
+/** Every expectation matches an annotation; with any expectation, every annotation is expected. */
+function checkAnnotations(e: EvalCommand, kind: 'warn' | 'info', got: string[], none: boolean): void {
+  if (none) expect(got, `no ${kind} annotations`).toEqual([]);
+  const wanted = e.annotations.filter((a) => a.kind === kind);
+  const fits = (a: (typeof wanted)[number], m: string) =>
+    a.msg !== undefined ? a.msg === m : a.regex ? a.regex.test(m) : true;
+  for (const a of wanted) {
+    expect(got.some((m) => fits(a, m)), `a ${kind} annotation like ${a.msg ?? a.regex ?? 'any'} in ${JSON.stringify(got)}`).toBe(true);
+  }
+  if (wanted.length > 0) {
+    for (const m of got) expect(wanted.some((a) => fits(a, m)), `unexpected ${kind} annotation ${m}`).toBe(true);
+  }
+}
+
 async function runEval(e: EvalCommand): Promise<void> {
   const source = await storage.sourceFor(e.loads);
   const run = () =>
@@ -103,7 +117,8 @@ async function runEval(e: EvalCommand): Promise<void> {
     return;
   }
   const result = await run();
-  if (e.expectWarn || e.expectInfo) throw new Error('warning and info annotations are not produced');
+  checkAnnotations(e, 'warn', result.warnings ?? [], e.noWarn);
+  checkAnnotations(e, 'info', result.infos ?? [], e.noInfo);
   check(e, result);
 }
 
