@@ -2,8 +2,9 @@
  * A SampleSource held in memory: for tests, the conformance runner and small embedded uses.
  * Samples may be added in any order; each series keeps them sorted by time.
  */
-import { QueryLimitError } from './PromQLError.js';
+
 import { matches } from './labelMatch.js';
+import { QueryLimitError } from './PromQLError.js';
 import type { LabelMatcher, Labels, SampleSource, SelectLimits, SeriesSamples } from './SampleSource.js';
 import { compareLabels } from './sortFunctions.js';
 import { labelsKey } from './values.js';
@@ -83,11 +84,17 @@ export class MemorySampleSource implements SampleSource {
 
   async labelNames(matchers: readonly LabelMatcher[], startMs: number, endMs: number): Promise<string[]> {
     const names = new Set<string>();
-    for (const s of this.inRange(matchers, startMs, endMs)) for (const n of Object.keys(s.labels)) names.add(n);
+    for (const s of this.inRange(matchers, startMs, endMs))
+      for (const n of Object.keys(s.labels)) names.add(n);
     return [...names].sort();
   }
 
-  async labelValues(name: string, matchers: readonly LabelMatcher[], startMs: number, endMs: number): Promise<string[]> {
+  async labelValues(
+    name: string,
+    matchers: readonly LabelMatcher[],
+    startMs: number,
+    endMs: number,
+  ): Promise<string[]> {
     const values = new Set<string>();
     for (const s of this.inRange(matchers, startMs, endMs)) {
       const v = s.labels[name];

@@ -48,5 +48,10 @@ export interface SampleSource {
   ): Promise<SeriesSamples[]>;
   /** Label names, and the values of one label, over series with samples in the range. */
   labelNames(matchers: readonly LabelMatcher[], startMs: number, endMs: number): Promise<string[]>;
-  labelValues(name: string, matchers: readonly LabelMatcher[], startMs: number, endMs: number): Promise<string[]>;
+  labelValues(
+    name: string,
+    matchers: readonly LabelMatcher[],
+    startMs: number,
+    endMs: number,
+  ): Promise<string[]>;
 }

@@ -152,13 +152,20 @@ function simple(e: AggregateExpr, series: readonly StepSeries[], g: Groups, step
   return out.filter((o) => o.present.includes(1));
 }
 
-/** topk and bottomk: the selected input series keep their labels. */
-function selectK(e: AggregateExpr, series: readonly StepSeries[], g: Groups, param: Value | undefined, steps: number) {
+/** topk, bottomk and limitk (the first k in series order): selected series keep their labels. */
+function selectK(
+  e: AggregateExpr,
+  series: readonly StepSeries[],
+  g: Groups,
+  param: Value | undefined,
+  steps: number,
+) {
   const out = series.map((s) => newStepSeries(s.labels, steps, s.dropName));
   const top = e.op === 'topk';
+  const limit = e.op === 'limitk';
   const order: number[] = [];
   const members: number[][] = g.labels.map(() => []);
-  series.forEach((_, si) => members[g.of[si]!]!.push(si));
+  for (let si = 0; si < series.length; si++) members[g.of[si]!]!.push(si);
   for (let i = 0; i < steps; i++) {
     const kf = paramAt(param, i);
     if (Number.isNaN(kf)) throw new PromQLExecutionError('Parameter value is NaN');
@@ -166,13 +173,14 @@ function selectK(e: AggregateExpr, series: readonly StepSeries[], g: Groups, par
     if (k < 1) continue;
     for (const group of members) {
       const present = group.filter((si) => series[si]!.present[i]);
-      present.sort((a, b) => {
-        const x = series[a]!.values[i]!;
-        const y = series[b]!.values[i]!;
-        // NaN is never preferred over a number.
-        if (Number.isNaN(x) || Number.isNaN(y)) return Number.isNaN(x) ? (Number.isNaN(y) ? 0 : 1) : -1;
-        return top ? y - x : x - y;
-      });
+      if (!limit)
+        present.sort((a, b) => {
+          const x = series[a]!.values[i]!;
+          const y = series[b]!.values[i]!;
+          // NaN is never preferred over a number.
+          if (Number.isNaN(x) || Number.isNaN(y)) return Number.isNaN(x) ? (Number.isNaN(y) ? 0 : 1) : -1;
+          return top ? y - x : x - y;
+        });
       for (const si of present.slice(0, k)) {
         out[si]!.values[i] = series[si]!.values[i]!;
         out[si]!.present[i] = 1;
@@ -223,21 +231,29 @@ function countValues(series: readonly StepSeries[], g: Groups, param: Value | un
 }
 
 /** Evaluates an aggregation of `inner` (an instant vector) for all steps. */
-export function aggregate(e: AggregateExpr, inner: Value, param: Value | undefined, steps: number): StepSeries[] {
+export function aggregate(
+  e: AggregateExpr,
+  inner: Value,
+  param: Value | undefined,
+  steps: number,
+): StepSeries[] {
   if (inner.kind !== 'vector') throw new PromQLExecutionError('aggregation over a non-vector');
   const series = inner.series;
   const g = groupSeries(e, series);
   switch (e.op) {
     case 'topk':
     case 'bottomk':
+    case 'limitk':
       return selectK(e, series, g, param, steps);
     case 'quantile':
       return quantileAgg(series, g, param, steps);
     case 'count_values':
       return countValues(series, g, param, steps);
-    case 'limitk':
     case 'limit_ratio':
-      throw new PromQLExecutionError(`aggregation "${e.op}" is not supported`);
+      for (let i = 0; i < steps; i++) {
+        if (Number.isNaN(paramAt(param, i))) throw new PromQLExecutionError('Ratio value is NaN');
+      }
+      throw new PromQLExecutionError('aggregation "limit_ratio" is not supported');
     default:
       return simple(e, series, g, steps);
   }

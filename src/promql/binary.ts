@@ -2,7 +2,14 @@
 import type { BinaryExpr, BinaryOp, VectorMatching } from './ast.js';
 import { PromQLExecutionError } from './PromQLError.js';
 import type { Labels } from './SampleSource.js';
-import { labelsKey, mergeSameLabels, NAME, newStepSeries, signature, type StepSeries, type Value } from './values.js';
+import {
+  labelsKey,
+  mergeSameLabels,
+  newStepSeries,
+  type StepSeries,
+  signature,
+  type Value,
+} from './values.js';
 
 const ARITHMETIC = new Set<BinaryOp>(['+', '-', '*', '/', '%', '^', 'atan2']);
 const COMPARISON = new Set<BinaryOp>(['==', '!=', '>', '<', '>=', '<=']);
@@ -55,7 +62,12 @@ function elem(e: BinaryExpr, l: number, r: number, keepValue: number): number | 
   return v === 1 ? keepValue : undefined;
 }
 
-function vectorScalar(e: BinaryExpr, series: readonly StepSeries[], scalar: Float64Array, swap: boolean): Value {
+function vectorScalar(
+  e: BinaryExpr,
+  series: readonly StepSeries[],
+  scalar: Float64Array,
+  swap: boolean,
+): Value {
   const dropName = ARITHMETIC.has(e.op) || e.returnBool;
   const out: StepSeries[] = [];
   for (const s of series) {
@@ -198,7 +210,9 @@ function vectorVector(e: BinaryExpr, lhsIn: StepSeries[], rhsIn: StepSeries[], s
         }
         const rk = labelsKey(labels);
         if (inserted.has(rk)) {
-          throw new PromQLExecutionError('multiple matches for labels: grouping labels must ensure unique matches');
+          throw new PromQLExecutionError(
+            'multiple matches for labels: grouping labels must ensure unique matches',
+          );
         }
         inserted.add(rk);
       }
@@ -213,7 +227,8 @@ function vectorVector(e: BinaryExpr, lhsIn: StepSeries[], rhsIn: StepSeries[], s
         outIndex.set(key, o);
         out.push(o);
       }
-      if (o.present[i]) throw new PromQLExecutionError('vector cannot contain metrics with the same labelset');
+      if (o.present[i])
+        throw new PromQLExecutionError('vector cannot contain metrics with the same labelset');
       o.values[i] = v;
       o.present[i] = 1;
     });
@@ -233,7 +248,7 @@ export function binary(e: BinaryExpr, lhs: Value, rhs: Value, steps: number): Va
   if (lhs.kind !== 'vector' || rhs.kind !== 'vector') {
     throw new PromQLExecutionError('binary expression must contain only scalar and instant vector types');
   }
-  if (e.op === 'and' || e.op === 'or' || e.op === 'unless') return setOperation(e, lhs.series, rhs.series, steps);
+  if (e.op === 'and' || e.op === 'or' || e.op === 'unless')
+    return setOperation(e, lhs.series, rhs.series, steps);
   return vectorVector(e, lhs.series, rhs.series, steps);
 }
-

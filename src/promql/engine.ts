@@ -2,8 +2,8 @@
 import { Annotations } from './annotations.js';
 import type { Expr } from './ast.js';
 import { type EvalContext, Evaluator } from './evaluator.js';
-import { parsePromQL } from './parser.js';
 import { PromQLError, QueryAbortedError } from './PromQLError.js';
+import { parsePromQL } from './parser.js';
 import type { Labels, SampleSource } from './SampleSource.js';
 import { loadSelectors, planSelectors } from './selectorPlan.js';
 import { compareLabels } from './sortFunctions.js';
@@ -42,7 +42,9 @@ const MAX_POINTS = 11_000;
 function checkAbort(signal: AbortSignal | undefined): void {
   if (!signal?.aborted) return;
   const reason = signal.reason as { name?: string } | undefined;
-  throw new QueryAbortedError(reason?.name === 'TimeoutError' ? 'timeout' : 'canceled', { cause: signal.reason });
+  throw new QueryAbortedError(reason?.name === 'TimeoutError' ? 'timeout' : 'canceled', {
+    cause: signal.reason,
+  });
 }
 
 async function run(
@@ -78,7 +80,9 @@ async function run(
 
 /** Removes `__name__` where an operation dropped it; equal label sets must not share a step. */
 function finalSeries(series: StepSeries[]): StepSeries[] {
-  const named = series.map((s) => (s.dropName ? { ...s, labels: withoutName(s.labels), dropName: false } : s));
+  const named = series.map((s) =>
+    s.dropName ? { ...s, labels: withoutName(s.labels), dropName: false } : s,
+  );
   return mergeSameLabels(named, (s) => labelsKey(s.labels));
 }
 
@@ -138,7 +142,8 @@ export async function rangeQuery(
   stepMs: number,
   options: QueryOptions = {},
 ): Promise<QueryResult> {
-  if (!(stepMs > 0)) throw new PromQLError('bad_data', 'zero or negative query resolution step widths are not accepted');
+  if (!(stepMs > 0))
+    throw new PromQLError('bad_data', 'zero or negative query resolution step widths are not accepted');
   if (endMs < startMs) throw new PromQLError('bad_data', 'end timestamp must not be before start time');
   const n = Math.floor((endMs - startMs) / stepMs) + 1;
   if (n > MAX_POINTS) {
@@ -148,7 +153,10 @@ export async function rangeQuery(
   const type = typeOf(expr);
   if (type !== 'vector' && type !== 'scalar') {
     const name = type === 'matrix' ? 'range vector' : 'string';
-    throw new PromQLError('bad_data', `invalid expression type "${name}" for range query, must be Scalar or instant Vector`);
+    throw new PromQLError(
+      'bad_data',
+      `invalid expression type "${name}" for range query, must be Scalar or instant Vector`,
+    );
   }
   const times = new Float64Array(n);
   for (let i = 0; i < n; i++) times[i] = startMs + i * stepMs;

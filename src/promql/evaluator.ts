@@ -3,15 +3,15 @@
  * (see `selectorPlan.ts`). Each node yields a value with one slot per step.
  */
 import { aggregate } from './aggregate.js';
-import type { AtModifier, Call, Expr, MatrixSelector, SubqueryExpr, VectorSelector } from './ast.js';
 import { type Annotate, checkQuantile } from './annotations.js';
+import type { AtModifier, Call, Expr, MatrixSelector, SubqueryExpr, VectorSelector } from './ast.js';
 import { binary } from './binary.js';
 import { callInstantFunction } from './instantFunctions.js';
 import { absentLabels } from './labelFunctions.js';
 import { PromQLExecutionError, QueryLimitError } from './PromQLError.js';
 import { KEEPS_NAME, RANGE_FUNCTIONS } from './rangeFunctions.js';
 import { cleanSamples, type SelectedSeries, upperBound } from './selectedSeries.js';
-import { type RawSeries, type StepSeries, type Value, newStepSeries } from './values.js';
+import { newStepSeries, type RawSeries, type StepSeries, type Value } from './values.js';
 
 export interface EvalContext {
   readonly startMs: number;
@@ -27,7 +27,12 @@ export interface EvalContext {
 }
 
 /** The window end of a selector or subquery at step time `t`. */
-export function effectiveTime(ctx: EvalContext, at: AtModifier | undefined, offsetMs: number, t: number): number {
+export function effectiveTime(
+  ctx: EvalContext,
+  at: AtModifier | undefined,
+  offsetMs: number,
+  t: number,
+): number {
   if (!at) return t - offsetMs;
   const base = at.kind === 'time' ? at.ms : at.kind === 'start' ? ctx.startMs : ctx.endMs;
   return base - offsetMs;
@@ -79,7 +84,8 @@ export class Evaluator {
         return this.call(e, times);
       case 'aggregate': {
         const param = e.param ? this.eval(e.param, times) : undefined;
-        if (e.op === 'quantile' && param?.kind === 'scalar') checkQuantile(param.values, e.param!.pos, this.ctx.annotate);
+        if (e.op === 'quantile' && param?.kind === 'scalar')
+          checkQuantile(param.values, e.param!.pos, this.ctx.annotate);
         const inner = this.eval(e.expr, times);
         return { kind: 'vector', series: this.track(aggregate(e, inner, param, times.length)) };
       }
@@ -160,7 +166,12 @@ export class Evaluator {
         ts.push(inner[i]!);
         vals.push(s.values[i]!);
       }
-      return { labels: s.labels, dropName: s.dropName, timestamps: Float64Array.from(ts), values: Float64Array.from(vals) };
+      return {
+        labels: s.labels,
+        dropName: s.dropName,
+        timestamps: Float64Array.from(ts),
+        values: Float64Array.from(vals),
+      };
     });
   }
 
@@ -175,7 +186,8 @@ export class Evaluator {
       const input = this.rangeInput(arg, times);
       const params = e.args.filter((_, i) => i !== matrixArg).map((a) => this.scalarArg(a, times));
       if (e.func === 'quantile_over_time') checkQuantile(params[0]!, e.args[0]!.pos, this.ctx.annotate);
-      if ((e.func === 'rate' || e.func === 'increase') && arg.type === 'matrixSelector') this.counterInfo(input, arg.pos);
+      if ((e.func === 'rate' || e.func === 'increase') && arg.type === 'matrixSelector')
+        this.counterInfo(input, arg.pos);
       if (e.func === 'absent_over_time') return absentOverTime(arg, input, times.length);
       if (!rangeFn) throw new PromQLExecutionError(`function "${e.func}" is not supported`);
       return { kind: 'vector', series: this.track(applyRange(e.func, rangeFn, input, params, times)) };
@@ -190,7 +202,11 @@ export class Evaluator {
     }
     const args = e.args.map((a) => this.eval(a, times));
     if (this.ctx.isRange && e.func.startsWith('sort')) {
-      this.ctx.annotate('warning', 'sort is ineffective for range queries since results are always ordered by labels', e.pos);
+      this.ctx.annotate(
+        'warning',
+        'sort is ineffective for range queries since results are always ordered by labels',
+        e.pos,
+      );
     }
     return callInstantFunction(e, args, times, this.ctx.annotate);
   }
@@ -200,7 +216,11 @@ export class Evaluator {
     for (const s of input.series) {
       const name = s.labels.__name__;
       if (!name || s.timestamps.length === 0 || /_(total|sum|count|bucket)$/.test(name)) continue;
-      this.ctx.annotate('info', `metric might not be a counter, name does not end in _total/_sum/_count/_bucket: "${name}"`, pos);
+      this.ctx.annotate(
+        'info',
+        `metric might not be a counter, name does not end in _total/_sum/_count/_bucket: "${name}"`,
+        pos,
+      );
     }
   }
 

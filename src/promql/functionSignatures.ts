@@ -79,7 +79,16 @@ const overTime = [
   'changes',
   'resets',
 ];
-const dateFunctions = ['day_of_month', 'day_of_week', 'day_of_year', 'days_in_month', 'hour', 'minute', 'month', 'year'];
+const dateFunctions = [
+  'day_of_month',
+  'day_of_week',
+  'day_of_year',
+  'days_in_month',
+  'hour',
+  'minute',
+  'month',
+  'year',
+];
 
 /** Every function the engine knows, by name. */
 export const FUNCTIONS: ReadonlyMap<string, FunctionSignature> = new Map<string, FunctionSignature>([

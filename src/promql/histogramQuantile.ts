@@ -100,10 +100,12 @@ export function bucketFraction(lower: number, upper: number, input: Bucket[]): n
     // The first bucket starts at 0 when its upper bound is positive; a bucket of infinite width
     // contributes nothing to a fraction (no interpolation).
     const lowerBound = i > 0 ? buckets[i - 1]!.upper : b.upper > 0 ? 0 : Number.NEGATIVE_INFINITY;
-    const interpolate = (v: number) =>
-      Number.isFinite(lowerBound) && Number.isFinite(b.upper)
-        ? rank + ((b.count - rank) * (v - lowerBound)) / (b.upper - lowerBound)
-        : rank;
+    const interpolate = (v: number, isLower: boolean) => {
+      if (Number.isFinite(lowerBound) && Number.isFinite(b.upper)) {
+        return rank + ((b.count - rank) * (v - lowerBound)) / (b.upper - lowerBound);
+      }
+      return isLower && !Number.isFinite(lowerBound) ? b.count : rank;
+    };
     if (!lowerSet && lowerBound >= lower) {
       lowerRank = rank;
       lowerSet = true;
@@ -114,11 +116,11 @@ export function bucketFraction(lower: number, upper: number, input: Bucket[]): n
     }
     if (lowerSet && upperSet) break;
     if (!lowerSet && lowerBound < lower && b.upper > lower) {
-      lowerRank = interpolate(lower);
+      lowerRank = interpolate(lower, true);
       lowerSet = true;
     }
     if (!upperSet && lowerBound < upper && b.upper > upper) {
-      upperRank = interpolate(upper);
+      upperRank = interpolate(upper, false);
       upperSet = true;
     }
     if (lowerSet && upperSet) break;
@@ -140,7 +142,11 @@ function perHistogram(
   const groups = new Map<string, { out: StepSeries; members: { s: StepSeries; le: number }[] }>();
   for (const s of series) {
     const leText = s.labels.le ?? '';
-    const le = leText.toLowerCase().endsWith('inf') ? (leText.startsWith('-') ? -Infinity : Infinity) : Number(leText);
+    const le = leText.toLowerCase().endsWith('inf')
+      ? leText.startsWith('-')
+        ? -Infinity
+        : Infinity
+      : Number(leText);
     if (leText.trim() === '' || (Number.isNaN(le) && leText.toLowerCase() !== 'nan')) {
       note(
         'warning',

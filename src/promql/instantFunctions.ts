@@ -5,7 +5,7 @@ import { histogramFraction, histogramQuantile } from './histogramQuantile.js';
 import { absentLabels, labelJoin, labelReplace } from './labelFunctions.js';
 import { PromQLExecutionError } from './PromQLError.js';
 import { sortByLabel, sortByValue } from './sortFunctions.js';
-import { type StepSeries, type Value, newStepSeries } from './values.js';
+import { newStepSeries, type StepSeries, type Value } from './values.js';
 
 type MathFn = (x: number) => number;
 
@@ -100,7 +100,9 @@ export function callInstantFunction(e: Call, args: Value[], times: Float64Array,
       const s: StepSeries = { labels: {}, dropName: false, values, present: new Uint8Array(steps).fill(1) };
       return { kind: 'vector', series: [s] };
     }
-    return mapVector(vectorArg(args[0]), (x) => (Number.isFinite(x) ? date(new Date(Math.floor(x) * 1000)) : x));
+    return mapVector(vectorArg(args[0]), (x) =>
+      Number.isFinite(x) ? date(new Date(Math.floor(x) * 1000)) : x,
+    );
   }
   switch (e.func) {
     case 'time':
@@ -109,7 +111,10 @@ export function callInstantFunction(e: Call, args: Value[], times: Float64Array,
       return { kind: 'scalar', values: new Float64Array(steps).fill(Math.PI) };
     case 'vector': {
       const values = scalarArg(args[0], steps);
-      return { kind: 'vector', series: [{ labels: {}, dropName: false, values, present: new Uint8Array(steps).fill(1) }] };
+      return {
+        kind: 'vector',
+        series: [{ labels: {}, dropName: false, values, present: new Uint8Array(steps).fill(1) }],
+      };
     }
     case 'scalar': {
       const series = vectorArg(args[0]);
@@ -169,21 +174,37 @@ export function callInstantFunction(e: Call, args: Value[], times: Float64Array,
     case 'sort_by_label_desc':
       return {
         kind: 'vector',
-        series: sortByLabel(vectorArg(args[0]), args.slice(1).map(stringArg), e.func === 'sort_by_label_desc'),
+        series: sortByLabel(
+          vectorArg(args[0]),
+          args.slice(1).map(stringArg),
+          e.func === 'sort_by_label_desc',
+        ),
       };
     case 'label_replace':
-      return labelReplace(vectorArg(args[0]), ...(args.slice(1, 5).map(stringArg) as [string, string, string, string]));
+      return labelReplace(
+        vectorArg(args[0]),
+        ...(args.slice(1, 5).map(stringArg) as [string, string, string, string]),
+      );
     case 'label_join':
-      return labelJoin(vectorArg(args[0]), stringArg(args[1]), stringArg(args[2]), args.slice(3).map(stringArg));
+      return labelJoin(
+        vectorArg(args[0]),
+        stringArg(args[1]),
+        stringArg(args[2]),
+        args.slice(3).map(stringArg),
+      );
     case 'histogram_quantile': {
       const q = scalarArg(args[0], steps);
       checkQuantile(q, e.args[0]!.pos, annotate);
-      return histogramQuantile(q, vectorArg(args[1]), (kind, message) => annotate(kind, message, e.args[1]!.pos));
+      return histogramQuantile(q, vectorArg(args[1]), (kind, message) =>
+        annotate(kind, message, e.args[1]!.pos),
+      );
     }
     case 'histogram_fraction': {
       const lower = scalarArg(args[0], steps);
       const upper = scalarArg(args[1], steps);
-      return histogramFraction(lower, upper, vectorArg(args[2]), (kind, message) => annotate(kind, message, e.args[2]!.pos));
+      return histogramFraction(lower, upper, vectorArg(args[2]), (kind, message) =>
+        annotate(kind, message, e.args[2]!.pos),
+      );
     }
     case 'histogram_count':
     case 'histogram_sum':

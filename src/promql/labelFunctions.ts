@@ -3,7 +3,7 @@ import type { VectorSelector } from './ast.js';
 import { anchoredRegExp } from './labelMatch.js';
 import { PromQLExecutionError } from './PromQLError.js';
 import type { Labels } from './SampleSource.js';
-import { NAME, type StepSeries, type Value, mergeSameLabels } from './values.js';
+import { mergeSameLabels, NAME, type StepSeries, type Value } from './values.js';
 
 /** Labels of absent()'s output: the selector's equality matchers, except names matched twice. */
 export function absentLabels(vs: VectorSelector): Record<string, string> {
@@ -35,7 +35,11 @@ function expand(template: string, match: RegExpExecArray): string {
   });
 }
 
-function relabel(series: readonly StepSeries[], dst: string, compute: (s: StepSeries) => string | undefined): Value {
+function relabel(
+  series: readonly StepSeries[],
+  dst: string,
+  compute: (s: StepSeries) => string | undefined,
+): Value {
   const out = series.map((s) => {
     const value = compute(s);
     if (value === undefined) return s;
@@ -45,10 +49,19 @@ function relabel(series: readonly StepSeries[], dst: string, compute: (s: StepSe
 }
 
 function checkLabelName(name: string, what: string, func: string): void {
-  if (name === '') throw new PromQLExecutionError(`invalid ${what} label name in ${func}(): ${name}`);
+  // Label names are non-empty valid UTF-8; U+FFFD stands for bytes that were not.
+  if (name === '' || name.includes('\uFFFD')) {
+    throw new PromQLExecutionError(`invalid ${what} label name in ${func}(): ${name}`);
+  }
 }
 
-export function labelReplace(series: readonly StepSeries[], dst: string, repl: string, src: string, regex: string): Value {
+export function labelReplace(
+  series: readonly StepSeries[],
+  dst: string,
+  repl: string,
+  src: string,
+  regex: string,
+): Value {
   let re: RegExp;
   try {
     re = anchoredRegExp(regex);
@@ -62,7 +75,12 @@ export function labelReplace(series: readonly StepSeries[], dst: string, repl: s
   });
 }
 
-export function labelJoin(series: readonly StepSeries[], dst: string, sep: string, srcs: readonly string[]): Value {
+export function labelJoin(
+  series: readonly StepSeries[],
+  dst: string,
+  sep: string,
+  srcs: readonly string[],
+): Value {
   for (const src of srcs) checkLabelName(src, 'source', 'label_join');
   checkLabelName(dst, 'destination', 'label_join');
   return relabel(series, dst, (s) => srcs.map((n) => s.labels[n] ?? '').join(sep));

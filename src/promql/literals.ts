@@ -60,8 +60,16 @@ export function unquoteString(text: string): string {
   const inner = text.slice(1, -1);
   if (quote === '`') return inner;
   let out = '';
+  // \x and octal escapes are bytes: runs of them decode as UTF-8 (invalid bytes become U+FFFD).
+  let bytes: number[] = [];
+  const flush = () => {
+    if (bytes.length === 0) return;
+    out += new TextDecoder().decode(Uint8Array.from(bytes));
+    bytes = [];
+  };
   for (let i = 0; i < inner.length; i++) {
     const c = inner[i]!;
+    if (c !== '\\' || !/[x0-7]/.test(inner[i + 1] ?? '')) flush();
     if (c !== '\\') {
       out += c;
       continue;
@@ -74,17 +82,20 @@ export function unquoteString(text: string): string {
     } else if (e === 'x' || e === 'u' || e === 'U') {
       const len = e === 'x' ? 2 : e === 'u' ? 4 : 8;
       const hex = inner.slice(i + 1, i + 1 + len);
-      if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== len) throw new Error(`invalid escape sequence \\${e}`);
-      out += e === 'x' ? String.fromCharCode(Number.parseInt(hex, 16)) : String.fromCodePoint(Number.parseInt(hex, 16));
+      if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== len)
+        throw new Error(`invalid escape sequence \\${e}`);
+      if (e === 'x') bytes.push(Number.parseInt(hex, 16));
+      else out += String.fromCodePoint(Number.parseInt(hex, 16));
       i += len;
     } else if (e >= '0' && e <= '7') {
       const oct = inner.slice(i, i + 3);
       if (!/^[0-7]{3}$/.test(oct)) throw new Error('invalid octal escape sequence');
-      out += String.fromCharCode(Number.parseInt(oct, 8));
+      bytes.push(Number.parseInt(oct, 8));
       i += 2;
     } else {
       throw new Error(`unknown escape sequence \\${e}`);
     }
   }
+  flush();
   return out;
 }

@@ -15,9 +15,8 @@ import type {
   VectorMatching,
   VectorSelector,
 } from './ast.js';
-import { FUNCTIONS } from './functionSignatures.js';
-import { parseDurationMs, parseNumber, unquoteString } from './literals.js';
 import { anchoredRegExp } from './labelMatch.js';
+import { parseDurationMs, parseNumber, unquoteString } from './literals.js';
 import { PromQLParseError } from './PromQLError.js';
 import type { LabelMatcher, MatchType } from './SampleSource.js';
 import { checkTypes, typeOf } from './typeCheck.js';
@@ -73,19 +72,23 @@ class Converter {
       case 'MatrixSelector': {
         const inner = this.expr(kids[0]!);
         if (inner.type !== 'vectorSelector') this.fail('ranges only allowed for vector selectors', node.from);
-        if (inner.offsetMs !== 0 || inner.at) this.fail('no offset or @ modifiers allowed before range', node.from);
+        if (inner.offsetMs !== 0 || inner.at)
+          this.fail('no offset or @ modifiers allowed before range', node.from);
         const rangeMs = this.duration(kids[1]!);
-        if (rangeMs <= 0) this.fail(`range must be greater than 0, got ${this.text(kids[1]!)}`, kids[1]!.from);
+        if (rangeMs <= 0)
+          this.fail(`range must be greater than 0, got ${this.text(kids[1]!)}`, kids[1]!.from);
         return { type: 'matrixSelector', selector: inner, rangeMs, pos: node.from };
       }
       case 'SubqueryExpr': {
         const inner = this.expr(kids[0]!);
         const t = typeOf(inner);
-        if (t !== 'vector' && t !== 'scalar') this.fail(`subquery is only allowed on instant vector, got ${t}`, node.from);
+        if (t !== 'vector' && t !== 'scalar')
+          this.fail(`subquery is only allowed on instant vector, got ${t}`, node.from);
         const rangeMs = this.duration(kids[1]!);
         const stepMs = kids[2] ? this.duration(kids[2]) : undefined;
         if (rangeMs <= 0) this.fail('subquery range must be greater than 0', kids[1]!.from);
-        if (stepMs !== undefined && stepMs <= 0) this.fail('zero or negative step is not allowed', kids[2]!.from);
+        if (stepMs !== undefined && stepMs <= 0)
+          this.fail('zero or negative step is not allowed', kids[2]!.from);
         return { type: 'subquery', expr: inner, rangeMs, stepMs, offsetMs: 0, at: undefined, pos: node.from };
       }
       case 'OffsetExpr': {
@@ -107,7 +110,8 @@ class Converter {
       case 'UnaryExpr': {
         const op = this.text(kids[0]!) as '-' | '+';
         const inner = this.expr(kids[1]!);
-        if (inner.type === 'number') return { ...inner, value: op === '-' ? -inner.value : inner.value, pos: node.from };
+        if (inner.type === 'number')
+          return { ...inner, value: op === '-' ? -inner.value : inner.value, pos: node.from };
         return { type: 'unary', op, expr: inner, pos: node.from };
       }
       case 'BinaryExpr':
@@ -121,7 +125,10 @@ class Converter {
       }
       case 'AnchoredExpr':
       case 'SmoothedExpr':
-        return this.fail(`the ${node.name === 'AnchoredExpr' ? 'anchored' : 'smoothed'} modifier is not supported`, node.from);
+        return this.fail(
+          `the ${node.name === 'AnchoredExpr' ? 'anchored' : 'smoothed'} modifier is not supported`,
+          node.from,
+        );
       default:
         return this.fail(`unexpected ${node.name}`, node.from);
     }
@@ -140,10 +147,12 @@ class Converter {
   }
 
   private atModifier(node: SyntaxNode): AtModifier {
-    if (node.name === 'AtModifierPreprocessors') return { kind: this.text(node) === 'start' ? 'start' : 'end' };
+    if (node.name === 'AtModifierPreprocessors')
+      return { kind: this.text(node) === 'start' ? 'start' : 'end' };
     const seconds = parseNumber(this.text(node));
     const ms = Math.round(seconds * 1000);
-    if (!Number.isFinite(ms) || Math.abs(ms) > 9.2e18) this.fail('timestamp out of bounds for @ modifier', node.from);
+    if (!Number.isFinite(ms) || Math.abs(ms) > 9.2e18)
+      this.fail('timestamp out of bounds for @ modifier', node.from);
     return { kind: 'time', ms };
   }
 
@@ -180,7 +189,18 @@ class Converter {
       const a = this.duration(kids[0]!) / 1000;
       const b = this.duration(kids[2]!) / 1000;
       const op = kids[1]!.name;
-      const v = op === 'Add' ? a + b : op === 'Sub' ? a - b : op === 'Mul' ? a * b : op === 'Div' ? a / b : op === 'Mod' ? a % b : a ** b;
+      const v =
+        op === 'Add'
+          ? a + b
+          : op === 'Sub'
+            ? a - b
+            : op === 'Mul'
+              ? a * b
+              : op === 'Div'
+                ? a / b
+                : op === 'Mod'
+                  ? a % b
+                  : a ** b;
       if (!Number.isFinite(v)) this.fail(`invalid duration ${text}`, node.from);
       return Math.round(v * 1000);
     }
@@ -211,7 +231,8 @@ class Converter {
     const kids = children(node);
     if (node.name === 'QuotedLabelName') return { name: '__name__', type: '=', value: this.string(kids[0]!) };
     const nameNode = kids[0]!;
-    const name = nameNode.name === 'QuotedLabelName' ? this.string(children(nameNode)[0]!) : this.text(nameNode);
+    const name =
+      nameNode.name === 'QuotedLabelName' ? this.string(children(nameNode)[0]!) : this.text(nameNode);
     const type = MATCH_OPS[children(kids[1]!)[0]?.name ?? ''];
     if (!type) this.fail('unexpected label matcher operator', kids[1]!.from);
     const value = this.string(kids[2]!);
@@ -226,7 +247,9 @@ class Converter {
   }
 
   private grouping(node: SyntaxNode): string[] {
-    return children(node).map((k) => (k.name === 'QuotedLabelName' ? this.string(children(k)[0]!) : this.text(k)));
+    return children(node).map((k) =>
+      k.name === 'QuotedLabelName' ? this.string(children(k)[0]!) : this.text(k),
+    );
   }
 
   private binary(node: SyntaxNode, kids: SyntaxNode[]): Expr {
@@ -263,7 +286,8 @@ class Converter {
       include = kids[3] ? this.grouping(kids[3]) : [];
       if (on) {
         for (const l of include) {
-          if (labels.includes(l)) this.fail(`label "${l}" must not occur in ON and GROUP clause at once`, group.from);
+          if (labels.includes(l))
+            this.fail(`label "${l}" must not occur in ON and GROUP clause at once`, group.from);
         }
       }
     }
@@ -287,7 +311,10 @@ class Converter {
     const withParam = ['topk', 'bottomk', 'quantile', 'count_values', 'limitk', 'limit_ratio'].includes(op);
     const want = withParam ? 2 : 1;
     if (args.length !== want) {
-      this.fail(`wrong number of arguments for aggregate expression provided, expected ${want}, got ${args.length}`, node.from);
+      this.fail(
+        `wrong number of arguments for aggregate expression provided, expected ${want}, got ${args.length}`,
+        node.from,
+      );
     }
     return {
       type: 'aggregate',

@@ -115,8 +115,10 @@ function trendValue(i: number, tf: number, s0: number, s1: number, b: number): n
 
 function doubleExponentialSmoothing(w: Window): number | undefined {
   const [sf = Number.NaN, tf = Number.NaN] = w.params;
-  if (!(sf > 0 && sf < 1)) throw new PromQLExecutionError(`invalid smoothing factor. Expected: 0 < sf < 1, got: ${sf}`);
-  if (!(tf > 0 && tf < 1)) throw new PromQLExecutionError(`invalid trend factor. Expected: 0 < tf < 1, got: ${tf}`);
+  if (!(sf > 0 && sf < 1))
+    throw new PromQLExecutionError(`invalid smoothing factor. Expected: 0 < sf < 1, got: ${sf}`);
+  if (!(tf > 0 && tf < 1))
+    throw new PromQLExecutionError(`invalid trend factor. Expected: 0 < tf < 1, got: ${tf}`);
   const { vals, lo, hi } = w;
   if (hi - lo < 2) return undefined;
   let s0 = 0;
@@ -201,6 +203,7 @@ export const RANGE_FUNCTIONS: ReadonlyMap<string, RangeFunction> = new Map<strin
     'mad_over_time',
     (w) => {
       const values = collect(w);
+      if (values.some(Number.isNaN)) return Number.NaN;
       const median = quantile(0.5, values);
       return quantile(
         0.5,

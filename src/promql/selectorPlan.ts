@@ -19,7 +19,13 @@ export interface SelectorRange {
   readonly endMs: number;
 }
 
-function window(b: PlanBounds, at: AtModifier | undefined, offsetMs: number, start: number, end: number): [number, number] {
+function window(
+  b: PlanBounds,
+  at: AtModifier | undefined,
+  offsetMs: number,
+  start: number,
+  end: number,
+): [number, number] {
   if (!at) return [start - offsetMs, end - offsetMs];
   const t = at.kind === 'time' ? at.ms : at.kind === 'start' ? b.queryStartMs : b.queryEndMs;
   return [t - offsetMs, t - offsetMs];

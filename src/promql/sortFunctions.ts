@@ -46,7 +46,11 @@ export function compareLabels(a: Labels, b: Labels): number {
   return ka.length - kb.length;
 }
 
-export function sortByLabel(series: readonly StepSeries[], names: readonly string[], desc: boolean): StepSeries[] {
+export function sortByLabel(
+  series: readonly StepSeries[],
+  names: readonly string[],
+  desc: boolean,
+): StepSeries[] {
   const sign = desc ? -1 : 1;
   return [...series].sort((a, b) => {
     for (const n of names) {

@@ -69,8 +69,10 @@ export function checkTypes(e: Expr, fail: Fail): void {
       const lt = typeOf(e.lhs);
       const rt = typeOf(e.rhs);
       const ok = (t: ValueType) => t === 'scalar' || t === 'vector';
-      if (!ok(lt) || !ok(rt)) fail('binary expression must contain only scalar and instant vector types', e.pos);
-      if (e.returnBool && !COMPARISONS.has(e.op)) fail('bool modifier can only be used on comparison operators', e.pos);
+      if (!ok(lt) || !ok(rt))
+        fail('binary expression must contain only scalar and instant vector types', e.pos);
+      if (e.returnBool && !COMPARISONS.has(e.op))
+        fail('bool modifier can only be used on comparison operators', e.pos);
       if (COMPARISONS.has(e.op) && !e.returnBool && lt === 'scalar' && rt === 'scalar') {
         fail('comparisons between scalars must use BOOL modifier', e.pos);
       }
@@ -88,12 +90,17 @@ export function checkTypes(e: Expr, fail: Fail): void {
     }
     case 'call': {
       const sig = FUNCTIONS.get(e.func);
-      if (!sig) return fail(`unknown function with name "${e.func}"`, e.pos);
+      if (!sig) fail(`unknown function with name "${e.func}"`, e.pos);
       const n = e.args.length;
       const min = sig.variadic === 0 ? sig.args.length : sig.args.length - Math.abs(sig.variadic);
       const max = sig.variadic < 0 ? Number.POSITIVE_INFINITY : sig.args.length;
       if (n < min || n > max) {
-        const expected = sig.variadic === 0 ? String(sig.args.length) : sig.variadic < 0 ? `at least ${min}` : `at most ${max}`;
+        const expected =
+          sig.variadic === 0
+            ? String(sig.args.length)
+            : sig.variadic < 0
+              ? `at least ${min}`
+              : `at most ${max}`;
         fail(`expected ${expected} argument(s) in call to "${e.func}", got ${n}`, e.pos);
       }
       e.args.forEach((a, i) => {

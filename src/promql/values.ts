@@ -90,7 +90,10 @@ export function formatFloat(f: number): string {
  * Merges series that got equal label sets (after relabeling or dropping names); two of them with a
  * value at the same step is Prometheus's "vector cannot contain metrics with the same labelset".
  */
-export function mergeSameLabels(series: StepSeries[], keyOf: (s: StepSeries) => string = (s) => labelsKey(s.labels)): StepSeries[] {
+export function mergeSameLabels(
+  series: StepSeries[],
+  keyOf: (s: StepSeries) => string = (s) => labelsKey(s.labels),
+): StepSeries[] {
   const byKey = new Map<string, number>();
   const copied = new Set<number>();
   const out: StepSeries[] = [];
@@ -110,7 +113,8 @@ export function mergeSameLabels(series: StepSeries[], keyOf: (s: StepSeries) => 
     const prev = out[at]!;
     for (let i = 0; i < s.present.length; i++) {
       if (!s.present[i]) continue;
-      if (prev.present[i]) throw new PromQLExecutionError('vector cannot contain metrics with the same labelset');
+      if (prev.present[i])
+        throw new PromQLExecutionError('vector cannot contain metrics with the same labelset');
       prev.values[i] = s.values[i]!;
       prev.present[i] = 1;
     }

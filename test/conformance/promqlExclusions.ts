@@ -62,7 +62,9 @@ function usesNonFloat(e: EvalCommand): boolean {
     return false;
   }
   const selectors = planSelectors(expr, { queryStartMs: 0, queryEndMs: 0, lookbackMs: 0 });
-  return selectors.some(({ selector }) => nonFloat.some((s) => selector.matchers.every((m) => matches(m, s.labels))));
+  return selectors.some(({ selector }) =>
+    nonFloat.some((s) => selector.matchers.every((m) => matches(m, s.labels))),
+  );
 }
 
 /** The exclusion that leaves this eval out, if any. */

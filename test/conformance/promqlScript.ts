@@ -155,11 +155,16 @@ function parseSeries(line: string): SeriesSpec {
 /** `load_with_nhcb` also stores each classic histogram as a native histogram named without `_bucket`. */
 function nhcbOf(bucket: SeriesSpec): SeriesSpec {
   const { le: _, ...labels } = bucket.labels;
-  return { labels: { ...labels, __name__: labels.__name__!.slice(0, -'_bucket'.length) }, points: [], nonFloat: true };
+  return {
+    labels: { ...labels, __name__: labels.__name__!.slice(0, -'_bucket'.length) },
+    points: [],
+    nonFloat: true,
+  };
 }
 
 const INSTANT = /^eval(?:_(fail|warn|info|ordered))?\s+instant\s+at\s+(\S+)\s+(.+)$/;
-const RANGE = /^eval(?:_(fail|warn|info|ordered))?\s+range\s+from\s+(\S+)\s+to\s+(\S+)\s+step\s+(\S+)\s+(.+)$/;
+const RANGE =
+  /^eval(?:_(fail|warn|info|ordered))?\s+range\s+from\s+(\S+)\s+to\s+(\S+)\s+step\s+(\S+)\s+(.+)$/;
 
 /** Parses a whole script into its load and eval commands (clears reset the loads in effect). */
 export function parseScript(text: string): { loads: LoadCommand[]; evals: EvalCommand[] } {
@@ -212,12 +217,17 @@ export function parseScript(text: string): { loads: LoadCommand[]; evals: EvalCo
     let scalar: number | undefined;
     const series: SeriesSpec[] = [];
     for (const { line: b } of body()) {
-      const expect = /^expect\s+(fail|warn|info|no_info|no_warn|ordered|string|range vector)\b\s*(.*)$/.exec(b);
+      const expect = /^expect\s+(fail|warn|info|no_info|no_warn|ordered|string|range vector)\b\s*(.*)$/.exec(
+        b,
+      );
       if (expect) {
         const [, type, arg = ''] = expect;
         const msg = /^msg:\s*(.*)$/.exec(arg)?.[1];
         const regex = /^regex:\s*(.*)$/.exec(arg)?.[1];
-        const match = { ...(msg !== undefined ? { msg } : {}), ...(regex !== undefined ? { regex: new RegExp(regex) } : {}) };
+        const match = {
+          ...(msg !== undefined ? { msg } : {}),
+          ...(regex !== undefined ? { regex: new RegExp(regex) } : {}),
+        };
         if (type === 'fail') expectFail = match;
         else if (type === 'ordered') ordered = true;
         else if (type === 'warn' || type === 'info') annotations.push({ kind: type, ...match });

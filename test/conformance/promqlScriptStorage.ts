@@ -20,7 +20,12 @@ export function forEachSample(
     for (const s of load.series) {
       s.points.forEach((p, i) => {
         if (p.kind === 'blank') return;
-        visit({ ...s.labels }, i * load.intervalMs, p.kind === 'value' ? p.value : Number.NaN, p.kind === 'stale');
+        visit(
+          { ...s.labels },
+          i * load.intervalMs,
+          p.kind === 'value' ? p.value : Number.NaN,
+          p.kind === 'stale',
+        );
       });
     }
   }

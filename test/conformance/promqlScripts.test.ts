@@ -19,7 +19,11 @@ const candidates = [
   '/work/shared/peer-tests/prometheus-promql',
 ].filter((d): d is string => !!d);
 const scriptsDir = candidates.find((d) => existsSync(d));
-const files = scriptsDir ? readdirSync(scriptsDir).filter((f) => f.endsWith('.test')).sort() : [];
+const files = scriptsDir
+  ? readdirSync(scriptsDir)
+      .filter((f) => f.endsWith('.test'))
+      .sort()
+  : [];
 
 const storage: ScriptStorage = new MemoryScriptStorage();
 const summary = new Map<string, { total: number; passed: number; excluded: number }>();
@@ -42,8 +46,14 @@ function expectedPoints(points: Point[], startMs: number, stepMs: number): [numb
   return out;
 }
 
-function comparePoints(actual: [number, number][], expected: [number, number][], withTimes: boolean, what: string) {
-  const show = (ps: [number, number][]) => JSON.stringify(ps.map(([t, v]) => (withTimes ? [t, String(v)] : String(v))));
+function comparePoints(
+  actual: [number, number][],
+  expected: [number, number][],
+  withTimes: boolean,
+  what: string,
+) {
+  const show = (ps: [number, number][]) =>
+    JSON.stringify(ps.map(([t, v]) => (withTimes ? [t, String(v)] : String(v))));
   const same =
     actual.length === expected.length &&
     actual.every(([t, v], i) => almostEqual(v, expected[i]![1]) && (!withTimes || t === expected[i]![0]));
@@ -70,18 +80,34 @@ function check(e: EvalCommand, result: QueryResult): void {
       : result.result;
   const wantKeys = e.series.map((s) => labelsKey(s.labels));
   const gotKeys = actual.map((s) => labelsKey(s.metric));
-  const fmt = (keys: string[]) => keys.map((k) => k.replaceAll('\xff', '=').replaceAll('\xfe', ',')).join(' ');
+  const fmt = (keys: string[]) =>
+    keys.map((k) => k.replaceAll('\xff', '=').replaceAll('\xfe', ',')).join(' ');
   expect(fmt([...gotKeys].sort()), 'series').toBe(fmt([...wantKeys].sort()));
   if (e.ordered) expect(fmt(gotKeys), 'order').toBe(fmt(wantKeys));
   for (const want of e.series) {
     const got = actual[gotKeys.indexOf(labelsKey(want.labels))]!;
     if (e.instant && result.resultType === 'vector') {
-      comparePoints(got.values, expectedPoints(want.points.slice(0, 1), e.startMs, 0), false, fmt([labelsKey(want.labels)]));
+      comparePoints(
+        got.values,
+        expectedPoints(want.points.slice(0, 1), e.startMs, 0),
+        false,
+        fmt([labelsKey(want.labels)]),
+      );
     } else if (e.instant) {
       const rv = e.rangeVector;
-      comparePoints(got.values, expectedPoints(want.points, rv?.startMs ?? 0, rv?.stepMs ?? 0), !!rv, 'range vector');
+      comparePoints(
+        got.values,
+        expectedPoints(want.points, rv?.startMs ?? 0, rv?.stepMs ?? 0),
+        !!rv,
+        'range vector',
+      );
     } else {
-      comparePoints(got.values, expectedPoints(want.points, e.startMs, e.stepMs), true, fmt([labelsKey(want.labels)]));
+      comparePoints(
+        got.values,
+        expectedPoints(want.points, e.startMs, e.stepMs),
+        true,
+        fmt([labelsKey(want.labels)]),
+      );
     }
   }
 }
@@ -93,10 +119,17 @@ function checkAnnotations(e: EvalCommand, kind: 'warn' | 'info', got: string[], 
   const fits = (a: (typeof wanted)[number], m: string) =>
     a.msg !== undefined ? a.msg === m : a.regex ? a.regex.test(m) : true;
   for (const a of wanted) {
-    expect(got.some((m) => fits(a, m)), `a ${kind} annotation like ${a.msg ?? a.regex ?? 'any'} in ${JSON.stringify(got)}`).toBe(true);
+    expect(
+      got.some((m) => fits(a, m)),
+      `a ${kind} annotation like ${a.msg ?? a.regex ?? 'any'} in ${JSON.stringify(got)}`,
+    ).toBe(true);
   }
   if (wanted.length > 0) {
-    for (const m of got) expect(wanted.some((a) => fits(a, m)), `unexpected ${kind} annotation ${m}`).toBe(true);
+    for (const m of got)
+      expect(
+        wanted.some((a) => fits(a, m)),
+        `unexpected ${kind} annotation ${m}`,
+      ).toBe(true);
   }
 }
 
@@ -124,7 +157,10 @@ async function runEval(e: EvalCommand): Promise<void> {
 
 describe('Prometheus PromQL test scripts', () => {
   it('finds the scripts folder', () => {
-    expect(scriptsDir, `no PromQL test scripts in any of ${candidates.join(', ')}; set PGTEL_PROMQL_TESTS`).toBeDefined();
+    expect(
+      scriptsDir,
+      `no PromQL test scripts in any of ${candidates.join(', ')}; set PGTEL_PROMQL_TESTS`,
+    ).toBeDefined();
     expect(files.length).toBeGreaterThan(0);
   });
 
@@ -146,7 +182,10 @@ describe('Prometheus PromQL test scripts', () => {
   }
 
   afterAll(() => {
-    const rows = [...summary].map(([f, s]) => `${f.padEnd(28)} ${String(s.passed).padStart(5)} / ${String(s.total - s.excluded).padStart(5)}   excluded ${s.excluded}`);
+    const rows = [...summary].map(
+      ([f, s]) =>
+        `${f.padEnd(28)} ${String(s.passed).padStart(5)} / ${String(s.total - s.excluded).padStart(5)}   excluded ${s.excluded}`,
+    );
     console.log(`PromQL scripts: passed / run, excluded\n${rows.join('\n')}`);
   });
 });
