@@ -31,7 +31,8 @@ export const PROMQL_EXCLUSIONS: readonly Exclusion[] = [
   },
   {
     file: 'duration_expression.test',
-    reason: 'duration expressions with step()/range() are experimental (promql-duration-expr flag)',
+    query: /\b(step|range)\(\)/i,
+    reason: 'step() and range() in durations are experimental (promql-duration-expr flag)',
   },
   {
     file: 'functions.test',
@@ -44,7 +45,11 @@ export const PROMQL_EXCLUSIONS: readonly Exclusion[] = [
     reason: 'histogram_quantiles() is experimental (promql-experimental-functions flag)',
   },
   { file: 'fill-modifier.test', reason: 'fill()/fill_left()/fill_right() binary modifiers are experimental' },
-  { file: 'limit.test', reason: 'limitk/limit_ratio are experimental (promql-experimental-functions flag)' },
+  {
+    file: '*',
+    query: /\blimit_ratio\(/,
+    reason: 'limit_ratio is experimental (promql-experimental-functions flag)',
+  },
   { file: 'info.test', reason: 'info() is experimental and reads metadata series pgtel does not keep' },
   { file: 'type_and_unit.test', reason: 'type and unit labels are experimental (type-and-unit-labels flag)' },
   { file: 'start_timestamps.test', reason: 'start timestamps (created timestamps) are not stored by pgtel' },
