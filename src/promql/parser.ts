@@ -269,6 +269,27 @@ class Converter {
     if (matchingNode || (typeOf(lhs) === 'vector' && typeOf(rhs) === 'vector')) {
       matching = this.matching(matchingNode, setOp, op);
     }
+    const lhsNode = kids[0]!;
+    const sign = this.text(lhsNode)[0];
+    if (
+      op === '^' &&
+      lhsNode.name === 'NumberDurationLiteral' &&
+      (sign === '-' || sign === '+') &&
+      lhs.type === 'number'
+    ) {
+      // The grammar reads `-2 ^ 2` as `(-2) ^ 2`; in PromQL ^ binds tighter than the sign: -(2 ^ 2).
+      const unsigned = { ...lhs, value: sign === '-' ? -lhs.value : lhs.value, pos: lhs.pos + 1 };
+      const power: Expr = {
+        type: 'binary',
+        op,
+        lhs: unsigned,
+        rhs,
+        returnBool,
+        matching,
+        pos: node.from + 1,
+      };
+      return sign === '-' ? { type: 'unary', op: '-', expr: power, pos: node.from } : power;
+    }
     return { type: 'binary', op, lhs, rhs, returnBool, matching, pos: node.from };
   }
 
