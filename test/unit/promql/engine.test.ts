@@ -13,7 +13,9 @@ import {
 function source(series: { labels: Record<string, string>; stepS: number; values: (number | null)[] }[]) {
   const s = new MemorySampleSource();
   for (const { labels, stepS, values } of series) {
-    values.forEach((v, i) => s.add(labels, i * stepS * 1000, v ?? Number.NaN, v === null));
+    values.forEach((v, i) => {
+      s.add(labels, i * stepS * 1000, v ?? Number.NaN, v === null);
+    });
   }
   return s;
 }
