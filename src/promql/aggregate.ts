@@ -71,10 +71,20 @@ function simple(e: AggregateExpr, series: readonly StepSeries[], g: Groups, step
       o.present[i] = 1;
       cnt[i]!++;
       switch (e.op) {
-        case 'sum':
-          if (first) f[i] = v;
-          else [f[i], comp[i]] = kahanSumInc(v, f[i]!, comp[i]!);
+        case 'sum': {
+          if (first) {
+            f[i] = v;
+            break;
+          }
+          // kahanSumInc inlined: this is the hottest loop of sum().
+          const sum = f[i]!;
+          const t = sum + v;
+          if (t === Number.POSITIVE_INFINITY || t === Number.NEGATIVE_INFINITY) comp[i] = 0;
+          else if (Math.abs(sum) >= Math.abs(v)) comp[i] = comp[i]! + (sum - t + v);
+          else comp[i] = comp[i]! + (v - t + sum);
+          f[i] = t;
           break;
+        }
         case 'avg': {
           if (first) {
             f[i] = v;

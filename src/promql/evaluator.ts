@@ -9,7 +9,7 @@ import { binary } from './binary.js';
 import { callInstantFunction } from './instantFunctions.js';
 import { absentLabels } from './labelFunctions.js';
 import { PromQLExecutionError, QueryLimitError } from './PromQLError.js';
-import { KEEPS_NAME, RANGE_FUNCTIONS } from './rangeFunctions.js';
+import { KEEPS_NAME, RANGE_FUNCTIONS, type Window } from './rangeFunctions.js';
 import { cleanSamples, type SelectedSeries, upperBound } from './selectedSeries.js';
 import { newStepSeries, type RawSeries, type StepSeries, type Value } from './values.js';
 
@@ -241,7 +241,7 @@ function windowOf(s: RawSeries, input: RangeInput, i: number): RawSeries {
 
 function applyRange(
   func: string,
-  fn: (w: import('./rangeFunctions.js').Window) => number | undefined,
+  fn: (w: Window) => number | undefined,
   input: RangeInput,
   params: Float64Array[],
   times: Float64Array,
@@ -249,26 +249,34 @@ function applyRange(
   const out: StepSeries[] = [];
   const dropName = !KEEPS_NAME.has(func);
   const stepParams = new Array<number>(params.length);
+  // One window object reused for every step: this loop runs series x steps times.
+  const w = { ts: EMPTY, vals: EMPTY, lo: 0, hi: 0, rangeMs: input.rangeMs, endMs: 0, stepMs: 0, params: stepParams };
   for (const s of input.series) {
     const series = newStepSeries(s.labels, times.length, s.dropName || dropName);
+    const ts = s.timestamps;
+    w.ts = ts;
+    w.vals = s.values;
     let any = false;
     let lo = 0;
+    let hi = 0;
     for (let i = 0; i < times.length; i++) {
       const endMs = input.ends[i]!;
-      lo = upperBound(s.timestamps, endMs - input.rangeMs);
-      const hi = upperBound(s.timestamps, endMs, lo);
+      const startMs = endMs - input.rangeMs;
+      // Window ends never decrease from step to step, so both bounds only move forward.
+      if (i > 0 && endMs < input.ends[i - 1]!) {
+        lo = 0;
+        hi = 0;
+      }
+      while (lo < ts.length && ts[lo]! <= startMs) lo++;
+      if (hi < lo) hi = lo;
+      while (hi < ts.length && ts[hi]! <= endMs) hi++;
       if (hi === lo) continue;
       for (let p = 0; p < params.length; p++) stepParams[p] = params[p]![i]!;
-      const v = fn({
-        ts: s.timestamps,
-        vals: s.values,
-        lo,
-        hi,
-        rangeMs: input.rangeMs,
-        endMs,
-        stepMs: times[i]!,
-        params: stepParams,
-      });
+      w.lo = lo;
+      w.hi = hi;
+      w.endMs = endMs;
+      w.stepMs = times[i]!;
+      const v = fn(w);
       if (v === undefined) continue;
       series.values[i] = v;
       series.present[i] = 1;
@@ -278,6 +286,8 @@ function applyRange(
   }
   return out;
 }
+
+const EMPTY: Float64Array = new Float64Array(0);
 
 function absentOverTime(arg: MatrixSelector | SubqueryExpr, input: RangeInput, steps: number): Value {
   const series = newStepSeries(arg.type === 'matrixSelector' ? absentLabels(arg.selector) : {}, steps);
