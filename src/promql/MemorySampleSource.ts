@@ -14,6 +14,19 @@ interface StoredSeries {
   readonly timestamps: number[];
   readonly values: number[];
   readonly stale: boolean[];
+  /** Typed copies handed out as views by select(); dropped when a sample is added. */
+  packed?: { readonly ts: Float64Array; readonly vals: Float64Array };
+}
+
+function firstAtOrAfter(ts: readonly number[], t: number): number {
+  let lo = 0;
+  let hi = ts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ts[mid]! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 export class MemorySampleSource implements SampleSource {
@@ -27,6 +40,7 @@ export class MemorySampleSource implements SampleSource {
       s = { labels: { ...labels }, timestamps: [], values: [], stale: [] };
       this.series.set(key, s);
     }
+    s.packed = undefined;
     const ts = s.timestamps;
     let i = ts.length;
     while (i > 0 && ts[i - 1]! > timestampMs) i--;
@@ -60,18 +74,17 @@ export class MemorySampleSource implements SampleSource {
     const out: SeriesSamples[] = [];
     let loaded = 0;
     for (const s of this.matching(matchers)) {
-      let lo = 0;
-      while (lo < s.timestamps.length && s.timestamps[lo]! < startMs) lo++;
-      let hi = lo;
-      while (hi < s.timestamps.length && s.timestamps[hi]! <= endMs) hi++;
+      const lo = firstAtOrAfter(s.timestamps, startMs);
+      const hi = firstAtOrAfter(s.timestamps, endMs + 1);
       if (hi === lo) continue;
       loaded += hi - lo;
       if (loaded > limits.maxSamples) throw new QueryLimitError(limits.maxSamples);
+      s.packed ??= { ts: new Float64Array(s.timestamps), vals: new Float64Array(s.values) };
       const stale = s.stale.slice(lo, hi);
       out.push({
         labels: s.labels,
-        timestamps: s.timestamps.slice(lo, hi),
-        values: s.values.slice(lo, hi),
+        timestamps: s.packed.ts.subarray(lo, hi),
+        values: s.packed.vals.subarray(lo, hi),
         ...(stale.includes(true) ? { stale } : {}),
       });
     }

@@ -22,9 +22,9 @@ export interface LabelMatcher {
  */
 export interface SeriesSamples {
   readonly labels: Labels;
-  /** Milliseconds since the epoch, ascending. */
-  readonly timestamps: readonly number[];
-  readonly values: readonly number[];
+  /** Milliseconds since the epoch, ascending. A Float64Array is taken without copying. */
+  readonly timestamps: readonly number[] | Float64Array;
+  readonly values: readonly number[] | Float64Array;
   /** Absent when the series has no staleness marker in the range. */
   readonly stale?: readonly boolean[];
 }

@@ -250,9 +250,27 @@ function applyRange(
   const dropName = !KEEPS_NAME.has(func);
   const stepParams = new Array<number>(params.length);
   // One window object reused for every step: this loop runs series x steps times.
-  const w = { ts: EMPTY, vals: EMPTY, lo: 0, hi: 0, rangeMs: input.rangeMs, endMs: 0, stepMs: 0, params: stepParams };
-  for (const s of input.series) {
-    const series = newStepSeries(s.labels, times.length, s.dropName || dropName);
+  const w = {
+    ts: EMPTY,
+    vals: EMPTY,
+    lo: 0,
+    hi: 0,
+    rangeMs: input.rangeMs,
+    endMs: 0,
+    stepMs: 0,
+    params: stepParams,
+  };
+  // One allocation for the outputs of all series instead of two per series.
+  const steps = times.length;
+  const valueSlab = new Float64Array(input.series.length * steps);
+  const presentSlab = new Uint8Array(input.series.length * steps);
+  input.series.forEach((s, si) => {
+    const series: StepSeries = {
+      labels: s.labels,
+      dropName: s.dropName || dropName,
+      values: valueSlab.subarray(si * steps, (si + 1) * steps),
+      present: presentSlab.subarray(si * steps, (si + 1) * steps),
+    };
     const ts = s.timestamps;
     w.ts = ts;
     w.vals = s.values;
@@ -283,7 +301,7 @@ function applyRange(
       any = true;
     }
     if (any) out.push(series);
-  }
+  });
   return out;
 }
 

@@ -12,8 +12,10 @@ export interface SelectedSeries {
 }
 
 export function toSelectedSeries(s: SeriesSamples): SelectedSeries {
-  const stale = s.stale?.some(Boolean) ? Uint8Array.from(s.stale, (b) => (b ? 1 : 0)) : undefined;
-  return { labels: s.labels, ts: Float64Array.from(s.timestamps), vals: Float64Array.from(s.values), stale };
+  const stale = s.stale?.includes(true) ? Uint8Array.from(s.stale, (b) => (b ? 1 : 0)) : undefined;
+  const asFloat64 = (a: readonly number[] | Float64Array) =>
+    a instanceof Float64Array ? a : new Float64Array(a);
+  return { labels: s.labels, ts: asFloat64(s.timestamps), vals: asFloat64(s.values), stale };
 }
 
 export function cleanSamples(s: SelectedSeries): { readonly ts: Float64Array; readonly vals: Float64Array } {
