@@ -166,8 +166,8 @@ describe('MemorySampleSource', () => {
     const got = await counter.select([{ name: 'job', type: '=~', value: 'a|B' }], 15_000, 30_000, {
       maxSamples: 100,
     });
-    expect(got).toEqual([
-      { labels: { __name__: 'req_total', job: 'a' }, timestamps: [15_000, 30_000], values: [15, 30] },
+    expect(got.map((s) => [s.labels, [...s.timestamps], [...s.values]])).toEqual([
+      [{ __name__: 'req_total', job: 'a' }, [15_000, 30_000], [15, 30]],
     ]);
     expect(await counter.labelValues('job', [], 0, 1_000)).toEqual(['a', 'b']);
     expect(await counter.labelNames([{ name: 'job', type: '=', value: 'b' }], 0, 1_000)).toEqual([
