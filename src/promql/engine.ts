@@ -59,6 +59,15 @@ async function run(
   const endMs = times[times.length - 1]!;
   const lookbackMs = options.lookbackDeltaMs ?? 300_000;
   const maxSamples = options.maxSamples ?? 50_000_000;
+  const subqueryStepMs = options.subqueryStepMs ?? 60_000;
+  for (const [name, v] of [
+    ['lookbackDeltaMs', lookbackMs],
+    ['maxSamples', maxSamples],
+    ['subqueryStepMs', subqueryStepMs],
+  ] as const) {
+    if (!(v > 0) || !Number.isFinite(v))
+      throw new PromQLError('bad_data', `${name} must be a positive number, got ${v}`);
+  }
   const signal = options.signal;
   checkAbort(signal);
   const plan = planSelectors(expr, { queryStartMs: startMs, queryEndMs: endMs, lookbackMs });
@@ -68,7 +77,7 @@ async function run(
     startMs,
     endMs,
     lookbackMs,
-    subqueryStepMs: options.subqueryStepMs ?? 60_000,
+    subqueryStepMs,
     maxSamples,
     data,
     checkAbort: () => checkAbort(signal),

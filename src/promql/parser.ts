@@ -411,7 +411,7 @@ function findSyntaxError(query: string, top: SyntaxNode): PromQLParseError | und
   const at = found.from;
   const rest = query.slice(at).trimStart();
   const prev = found.prevSibling ?? found.parent?.prevSibling;
-  if (rest.startsWith('(') && prev?.name === 'VectorSelector') {
+  if (rest.startsWith('(') && (prev?.name === 'VectorSelector' || prev?.name === 'Identifier')) {
     const name = query.slice(prev.from, prev.to);
     return parseError(query, `unknown function with name "${name}"`, prev.from);
   }

@@ -132,6 +132,13 @@ describe('rangeQuery', () => {
     ]);
   });
 
+  it('rejects invalid options as bad data naming the option', async () => {
+    await expect(instantQuery(counter, 'req_total', 0, { lookbackDeltaMs: 0 })).rejects.toMatchObject({
+      kind: 'bad_data',
+      message: 'lookbackDeltaMs must be a positive number, got 0',
+    });
+  });
+
   it('rejects range vectors and non-positive steps as bad data', async () => {
     await expect(rangeQuery(counter, 'req_total[1m]', 0, 60_000, 15_000)).rejects.toMatchObject({
       kind: 'bad_data',

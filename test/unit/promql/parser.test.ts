@@ -103,6 +103,7 @@ describe('parsePromQL', () => {
       'must not occur in ON and GROUP clause',
     );
     expect(parseError('sum(').message).toContain('unexpected end of input');
+    expect(parseError('foo(bar)').message).toBe('parse error: unknown function with name "foo" (1:1)');
     expect(parseError('m{a=~"("}').message).toContain('invalid regular expression');
     expect(parseError('\n  rate(m)').position.line).toBe(2);
   });
