@@ -99,3 +99,33 @@ export function unquoteString(text: string): string {
   flush();
   return out;
 }
+
+/**
+ * Prometheus accepts `1.` as a number; the grammar wants a digit after the point. Blanking such a
+ * point keeps the value and every position.
+ */
+export function blankTrailingPoints(query: string): string {
+  let out = '';
+  let quote: string | undefined;
+  for (let i = 0; i < query.length; i++) {
+    const c = query[i]!;
+    if (quote) {
+      if (c === '\\' && quote !== '`') {
+        out += c + (query[i + 1] ?? '');
+        i++;
+        continue;
+      }
+      if (c === quote) quote = undefined;
+    } else if (c === '"' || c === "'" || c === '`') {
+      quote = c;
+    } else if (c === '.' && /[0-9]/.test(query[i - 1] ?? '') && !/[0-9]/.test(query[i + 1] ?? '')) {
+      const before = /[0-9a-zA-Z_:.]*$/.exec(query.slice(0, i))![0];
+      if (/^[0-9]+$/.test(before)) {
+        out += ' ';
+        continue;
+      }
+    }
+    out += c;
+  }
+  return out;
+}

@@ -16,9 +16,9 @@ import type {
   VectorSelector,
 } from './ast.js';
 import { anchoredRegExp } from './labelMatch.js';
-import { parseDurationMs, parseNumber, unquoteString } from './literals.js';
-import { PromQLParseError } from './PromQLError.js';
+import { blankTrailingPoints, parseDurationMs, parseNumber, unquoteString } from './literals.js';
 import type { LabelMatcher, MatchType } from './SampleSource.js';
+import { findSyntaxError, parseError } from './syntaxErrors.js';
 import { checkTypes, typeOf } from './typeCheck.js';
 
 const BINARY_OPS: Record<string, BinaryOp> = {
@@ -360,63 +360,6 @@ function matchesEmpty(m: LabelMatcher): boolean {
     case '!~':
       return !anchoredRegExp(m.value).test('');
   }
-}
-
-/**
- * Prometheus accepts `1.` as a number; the grammar wants a digit after the point. Blanking such a
- * point keeps the value and every position.
- */
-function blankTrailingPoints(query: string): string {
-  let out = '';
-  let quote: string | undefined;
-  for (let i = 0; i < query.length; i++) {
-    const c = query[i]!;
-    if (quote) {
-      if (c === '\\' && quote !== '`') {
-        out += c + (query[i + 1] ?? '');
-        i++;
-        continue;
-      }
-      if (c === quote) quote = undefined;
-    } else if (c === '"' || c === "'" || c === '`') {
-      quote = c;
-    } else if (c === '.' && /[0-9]/.test(query[i - 1] ?? '') && !/[0-9]/.test(query[i + 1] ?? '')) {
-      const before = /[0-9a-zA-Z_:.]*$/.exec(query.slice(0, i))![0];
-      if (/^[0-9]+$/.test(before)) {
-        out += ' ';
-        continue;
-      }
-    }
-    out += c;
-  }
-  return out;
-}
-
-function parseError(query: string, message: string, offset: number): PromQLParseError {
-  const before = query.slice(0, offset);
-  const line = before.split('\n').length;
-  const column = offset - before.lastIndexOf('\n');
-  return new PromQLParseError(`parse error: ${message}`, { line, column, offset });
-}
-
-/** The first syntax error of the lezer tree as a Prometheus-like message. */
-function findSyntaxError(query: string, top: SyntaxNode): PromQLParseError | undefined {
-  let found: SyntaxNode | undefined;
-  top.cursor().iterate((n) => {
-    if (found) return false;
-    if (n.type.isError) found = n.node;
-    return undefined;
-  });
-  if (!found) return undefined;
-  const at = found.from;
-  const rest = query.slice(at).trimStart();
-  const prev = found.prevSibling ?? found.parent?.prevSibling;
-  if (rest.startsWith('(') && (prev?.name === 'VectorSelector' || prev?.name === 'Identifier')) {
-    const name = query.slice(prev.from, prev.to);
-    return parseError(query, `unknown function with name "${name}"`, prev.from);
-  }
-  if (rest === '') return parseError(query, 'unexpected end of input', at);
-  return parseError(query, `unexpected character inside braces or expression: "${rest[0]}"`, at);
 }
 
 /** Parses and type-checks a query; throws `PromQLParseError` (kind `bad_data`) with its position. */
