@@ -44,8 +44,14 @@ export interface PgtelConfig {
   publicUrl: string | undefined;
   /** Receiver of alert notifications as Alertmanager webhook JSON (version 4). Default: unset, none. */
   alertWebhookUrl: string | undefined;
-  /** Alertmanager base URL alerts are pushed to (`/api/v2/alerts`). Default: unset, none. */
-  alertmanagerUrl: string | undefined;
+  /** Name of the webhook receiver, the `receiver` field of its body. Default: `webhook`. */
+  alertWebhookReceiver: string;
+  /** Alertmanager base URLs alerts are pushed to (`/api/v2/alerts`), each gets every alert. Default: none. */
+  alertmanagerUrls: string[];
+  /** How often alerts still firing are pushed to Alertmanager again, ms. Default: 60000 (1 min). */
+  alertResendDelayMs: number;
+  /** After how long the test alert (`pgtel alerts test`) resolves itself, ms. Default: 300000 (5 min). */
+  testAlertResolveAfterMs: number;
   /** Chat bot token (Telegram Bot API). Default: unset, no chat notifications. */
   chatBotToken: string | undefined;
   /** Chat the bot posts alerts into. Default: unset, no chat notifications. */
@@ -325,15 +331,47 @@ export const optionDefinitions: readonly AnyOptionDefinition[] = [
     check: httpUrl,
   },
   {
-    key: 'alertmanagerUrl',
+    key: 'alertWebhookReceiver',
+    env: ['PGTEL_ALERT_WEBHOOK_RECEIVER'],
+    default: 'webhook',
+    defaultText: '`webhook`',
+    description:
+      'Receiver name in the webhook body (`receiver`), as an Alertmanager receiver would be named.',
+    parse: (raw) => raw.trim(),
+    check: (value) => (value === '' ? 'must not be empty' : undefined),
+  },
+  {
+    key: 'alertmanagerUrls',
     secret: true,
-    env: ['PGTEL_ALERTMANAGER_URL'],
-    default: undefined,
+    env: ['PGTEL_ALERTMANAGER_URLS', 'PGTEL_ALERTMANAGER_URL'],
+    default: [],
     defaultText: '(unset: none)',
     description:
-      'Alertmanager base URL alerts are pushed to (`/api/v2/alerts`), e.g. `http://alertmanager:9093`.',
-    parse: (raw) => raw.trim(),
-    check: httpUrl,
+      'Alertmanager base URLs alerts are pushed to (`/api/v2/alerts`), comma-separated, e.g. `http://am-1:9093,http://am-2:9093`; each gets every alert, as from Prometheus.',
+    parse: (raw) =>
+      raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== ''),
+    check: (value) => value.map(httpUrl).find((problem) => problem !== undefined),
+  },
+  {
+    key: 'alertResendDelayMs',
+    env: ['PGTEL_ALERT_RESEND_DELAY_MS'],
+    default: 60_000,
+    defaultText: '`60000` (1 min)',
+    description:
+      "How often alerts still firing are pushed to Alertmanager again (Prometheus's `--rules.alert.resend-delay`); their `endsAt` is 4 times the longer of this and `jobIntervalMs` ahead, in milliseconds.",
+    ...integerIn(1000, 3_600_000),
+  },
+  {
+    key: 'testAlertResolveAfterMs',
+    env: ['PGTEL_TEST_ALERT_RESOLVE_AFTER_MS'],
+    default: 300_000,
+    defaultText: '`300000` (5 min)',
+    description:
+      'After how long the test alert of `pgtel alerts test` resolves itself (a resolve is sent), in milliseconds.',
+    ...integerIn(1000, 86_400_000),
   },
   {
     key: 'chatBotToken',

@@ -1,5 +1,6 @@
 import { notifiersFromConfig } from '../alerts/notifiersFromConfig.js';
 import { dispatchOutbox } from '../alerts/outbox/dispatchOutbox.js';
+import { resendToAlertmanager } from '../alerts/outbox/resendToAlertmanager.js';
 import { evaluateDueRules } from '../alerts/rules/evaluateDueRules.js';
 import type { Clock } from '../clock.js';
 import type { PgtelConfig } from '../config.js';
@@ -15,7 +16,7 @@ import type { Job } from './JobRunner.js';
 /**
  * The background jobs of `pgtel serve`. Each is safe on any number of instances sharing the database:
  * partitions and rollups take advisory locks, rule evaluation, dispatch and sweeps claim rows with
- * `FOR UPDATE SKIP LOCKED`, retention deletes in small batches. `publicUrl` gives the dashboard URL
+ * `FOR UPDATE SKIP LOCKED`, Alertmanager re-sends queue one outbox row per period (unique key), retention deletes in small batches. `publicUrl` gives the dashboard URL
  * notifications link to (default: `config.publicUrl`, else `http://localhost:<config.port>`).
  */
 export function serviceJobs(
@@ -25,7 +26,7 @@ export function serviceJobs(
   logger: Logger,
   publicUrl: () => string = () => config.publicUrl ?? `http://localhost:${config.port}`,
 ): Job[] {
-  const notifiers = notifiersFromConfig(config, logger);
+  const notifiers = notifiersFromConfig(config, logger, clock, publicUrl);
   return [
     {
       name: 'partitions',
@@ -59,6 +60,17 @@ export function serviceJobs(
       name: 'notification-dispatch',
       intervalMs: Math.max(100, Math.round(config.jobIntervalMs / 3)),
       run: () => dispatchOutbox(db, { notifiers, clock, logger }),
+    },
+    {
+      name: 'alertmanager-resend',
+      intervalMs: Math.min(config.jobIntervalMs, config.alertResendDelayMs),
+      run: () =>
+        resendToAlertmanager(db, {
+          notifiers,
+          resendDelayMs: config.alertResendDelayMs,
+          publicUrl: publicUrl(),
+          clock,
+        }),
     },
     {
       name: 'workflow-sweep',

@@ -4,22 +4,31 @@ import { alertmanagerApiAlerts } from './alertmanagerApiAlerts.js';
 import type { Notification, Notifier, SendContext } from './Notifier.js';
 import { postJson } from './postJson.js';
 
+/** Default `firingTtlMs`: 4 re-send periods of one minute, as Prometheus's default. */
+export const DEFAULT_FIRING_TTL_MS = 4 * 60_000;
+
 export interface AlertmanagerNotifierOptions {
   /** Alertmanager base URL, e.g. `http://alertmanager:9093`; unset means not configured. */
   url: string | undefined;
-  /** Notifier name (default `alertmanager`). */
+  /** Notifier name (default `alertmanager`); each Alertmanager has its own, hence its own delivery state. */
   name?: string;
   /** Severities routed to this notifier. Default: all. */
   severities?: readonly Severity[];
-  /** How long a firing alert stays active in Alertmanager without a resend (default 5 h, above the 4 h repeat). */
+  /**
+   * How long a firing alert stays active in Alertmanager without being pushed again (default 4 min).
+   * Prometheus uses 4 × max(resend delay, evaluation interval); `notifiersFromConfig` does the same.
+   */
   firingTtlMs?: number;
-  /** `generatorURL` of the pushed alerts. Default: empty. */
+  /** `generatorURL` of alerts without a dashboard page. Default: empty. */
   generatorURL?: string;
-  /** Source of time for `startsAt`/`endsAt`. Default: the system clock. */
+  /** Source of time for `endsAt`. Default: the system clock. */
   clock?: Clock;
 }
 
-/** Pushes alerts to a real Alertmanager's `/api/v2/alerts`, which then groups, silences and routes them. */
+/**
+ * Pushes alerts to a real Alertmanager's `/api/v2/alerts`, which then groups, silences and routes them.
+ * Firing alerts must be pushed again before their `endsAt` (`resendToAlertmanager` does it).
+ */
 export class AlertmanagerNotifier implements Notifier {
   readonly name: string;
   readonly configured: boolean;
@@ -39,7 +48,7 @@ export class AlertmanagerNotifier implements Notifier {
     const body = alertmanagerApiAlerts(
       notification,
       this.clock.now(),
-      this.options.firingTtlMs ?? 5 * 3_600_000,
+      this.options.firingTtlMs ?? DEFAULT_FIRING_TTL_MS,
       this.options.generatorURL ?? '',
     );
     const url = `${this.options.url!.replace(/\/+$/, '')}/api/v2/alerts`;

@@ -27,8 +27,16 @@ export interface NotificationAlert {
   annotations: Record<string, string>;
   /** ISO time the alert started firing. */
   startsAt: string;
-  /** ISO time it resolved; null while firing. */
+  /**
+   * ISO time it resolved; while firing null, or the time it resolves by itself (a test alert), which
+   * Alertmanager is told as its `endsAt`.
+   */
   endsAt: string | null;
+  /**
+   * The labels a firing alert was last notified under when they changed (its severity did): Alertmanager
+   * and webhook receivers identify an alert by its labels, so they are sent that label set's resolve.
+   */
+  supersededLabels?: Record<string, string>;
   /** The value that caused the notification, when there is one. */
   value: number | null;
 }

@@ -6,14 +6,16 @@ import { postJson } from './postJson.js';
 export interface WebhookNotifierOptions {
   /** Receiver URL; unset means not configured (skipped, not a failure). */
   url: string | undefined;
-  /** Notifier name, also the webhook `receiver` field (default `webhook`). */
+  /** Notifier name (default `webhook`). */
   name?: string;
+  /** The body's `receiver` field, as an Alertmanager receiver would be named (default: the notifier name). */
+  receiver?: string;
   /** Severities routed to this notifier. Default: all. */
   severities?: readonly Severity[];
   /** Extra headers, e.g. authorization. Default: none. */
   headers?: Record<string, string>;
-  /** `externalURL` and `generatorURL` in the body (default empty). */
-  externalURL?: string;
+  /** `externalURL` of the body (pgtel's `publicUrl`), also `generatorURL` of alerts without a page (default empty). */
+  externalURL?: string | (() => string);
 }
 
 /** POSTs the Alertmanager webhook JSON (version 4) with an `Idempotency-Key` header. */
@@ -31,7 +33,13 @@ export class WebhookNotifier implements Notifier {
   }
 
   async send(notification: Notification, context: SendContext): Promise<void> {
-    const body = alertmanagerWebhookPayload(notification, this.name, this.options.externalURL ?? '');
+    const body = alertmanagerWebhookPayload(
+      notification,
+      this.options.receiver ?? this.name,
+      typeof this.options.externalURL === 'function'
+        ? this.options.externalURL()
+        : (this.options.externalURL ?? ''),
+    );
     await postJson(this.options.url!, body, {
       headers: { ...this.options.headers, 'idempotency-key': context.idempotencyKey },
       signal: context.signal,

@@ -9,6 +9,19 @@ export class DeliveryError extends Error {
     this.name = 'DeliveryError';
     this.status = status;
   }
+
+  /**
+   * The receiver refused the request itself (a 4xx other than 408 timeout and 429 too many requests,
+   * e.g. Alertmanager's 400 for an invalid alert): sending it again gives the same answer.
+   */
+  get permanent(): boolean {
+    return (
+      this.status !== undefined &&
+      this.status >= 400 &&
+      this.status < 500 &&
+      ![408, 429].includes(this.status)
+    );
+  }
 }
 
 export interface PostJsonOptions {

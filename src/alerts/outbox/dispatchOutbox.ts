@@ -17,7 +17,10 @@ export interface DispatchOptions {
   leaseMs?: number;
   /** Per-request timeout (default 10 s); a slow receiver fails only its own row. */
   timeoutMs?: number;
-  /** Attempts before a row is parked as `failed`, kept for inspection and requeueing (default 20). */
+  /**
+   * Attempts before a row is parked as `failed`, kept for inspection and requeueing (default 20). A
+   * permanent refusal (a 4xx such as Alertmanager's 400 for an invalid alert) parks it at once.
+   */
   maxAttempts?: number;
   /** Retry delays. Default: 5 s doubling up to 15 min. */
   backoff?: BackoffOptions;
@@ -34,6 +37,8 @@ export interface DispatchOutcome {
   error?: string;
   /** True when the row gave up and is now `failed`. */
   parked?: boolean;
+  /** True when the receiver refused it for good (not retried). */
+  permanent?: boolean;
 }
 
 interface ClaimedRow {
@@ -47,7 +52,8 @@ interface ClaimedRow {
 /**
  * One pass of the notification worker: claims due outbox rows of the configured notifiers with
  * `FOR UPDATE SKIP LOCKED` (so N workers share the work), sends them concurrently, then marks each sent
- * or schedules its retry with exponential backoff. No transaction is held while sending. Rows of
+ * or schedules its retry with exponential backoff (a permanent refusal is parked at once, logged once
+ * with the receiver's reason). No transaction is held while sending. Rows of
  * notifiers this process does not know are left for a process that does.
  */
 export async function dispatchOutbox(
@@ -89,19 +95,26 @@ export async function dispatchOutbox(
         );
         return { id: row.id, notifier: row.notifier, ok: true };
       }
-      const parked = row.attempts >= (options.maxAttempts ?? 20);
+      const parked = sent.permanent || row.attempts >= (options.maxAttempts ?? 20);
       const delay = retryDelay(row.attempts, options.backoff, options.random);
       await db.query(
         `UPDATE ${outbox} SET status = $2, next_attempt_at = $3, last_error = $4 WHERE id = $1`,
         [row.id, parked ? 'failed' : 'pending', new Date(clock.now() + delay), sent.error],
       );
-      options.logger?.warn(`alert notification to ${row.notifier} failed`, {
+      options.logger?.warn(
+        sent.permanent
+          ? `alert notification to ${row.notifier} refused, not retried`
+          : `alert notification to ${row.notifier} failed`,
+        { id: row.id, attempt: row.attempts, error: sent.error, parked },
+      );
+      return {
         id: row.id,
-        attempt: row.attempts,
+        notifier: row.notifier,
+        ok: false,
         error: sent.error,
         parked,
-      });
-      return { id: row.id, notifier: row.notifier, ok: false, error: sent.error, parked };
+        permanent: sent.permanent,
+      };
     }),
   );
 }

@@ -18,7 +18,9 @@ export interface NotificationDecision {
 /**
  * Whether an instance notifies now: once when it starts firing or changes severity, again after the
  * repeat interval, once on resolve (only if its firing was notified). Silences and flapping hold
- * notifications back without recording them as sent, so they go out once the hold ends. Pure.
+ * notifications back without recording them as sent, so they go out once the hold ends; flapping holds
+ * only firing ones: a resolve of a notified alert always goes out, or receivers would keep it open. An
+ * acknowledgement holds only repeats. Pure.
  */
 export function decideNotification(state: InstanceState, context: NotificationContext): NotificationDecision {
   let notify: NotificationDecision['notify'] = null;
@@ -36,7 +38,7 @@ export function decideNotification(state: InstanceState, context: NotificationCo
   }
   if (notify === null) return { notify };
   if (context.silenced) return { notify: null, suppressedBy: 'silence' };
-  if (state.flapping) return { notify: null, suppressedBy: 'flapping' };
+  if (state.flapping && notify === 'firing') return { notify: null, suppressedBy: 'flapping' };
   return { notify };
 }
 

@@ -1,3 +1,5 @@
+import { prometheusLabels } from '../notifiers/prometheusLabels.js';
+
 export interface TemplateData {
   value: number | null;
   severity: string | null;
@@ -12,12 +14,16 @@ function show(value: unknown): string {
   return String(value);
 }
 
-/** Fills `{{value}}`, `{{severity}}`, `{{labels.name}}` and `{{details.name}}`; unknown names render empty. */
+/**
+ * Fills `{{value}}`, `{{severity}}`, `{{labels.name}}` and `{{details.name}}`; unknown names render
+ * empty. A label is found by its own name or by the Prometheus name Alertmanager sees it under
+ * (`{{labels.http_route}}` for `http.route`, see `prometheusLabels`).
+ */
 export function renderTemplate(template: string, data: TemplateData): string {
   return template.replace(/\{\{\s*([a-zA-Z_]+)(?:\.([^}\s]+))?\s*\}\}/g, (_m, head: string, key?: string) => {
     if (head === 'value') return show(data.value);
     if (head === 'severity') return show(data.severity);
-    if (head === 'labels' && key) return show(data.labels[key]);
+    if (head === 'labels' && key) return show(data.labels[key] ?? prometheusLabels(data.labels)[key]);
     if (head === 'details' && key) return show(data.details[key]);
     return '';
   });

@@ -154,6 +154,7 @@ export async function writeEvaluation(
       });
       if (decision.suppressedBy) summary.suppressed++;
       if (decision.notify) {
+        const former = u.next.lastNotifiedStatus === 'firing' ? u.next.lastNotifiedSeverity : null;
         u.next = markNotified(u.next, decision.notify, now);
         const alert: NotificationAlert = {
           alertId,
@@ -166,6 +167,10 @@ export async function writeEvaluation(
           startsAt: iso(u.next.firingSince ?? u.prev.firingSince),
           endsAt: decision.notify === 'resolved' ? iso(now) : null,
           value: u.next.value ?? u.prev.value,
+          // A new severity is a new label set to Alertmanager: the former one gets its resolve.
+          ...(decision.notify === 'firing' && former && former !== u.labels.severity
+            ? { supersededLabels: { ...u.labels, severity: former } }
+            : {}),
         };
         pending.push({ groupBy: rule.groupBy, alert, metric });
       }

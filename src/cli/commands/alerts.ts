@@ -1,6 +1,7 @@
 import { notifiersFromConfig } from '../../alerts/notifiersFromConfig.js';
 import { sendTestAlert } from '../../alerts/sendTestAlert.js';
 import { resolveConfig } from '../../config.js';
+import { openDatabase } from '../../db/openDatabase.js';
 import { createLogger } from '../../logger.js';
 import { type CliIo, type Command, EXIT } from '../Command.js';
 import { parseDuration } from '../parseDuration.js';
@@ -113,7 +114,12 @@ async function history(values: Values, io: CliIo): Promise<number> {
 
 async function test(values: Values, io: CliIo): Promise<number> {
   const config = resolveConfig({}, io.env);
-  const outcomes = await sendTestAlert(notifiersFromConfig(config, createLogger('info', io.err)));
+  // The resolves go through a shared PostgreSQL's outbox; an embedded folder belongs to pgtel serve.
+  const db = config.databaseUrl ? await openDatabase(config) : undefined;
+  const outcomes = await sendTestAlert(
+    notifiersFromConfig(config, createLogger('info', io.err), undefined, config.publicUrl ?? ''),
+    { resolveAfterMs: config.testAlertResolveAfterMs, db },
+  ).finally(() => db?.close());
   if (values.json) printJson(io, { notifiers: outcomes });
   else
     io.out(

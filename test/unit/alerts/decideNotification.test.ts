@@ -48,6 +48,14 @@ describe('notification decisions', () => {
       notify: null,
       suppressedBy: 'flapping',
     });
+    // Flapping holds firing notifications, never the resolve of a notified alert.
+    const flappingResolved = {
+      ...markNotified(firing, 'firing', 0),
+      state: 'resolved' as const,
+      firingSince: null,
+      flapping: true,
+    };
+    expect(decideNotification(flappingResolved, ctx)).toEqual({ notify: 'resolved' });
     const notified = markNotified(firing, 'firing', 0);
     expect(decideNotification(notified, { ...ctx, now: 5 * HOUR, acknowledged: true })).toEqual({
       notify: null,

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  alertmanagerApiAlerts,
-  prometheusLabels,
-} from '../../../src/alerts/notifiers/alertmanagerApiAlerts.js';
+import { alertmanagerApiAlerts } from '../../../src/alerts/notifiers/alertmanagerApiAlerts.js';
+import { labelSetFingerprint } from '../../../src/alerts/notifiers/alertmanagerLabelSet.js';
 import { alertmanagerWebhookPayload } from '../../../src/alerts/notifiers/alertmanagerWebhookPayload.js';
 import { CHAT_MESSAGE_LIMIT, formatChatMessage } from '../../../src/alerts/notifiers/formatChatMessage.js';
 import type { NotificationAlert } from '../../../src/alerts/notifiers/Notifier.js';
@@ -52,7 +50,7 @@ describe('Alertmanager formats', () => {
     expect(body).toMatchObject({ version: '4', status: 'firing', receiver: 'hook', truncatedAlerts: 0 });
     expect((body.alerts as { endsAt: string; fingerprint: string }[])[0]).toMatchObject({
       endsAt: '0001-01-01T00:00:00Z',
-      fingerprint: 'fp-A',
+      fingerprint: labelSetFingerprint({ alertname: 'A', severity: 'critical', service: 'api' }),
     });
   });
 
@@ -66,33 +64,6 @@ describe('Alertmanager formats', () => {
     );
     const body = alertmanagerApiAlerts(n!, NOW, 60_000, '');
     expect(body.map((a) => a.endsAt)).toEqual(['2026-01-15T12:01:00.000Z', '2026-01-15T12:05:00.000Z']);
-  });
-});
-
-describe('Alertmanager label names', () => {
-  it('sends service.name and other dotted names as Prometheus names, never overwriting a valid one', () => {
-    expect(
-      prometheusLabels({
-        alertname: 'a',
-        'service.name': 'search',
-        '1x': 'y',
-        'host.name': 'h',
-        host_name: 'kept',
-      }),
-    ).toEqual({ alertname: 'a', host_name: 'kept', service_name: 'search', _1x: 'y' });
-    const [n] = groupNotifications(
-      [
-        {
-          groupBy: ['alertname'],
-          alert: alert('x', { labels: { alertname: 'x', 'service.name': 'search' } }),
-        },
-      ],
-      NOW,
-    );
-    expect(alertmanagerApiAlerts(n!, NOW, 60_000, '')[0]!.labels).toEqual({
-      alertname: 'x',
-      service_name: 'search',
-    });
   });
 });
 

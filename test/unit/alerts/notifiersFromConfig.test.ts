@@ -27,6 +27,17 @@ describe('notifiers from the configuration', () => {
     expect(all.find((n) => n.name === 'chat')?.severities).toEqual(['critical', 'warning']);
   });
 
+  it('gives each Alertmanager of the list its own notifier', () => {
+    const config = resolveConfig({}, { PGTEL_ALERTMANAGER_URLS: 'http://am-1:9093, http://am-2:9093' });
+    expect(config.alertmanagerUrls).toEqual(['http://am-1:9093', 'http://am-2:9093']);
+    const names = notifiersFromConfig(config, createLogger('silent')).map((n) => [n.name, n.configured]);
+    expect(names).toContainEqual(['alertmanager', true]);
+    expect(names).toContainEqual(['alertmanager-2', true]);
+    expect(() => resolveConfig({}, { PGTEL_ALERTMANAGER_URLS: 'http://ok:1,bad' })).toThrow(
+      /PGTEL_ALERTMANAGER_URLS/,
+    );
+  });
+
   it('refuses a malformed URL or severity list, naming the variable', () => {
     expect(() => resolveConfig({}, { PGTEL_ALERTMANAGER_URL: 'am:9093' })).toThrow(/PGTEL_ALERTMANAGER_URL/);
     expect(() => resolveConfig({}, { PGTEL_CHAT_SEVERITIES: 'urgent' })).toThrow(/PGTEL_CHAT_SEVERITIES/);
