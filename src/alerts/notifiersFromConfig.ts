@@ -5,6 +5,7 @@ import { AlertmanagerNotifier } from './notifiers/AlertmanagerNotifier.js';
 import { ChatNotifier } from './notifiers/ChatNotifier.js';
 import { LogNotifier } from './notifiers/LogNotifier.js';
 import type { Notifier } from './notifiers/Notifier.js';
+import type { UrlSource } from './notifiers/notificationLinks.js';
 import { WebhookNotifier } from './notifiers/WebhookNotifier.js';
 import type { Severity } from './Severity.js';
 
@@ -18,7 +19,7 @@ export function alertmanagerName(index: number): string {
  * `alertmanagerUrls` (see `alertmanagerName`) and `chat`. Unconfigured ones are included with
  * `configured: false`, so a test send reports them as such. Alertmanager alerts stay active for
  * 4 × max(`alertResendDelayMs`, `jobIntervalMs`) without a re-send, as Prometheus does. `publicUrl` is
- * the webhook's `externalURL` (default: empty).
+ * the webhook's `externalURL` and the `generatorURL` of alerts without a page of their own (default: empty).
  */
 export function notifiersFromConfig(
   config: Pick<
@@ -35,7 +36,7 @@ export function notifiersFromConfig(
   >,
   logger: Logger,
   clock?: Clock,
-  publicUrl: string | (() => string) = '',
+  publicUrl: UrlSource = '',
 ): Notifier[] {
   const firingTtlMs = 4 * Math.max(config.alertResendDelayMs, config.jobIntervalMs);
   const alertmanagers = config.alertmanagerUrls.length > 0 ? config.alertmanagerUrls : [undefined];
@@ -47,7 +48,14 @@ export function notifiersFromConfig(
       externalURL: publicUrl,
     }),
     ...alertmanagers.map(
-      (url, i) => new AlertmanagerNotifier({ url, name: alertmanagerName(i), clock, firingTtlMs }),
+      (url, i) =>
+        new AlertmanagerNotifier({
+          url,
+          name: alertmanagerName(i),
+          clock,
+          firingTtlMs,
+          generatorURL: publicUrl,
+        }),
     ),
     new ChatNotifier({
       botToken: config.chatBotToken,

@@ -2,6 +2,7 @@ import { type Clock, systemClock } from '../../clock.js';
 import type { Severity } from '../Severity.js';
 import { alertmanagerApiAlerts } from './alertmanagerApiAlerts.js';
 import type { Notification, Notifier, SendContext } from './Notifier.js';
+import { type UrlSource, urlOf } from './notificationLinks.js';
 import { postJson } from './postJson.js';
 
 /** Default `firingTtlMs`: 4 re-send periods of one minute, as Prometheus's default. */
@@ -19,8 +20,8 @@ export interface AlertmanagerNotifierOptions {
    * Prometheus uses 4 × max(resend delay, evaluation interval); `notifiersFromConfig` does the same.
    */
   firingTtlMs?: number;
-  /** `generatorURL` of alerts without a dashboard page. Default: empty. */
-  generatorURL?: string;
+  /** `generatorURL` of alerts without a dashboard page (`notifiersFromConfig` gives `publicUrl`). Default: empty. */
+  generatorURL?: UrlSource;
   /** Source of time for `endsAt`. Default: the system clock. */
   clock?: Clock;
 }
@@ -49,7 +50,7 @@ export class AlertmanagerNotifier implements Notifier {
       notification,
       this.clock.now(),
       this.options.firingTtlMs ?? DEFAULT_FIRING_TTL_MS,
-      this.options.generatorURL ?? '',
+      urlOf(this.options.generatorURL),
     );
     const url = `${this.options.url!.replace(/\/+$/, '')}/api/v2/alerts`;
     await postJson(url, body, {

@@ -1,6 +1,7 @@
 import type { Severity } from '../Severity.js';
 import { alertmanagerWebhookPayload } from './alertmanagerWebhookPayload.js';
 import type { Notification, Notifier, SendContext } from './Notifier.js';
+import { type UrlSource, urlOf } from './notificationLinks.js';
 import { postJson } from './postJson.js';
 
 export interface WebhookNotifierOptions {
@@ -15,7 +16,7 @@ export interface WebhookNotifierOptions {
   /** Extra headers, e.g. authorization. Default: none. */
   headers?: Record<string, string>;
   /** `externalURL` of the body (pgtel's `publicUrl`), also `generatorURL` of alerts without a page (default empty). */
-  externalURL?: string | (() => string);
+  externalURL?: UrlSource;
 }
 
 /** POSTs the Alertmanager webhook JSON (version 4) with an `Idempotency-Key` header. */
@@ -36,9 +37,7 @@ export class WebhookNotifier implements Notifier {
     const body = alertmanagerWebhookPayload(
       notification,
       this.options.receiver ?? this.name,
-      typeof this.options.externalURL === 'function'
-        ? this.options.externalURL()
-        : (this.options.externalURL ?? ''),
+      urlOf(this.options.externalURL),
     );
     await postJson(this.options.url!, body, {
       headers: { ...this.options.headers, 'idempotency-key': context.idempotencyKey },

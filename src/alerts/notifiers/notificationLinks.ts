@@ -6,6 +6,14 @@ export interface LinkedIds {
   workflows: readonly { workflowId: string; correlationId: string | null }[];
 }
 
+/** A URL, or how to get it once known (`pgtel serve`'s own URL is known once it listens). */
+export type UrlSource = string | (() => string);
+
+/** The URL of `source` now; '' when there is none. */
+export function urlOf(source: UrlSource | undefined): string {
+  return typeof source === 'function' ? source() : (source ?? '');
+}
+
 /** `publicUrl` when none is configured: `pgtel serve` on its default port. */
 export const DEFAULT_PUBLIC_URL = 'http://localhost:4318';
 
