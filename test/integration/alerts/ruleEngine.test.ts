@@ -229,9 +229,9 @@ describe('deleting a rule', () => {
     );
     expect(bodies.map((b) => b.status)).toEqual(['resolved']);
     const resolved = bodies[0]!.alerts;
-    expect(resolved.map((a) => [a.status, a.labels.host, a.endsAt])).toEqual([
-      ['resolved', 'a', new Date(clock.now()).toISOString()],
-      ['resolved', 'b', new Date(clock.now()).toISOString()],
+    expect(resolved.map((a) => [a.status, a.labels.host, Date.parse(a.endsAt)])).toEqual([
+      ['resolved', 'a', clock.now()],
+      ['resolved', 'b', clock.now()],
     ]);
     expect(resolved[0]!.links.alert).toMatch(/^https:\/\/pgtel\.example\.com\/#\/alerts\/\d+$/);
     const rows = await ctx.db.query<{ resolved_at: Date | null }>(
