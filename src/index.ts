@@ -12,6 +12,7 @@ export { ChatNotifier, type ChatNotifierOptions } from './alerts/notifiers/ChatN
 export { escapeHtml, formatChatMessage } from './alerts/notifiers/formatChatMessage.js';
 export { LogNotifier } from './alerts/notifiers/LogNotifier.js';
 export type { Notification, NotificationAlert, Notifier, SendContext } from './alerts/notifiers/Notifier.js';
+export { prometheusLabels } from './alerts/notifiers/prometheusLabels.js';
 export type { NotifierOutcome } from './alerts/notifiers/sendNow.js';
 export { WebhookNotifier, type WebhookNotifierOptions } from './alerts/notifiers/WebhookNotifier.js';
 export { notifiersFromConfig } from './alerts/notifiersFromConfig.js';
@@ -21,6 +22,7 @@ export {
   dispatchOutbox,
   requeueFailedNotifications,
 } from './alerts/outbox/dispatchOutbox.js';
+export { resendToAlertmanager } from './alerts/outbox/resendToAlertmanager.js';
 export type { BackoffOptions } from './alerts/outbox/retryDelay.js';
 export { type PruneOptions, pruneAlertData } from './alerts/pruneAlertData.js';
 export type {
