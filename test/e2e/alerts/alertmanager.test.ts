@@ -21,6 +21,7 @@ import {
 } from '../../helpers/alertmanager.js';
 import { eventually } from '../../helpers/eventually.js';
 import { useTestDatabase } from '../../helpers/testDatabase.js';
+import { startTestServer, stopTestServer } from '../../helpers/testServer.js';
 import { type HttpReceiver, startHttpReceiver } from '../../integration/alerts/httpReceiver.js';
 
 const PUBLIC = 'https://pgtel.example.com';
@@ -212,6 +213,40 @@ describe.runIf(alertmanagerInstalled)('a real Alertmanager receiving pgtel alert
     }, 'the alert in the restarted Alertmanager');
     expect(healed!.labels).toMatchObject({ alertname: name, severity: 'critical', instance: 'db1' });
     expect(Date.parse(healed!.endsAt)).toBe(clock.now() + 4 * RESEND_MS);
+  });
+
+  it("pgtel serve's re-send job heals a restarted Alertmanager within one period", async () => {
+    const server = await startTestServer({
+      alertmanagerUrls: [amB.url],
+      alertResendDelayMs: 1_000,
+      jobIntervalMs: 1_000,
+      publicUrl: PUBLIC,
+    });
+    try {
+      const name = 'PgtelServeResend';
+      await saveAlertRules(server.db, [
+        {
+          name,
+          source: { kind: 'sql', sql: 'SELECT 99 AS value' },
+          levels: [{ severity: 'critical', threshold: 90 }],
+        },
+      ]);
+      await server.jobs.runNow('alert-evaluation');
+      await server.jobs.runNow('notification-dispatch');
+      await eventually(async () => ((await activeIn(amB, name)).length === 1 ? true : undefined), 'pushed');
+      await amB.restart();
+      expect(await activeIn(amB, name)).toEqual([]);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await server.jobs.runNow('alertmanager-resend');
+      await server.jobs.runNow('notification-dispatch');
+      const [healed] = await eventually(async () => {
+        const found = await activeIn(amB, name);
+        return found.length > 0 ? found : undefined;
+      }, 'the re-sent alert');
+      expect(healed!.generatorURL).toMatch(`${PUBLIC}/#/alerts/`);
+    } finally {
+      await stopTestServer(server);
+    }
   });
 
   it('a permanent 400 is parked at once with its reason, never retried', async () => {
