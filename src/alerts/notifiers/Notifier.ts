@@ -28,8 +28,8 @@ export interface NotificationAlert {
   /** ISO time the alert started firing. */
   startsAt: string;
   /**
-   * ISO time it resolved; while firing null, or the time it resolves by itself (a test alert), which
-   * Alertmanager is told as its `endsAt`.
+   * ISO time it resolved; while firing null, or the time it resolves by itself (a test alert, a
+   * threshold-check alert), which Alertmanager is told as its `endsAt`.
    */
   endsAt: string | null;
   /**

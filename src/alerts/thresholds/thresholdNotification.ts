@@ -12,7 +12,13 @@ export function thresholdFingerprint(alert: Pick<Alert, 'alertType' | 'title'>):
 }
 
 /**
- * A one-alert notification for a threshold-check alert; with `row` (its stored `alerts` row and the
+ * How long Alertmanager keeps a threshold-check alert active: such an alert has no resolve and is not
+ * re-sent, and a check still failing notifies again after the 4 h cooldown, so 5 h.
+ */
+export const THRESHOLD_ALERT_TTL_MS = 5 * 3_600_000;
+
+/**
+ * A one-alert notification for a threshold-check alert (ending by itself after THRESHOLD_ALERT_TTL_MS); with `row` (its stored `alerts` row and the
  * dashboard's base URL) it links to the alert's dashboard page.
  */
 export function thresholdNotification(
@@ -42,7 +48,7 @@ export function thresholdNotification(
         labels,
         annotations,
         startsAt: time,
-        endsAt: null,
+        endsAt: new Date(at + THRESHOLD_ALERT_TTL_MS).toISOString(),
         value: null,
       },
     ],

@@ -13,6 +13,7 @@ import { prometheusLabelName, prometheusLabels } from '../../../src/alerts/notif
 import { groupNotifications } from '../../../src/alerts/rules/groupNotifications.js';
 import { renderTemplate } from '../../../src/alerts/rules/renderTemplate.js';
 import { testNotification } from '../../../src/alerts/sendTestAlert.js';
+import { thresholdNotification } from '../../../src/alerts/thresholds/thresholdNotification.js';
 
 const NOW = Date.parse('2026-01-15T12:00:00Z');
 
@@ -126,6 +127,18 @@ describe('Alertmanager payloads', () => {
     const hook = alertmanagerWebhookPayload(n!, 'r', '');
     expect((hook.alerts as { status: string }[]).map((a) => a.status).sort()).toEqual(['firing', 'resolved']);
     expect(hook.commonLabels).toEqual({ alertname: 'Disk' });
+  });
+
+  it('a threshold-check alert, never re-sent, stays active in Alertmanager past its 4 h cooldown', () => {
+    const alert = {
+      alertType: 'disk',
+      severity: 'critical' as const,
+      title: 'Disk full',
+      message: 'm',
+      metadata: {},
+    };
+    const n = thresholdNotification(alert, 'fp', NOW);
+    expect(alertmanagerApiAlerts(n, NOW, 240_000, '')[0]!.endsAt).toBe('2026-01-15T17:00:00.000Z');
   });
 
   it('the test alert tells Alertmanager when it ends', () => {
