@@ -3,6 +3,7 @@ import { sendTestAlert } from '../../alerts/sendTestAlert.js';
 import { resolveConfig } from '../../config.js';
 import { openDatabase } from '../../db/openDatabase.js';
 import { createLogger } from '../../logger.js';
+import { redact } from '../../redact.js';
 import { type CliIo, type Command, EXIT } from '../Command.js';
 import { parseDuration } from '../parseDuration.js';
 import { parseMatcher } from '../parseMatcher.js';
@@ -115,7 +116,12 @@ async function history(values: Values, io: CliIo): Promise<number> {
 async function test(values: Values, io: CliIo): Promise<number> {
   const config = resolveConfig({}, io.env);
   // The resolves go through a shared PostgreSQL's outbox; an embedded folder belongs to pgtel serve.
-  const db = config.databaseUrl ? await openDatabase(config) : undefined;
+  const db = config.databaseUrl
+    ? await openDatabase(config).catch((error: Error) => {
+        io.err(`the test alert's resolve is left to Alertmanager: ${redact(error.message)}\n`);
+        return undefined;
+      })
+    : undefined;
   const outcomes = await sendTestAlert(
     notifiersFromConfig(config, createLogger('info', io.err), undefined, config.publicUrl ?? ''),
     { resolveAfterMs: config.testAlertResolveAfterMs, db },
