@@ -5,6 +5,9 @@ import type { Notification, Notifier, SendContext } from './Notifier.js';
 import { type UrlSource, urlOf } from './notificationLinks.js';
 import { postJson } from './postJson.js';
 
+/** Alerts per request, as Prometheus batches them: a large re-send never makes one huge body. */
+export const ALERTMANAGER_BATCH_SIZE = 64;
+
 /** Default `firingTtlMs`: 4 re-send periods of one minute, as Prometheus's default. */
 export const DEFAULT_FIRING_TTL_MS = 4 * 60_000;
 
@@ -28,7 +31,8 @@ export interface AlertmanagerNotifierOptions {
 
 /**
  * Pushes alerts to a real Alertmanager's `/api/v2/alerts`, which then groups, silences and routes them.
- * Firing alerts must be pushed again before their `endsAt` (`resendToAlertmanager` does it).
+ * Firing alerts must be pushed again before their `endsAt` (`resendToAlertmanager` does it). Sends
+ * ALERTMANAGER_BATCH_SIZE alerts per request.
  */
 export class AlertmanagerNotifier implements Notifier {
   readonly name: string;
@@ -53,9 +57,12 @@ export class AlertmanagerNotifier implements Notifier {
       urlOf(this.options.generatorURL),
     );
     const url = `${this.options.url!.replace(/\/+$/, '')}/api/v2/alerts`;
-    await postJson(url, body, {
-      headers: { 'idempotency-key': context.idempotencyKey },
-      signal: context.signal,
-    });
+    // A failed batch fails the send: it is retried whole, which Alertmanager takes as a refresh.
+    for (let i = 0; i < body.length; i += ALERTMANAGER_BATCH_SIZE) {
+      await postJson(url, body.slice(i, i + ALERTMANAGER_BATCH_SIZE), {
+        headers: { 'idempotency-key': context.idempotencyKey },
+        signal: context.signal,
+      });
+    }
   }
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlertmanagerNotifier } from '../../../src/alerts/notifiers/AlertmanagerNotifier.js';
-import type { Notification } from '../../../src/alerts/notifiers/Notifier.js';
+import type { Notification, NotificationAlert } from '../../../src/alerts/notifiers/Notifier.js';
 import { WebhookNotifier } from '../../../src/alerts/notifiers/WebhookNotifier.js';
 import { dispatchOutbox } from '../../../src/alerts/outbox/dispatchOutbox.js';
 import { RESEND_GROUP_KEY, resendToAlertmanager } from '../../../src/alerts/outbox/resendToAlertmanager.js';
@@ -135,5 +135,42 @@ describe('the test alert', () => {
     const resolve = receiver.requests[1]!.body as { status: string; alerts: { endsAt: string }[] };
     expect(resolve.status).toBe('resolved');
     expect(resolve.alerts[0]!.endsAt).toBe('2026-05-05T10:05:00Z');
+  });
+});
+
+describe('pushing many alerts', () => {
+  it('sends them in batches of 64, as Prometheus does', async () => {
+    receiver.requests.length = 0;
+    const at = '2026-05-06T10:00:00.000Z';
+    const alert = (i: number): NotificationAlert => ({
+      alertId: null,
+      links: { alert: null, traces: [], workflows: [] },
+      fingerprint: `fp${i}`,
+      status: 'firing',
+      severity: 'warning',
+      labels: { alertname: 'Many', instance: `i${i}` },
+      annotations: {},
+      startsAt: at,
+      endsAt: null,
+      value: 1,
+    });
+    const alerts = Array.from({ length: 130 }, (_, i) => alert(i));
+    const notification: Notification = {
+      groupKey: 'many',
+      status: 'firing',
+      groupLabels: {},
+      commonLabels: {},
+      commonAnnotations: {},
+      alerts,
+      createdAt: at,
+    };
+    const am = new AlertmanagerNotifier({ url: `${receiver.url}/am`, clock: new ManualClock(at) });
+    await am.send(notification, { idempotencyKey: 'k', signal: AbortSignal.timeout(10_000) });
+    const sizes = receiver.requests.map((r) => (r.body as unknown[]).length);
+    expect(sizes).toEqual([64, 64, 2]);
+    const instances = receiver.requests.flatMap((r) =>
+      (r.body as { labels: { instance: string } }[]).map((a) => a.labels.instance),
+    );
+    expect(new Set(instances).size).toBe(130);
   });
 });
