@@ -13,20 +13,22 @@ export function thresholdFingerprint(alert: Pick<Alert, 'alertType' | 'title'>):
 
 /**
  * A one-alert notification for a threshold-check alert; with `row` (its stored `alerts` row and the
- * dashboard's base URL) it links to the alert's dashboard page.
+ * dashboard's base URL) it links to the alert's dashboard page. With `row.firingSince` it says the
+ * alert resolved at `at` (the episode having started then).
  */
 export function thresholdNotification(
   alert: Alert,
   fingerprint: string,
   at: number,
-  row?: { alertId: number; publicUrl: string },
+  row?: { alertId: number; publicUrl: string; firingSince?: number },
 ): Notification {
   const labels = { alertname: alert.title, alert_type: alert.alertType, severity: alert.severity };
   const annotations = { summary: alert.title, description: alert.message };
   const time = new Date(at).toISOString();
+  const status = row?.firingSince === undefined ? 'firing' : 'resolved';
   return {
     groupKey: fingerprint,
-    status: 'firing',
+    status,
     groupLabels: { alertname: alert.title },
     commonLabels: labels,
     commonAnnotations: annotations,
@@ -37,12 +39,12 @@ export function thresholdNotification(
           ? notificationLinks(row.publicUrl, row.alertId, { traces: [], workflows: [] })
           : { alert: null, traces: [], workflows: [] },
         fingerprint,
-        status: 'firing',
+        status,
         severity: alert.severity,
         labels,
         annotations,
-        startsAt: time,
-        endsAt: null,
+        startsAt: row?.firingSince === undefined ? time : new Date(row.firingSince).toISOString(),
+        endsAt: status === 'resolved' ? time : null,
         value: null,
       },
     ],
