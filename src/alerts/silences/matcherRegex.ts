@@ -13,6 +13,7 @@ const compiled = new Map<string, RE2JS | null>();
 export function matcherRegexProblem(pattern: string): string | undefined {
   if (pattern.length > MAX_MATCHER_PATTERN) return `is longer than ${MAX_MATCHER_PATTERN} characters`;
   try {
+    RE2JS.compile(pattern);
     RE2JS.compile(`(?:${pattern})`);
     return undefined;
   } catch (error) {

@@ -53,7 +53,7 @@ export function parseRuleFile(
   let value: unknown = text;
   let lineOf = (_path: (string | number)[]): number | undefined => undefined;
   if (typeof text === 'string') {
-    const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+    const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true });
     for (const error of doc.errors)
       problems.push({ line: error.linePos?.[0]?.line, message: `YAML: ${error.message.split('\n')[0]}` });
     if (doc.errors.length > 0) return { groups: 0, rules: [], problems };
