@@ -46,7 +46,7 @@ function alertChip(alert) {
 export async function renderAlertRules(target) {
   const [{ rules }, { alerts }] = await Promise.all([
     api.get('alerts/rules'),
-    api.get('alerts', { state: ['pending', 'firing', 'nodata', 'error', 'resolved'] }),
+    api.get('alerts', { state: 'pending,firing,nodata,error,resolved' }),
   ]);
   const byRule = new Map();
   for (const a of alerts.filter((x) => x.origin === 'rule'))
