@@ -53,13 +53,17 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'pgtel-rules-'));
   rulesFile = join(dir, 'rules.yaml');
   await writeFile(rulesFile, checkoutRules);
-  serve = await spawnServe([], {
-    ...database,
-    PGTEL_RULES_FILE: rulesFile,
-    PGTEL_JOB_INTERVAL_MS: '300',
-    PGTEL_SHUTDOWN_DELAY_MS: '0',
-  });
-}, 120_000);
+  serve = await spawnServe(
+    [],
+    {
+      ...database,
+      PGTEL_RULES_FILE: rulesFile,
+      PGTEL_JOB_INTERVAL_MS: '300',
+      PGTEL_SHUTDOWN_DELAY_MS: '0',
+    },
+    150_000,
+  );
+}, 180_000);
 
 afterAll(async () => {
   serve?.child.kill('SIGTERM');
@@ -198,16 +202,20 @@ describe('pgtel serve with PGTEL_RULES_FILE', () => {
       bad,
       'groups:\n  - name: g\n    rules:\n      - alert: A\n        source: { kind: rate, metric: m }\n        levels: []\n',
     );
-    const failed = spawnServe([], {
-      ...database,
-      ...(testDatabaseUrl ? { PGTEL_SCHEMA: `${schema}_bad` } : {}),
-      PGTEL_RULES_FILE: bad,
-    });
+    const failed = spawnServe(
+      [],
+      {
+        ...database,
+        ...(testDatabaseUrl ? { PGTEL_SCHEMA: `${schema}_bad` } : {}),
+        PGTEL_RULES_FILE: bad,
+      },
+      150_000,
+    );
     await expect(failed).rejects.toThrow(/bad\.yaml: 2 problems/);
     if (testDatabaseUrl) {
       const db = await openDatabase({ databaseUrl: testDatabaseUrl, schema: `${schema}_bad` });
       await db.exec(`DROP SCHEMA IF EXISTS ${quoteIdent(`${schema}_bad`)} CASCADE`);
       await db.close();
     }
-  }, 90_000);
+  }, 180_000);
 });
