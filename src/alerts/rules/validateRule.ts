@@ -76,7 +76,7 @@ function checkSource(report: Report, source: unknown): void {
   if (!Array.isArray(groupBy) || groupBy.some((g) => typeof g !== 'string' || g === ''))
     report('source.groupBy', 'must be a list of label names');
   else if (source.kind === 'percentile' && groupBy.some((g) => g !== 'service.name'))
-    report('source.groupBy', 'of a percentile may only list service.name');
+    report('source.groupBy', 'groupBy of a percentile may only list service.name');
 }
 
 function checkLevels(report: Report, levels: unknown, comparison: string): void {

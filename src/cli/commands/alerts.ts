@@ -63,7 +63,7 @@ async function firing(values: Values, io: CliIo): Promise<number> {
   );
   const count = (state: string) => alerts.filter((a) => a.state === state).length;
   if (values.json) printJson(io, { alerts });
-  else if (alerts.length === 0) io.out('No alerts firing, none without data or in error.\n');
+  else if (alerts.length === 0) io.out('No alerts firing. None without data or in error.\n');
   else {
     const style = styleFor(io);
     io.out(
