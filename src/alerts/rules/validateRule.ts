@@ -37,23 +37,28 @@ function checkDuration(report: Report, field: string, value: unknown, min: numbe
 
 function checkLabelMap(report: Report, field: string, value: unknown): void {
   if (value === undefined) return;
-  if (!isObject(value)) return report(field, 'must be a map of names to strings');
+  if (!isObject(value)) {
+    report(field, 'must be a map of names to strings');
+    return;
+  }
   for (const [k, v] of Object.entries(value))
     if (typeof v !== 'string') report(`${field}.${k}`, `must be a string (got ${JSON.stringify(v)})`);
 }
 
 function checkSource(report: Report, source: unknown): void {
-  if (!isObject(source)) return report('source', 'must be an object with a kind');
+  if (!isObject(source)) {
+    report('source', 'must be an object with a kind');
+    return;
+  }
   if (source.kind === 'sql') {
     if (typeof source.sql !== 'string' || source.sql.trim() === '') report('source.sql', 'must be SQL text');
     checkDuration(report, 'source.timeoutMs', source.timeoutMs, 1);
     return;
   }
-  if (!METRIC_KINDS.includes(source.kind as string))
-    return report(
-      'source.kind',
-      `must be ${METRIC_KINDS.join(', ')} or sql (got ${JSON.stringify(source.kind)})`,
-    );
+  if (!METRIC_KINDS.includes(source.kind as string)) {
+    report('source.kind', `must be ${METRIC_KINDS.join(', ')} or sql (got ${JSON.stringify(source.kind)})`);
+    return;
+  }
   if (typeof source.metric !== 'string' || source.metric === '')
     report('source.metric', 'must be a metric name');
   checkDuration(report, 'source.windowMs', source.windowMs, 1, true);
@@ -80,13 +85,18 @@ function checkSource(report: Report, source: unknown): void {
 }
 
 function checkLevels(report: Report, levels: unknown, comparison: string): void {
-  if (!Array.isArray(levels) || levels.length === 0)
-    return report('levels', 'must list at least one { severity, threshold }');
+  if (!Array.isArray(levels) || levels.length === 0) {
+    report('levels', 'must list at least one { severity, threshold }');
+    return;
+  }
   const upward = comparison.startsWith('>');
   const seen = new Set<unknown>();
   levels.forEach((level: Record<string, unknown> | undefined, i) => {
     const field = `levels[${i}]`;
-    if (!isObject(level)) return report(field, 'must be an object { severity, threshold }');
+    if (!isObject(level)) {
+      report(field, 'must be an object { severity, threshold }');
+      return;
+    }
     if (!(SEVERITIES as readonly unknown[]).includes(level.severity))
       report(
         `${field}.severity`,
@@ -95,8 +105,10 @@ function checkLevels(report: Report, levels: unknown, comparison: string): void 
     else if (seen.has(level.severity)) report(`${field}.severity`, `${level.severity} is listed twice`);
     seen.add(level.severity);
     const threshold = level.threshold;
-    if (typeof threshold !== 'number' || !Number.isFinite(threshold))
-      return report(`${field}.threshold`, 'must be a finite number');
+    if (typeof threshold !== 'number' || !Number.isFinite(threshold)) {
+      report(`${field}.threshold`, 'must be a finite number');
+      return;
+    }
     const resolve = level.resolveThreshold;
     if (resolve === undefined) return;
     if (typeof resolve !== 'number' || !(upward ? resolve <= threshold : resolve >= threshold))

@@ -33,5 +33,5 @@ export function matchesRegex(pattern: string, value: string): boolean {
     if (compiled.size >= 1000) compiled.clear();
     compiled.set(pattern, re);
   }
-  return re !== null && re.matches(value);
+  return re?.matches(value) === true;
 }

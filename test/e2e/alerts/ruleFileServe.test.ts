@@ -14,6 +14,9 @@ import { testDatabaseUrl, uniqueSchema } from '../../helpers/testDatabase.js';
 import { runPgtel } from '../cli/runPgtel.js';
 import { openDashboardBrowser } from '../dashboard/dashboardBrowser.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field
+type Json = any;
+
 const schema = uniqueSchema('rulefile');
 const database: Record<string, string> = testDatabaseUrl
   ? { DATABASE_URL: testDatabaseUrl, PGTEL_SCHEMA: schema }
@@ -44,7 +47,7 @@ groups:
         levels: [{ severity: critical, threshold: 0 }]
 `;
 
-async function api<T = Record<string, any>>(path: string, init?: RequestInit): Promise<T> {
+async function api<T = Json>(path: string, init?: RequestInit): Promise<T> {
   const response = await fetch(`${serve.url}/api${path}`, init);
   return (await response.json()) as T;
 }
@@ -98,7 +101,7 @@ describe('pgtel serve with PGTEL_RULES_FILE', () => {
 
     const alert = await eventually(
       async () => {
-        const { alerts } = await api<{ alerts: Record<string, any>[] }>('/alerts');
+        const { alerts } = await api<{ alerts: Json[] }>('/alerts');
         return alerts.find((a) => a.rule === 'CheckoutQueueDeep' && a.state === 'firing');
       },
       'the file rule to fire',
@@ -111,7 +114,7 @@ describe('pgtel serve with PGTEL_RULES_FILE', () => {
       labels: { 'service.name': 'checkout', alertname: 'CheckoutQueueDeep' },
       annotations: { summary: 'queue of checkout at 42 (p95 <no value>)' },
     });
-    const { rules } = await api<{ rules: Record<string, any>[] }>('/alerts/rules');
+    const { rules } = await api<{ rules: Json[] }>('/alerts/rules');
     expect(rules).toEqual([expect.objectContaining({ origin: 'file', group: 'checkout', state: 'firing' })]);
 
     const { browser, page, consoleErrors } = await openDashboardBrowser();
@@ -134,7 +137,7 @@ describe('pgtel serve with PGTEL_RULES_FILE', () => {
   }, 90_000);
 
   it('reloads the file on SIGHUP: removed rules go and their alerts resolve, API rules stay', async () => {
-    const { alerts } = await api<{ alerts: Record<string, any>[] }>('/alerts');
+    const { alerts } = await api<{ alerts: Json[] }>('/alerts');
     const alertId = alerts.find((a) => a.rule === 'CheckoutQueueDeep')!.alertId;
     const put = await fetch(`${serve.url}/api/alerts/rules/FromApi`, {
       method: 'PUT',

@@ -10,6 +10,9 @@ import { ManualClock } from '../../../src/testing/ManualClock.js';
 import { useTestDatabase } from '../../helpers/testDatabase.js';
 import { createTestApp } from '../api/apiTestApp.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field
+type Json = any;
+
 const ctx = useTestDatabase();
 const clock = new ManualClock('2026-03-10T12:00:00Z');
 const MINUTE = 60_000;
@@ -50,7 +53,7 @@ async function call(method: string, path: string, body?: unknown, token?: string
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     }),
   );
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
+  return { status: response.status, body: (await response.json()) as Json };
 }
 
 describe('rule file apply and reload', () => {

@@ -79,12 +79,14 @@ export function parseRuleFile(
   const ruleNames = new Map<string, string>();
   value.groups.forEach((group: unknown, g) => {
     const at = (...path: (string | number)[]) => lineOf(['groups', g, ...path]);
-    if (!isObject(group))
-      return problems.push({
+    if (!isObject(group)) {
+      problems.push({
         group: `groups[${g}]`,
         line: at(),
         message: 'a group must be a map with name and rules',
       });
+      return;
+    }
     const name = typeof group.name === 'string' && group.name.trim() !== '' ? group.name : `groups[${g}]`;
     const report = (field: string, message: string, line = at(field)) =>
       problems.push({ group: name, field, line, message });
@@ -99,7 +101,10 @@ export function parseRuleFile(
     const groupLabels = isObject(group.labels) ? (group.labels as Record<string, string>) : {};
     if (group.labels !== undefined && !isObject(group.labels))
       report('labels', 'must be a map of names to strings');
-    if (!Array.isArray(group.rules)) return report('rules', 'must be a list of rules');
+    if (!Array.isArray(group.rules)) {
+      report('rules', 'must be a list of rules');
+      return;
+    }
     group.rules.forEach((rule: unknown, r) => {
       const ruleAt = (field?: string) => at('rules', r, ...fieldPath(field));
       const ruleId =
@@ -114,18 +119,29 @@ export function parseRuleFile(
           line: ruleAt(field) ?? ruleAt(),
           message,
         });
-      if (!isObject(rule)) return push('a rule must be a map');
+      if (!isObject(rule)) {
+        push('a rule must be a map');
+        return;
+      }
       const kind = kinds.find((k) => k.claims(rule));
-      if (!kind) return push('a rule needs `source:` (a pgtel rule) or `expr:` (a PromQL rule)');
+      if (!kind) {
+        push('a rule needs `source:` (a pgtel rule) or `expr:` (a PromQL rule)');
+        return;
+      }
       const result = kind.read(rule, { groupIntervalMs: intervalMs, groupLabels });
-      if (!result.ok) return result.problems.forEach((p) => push(p.message, p.field));
+      if (!result.ok) {
+        for (const p of result.problems) push(p.message, p.field);
+        return;
+      }
       const ruleName = result.definition.name;
       const previous = ruleNames.get(ruleName);
-      if (previous !== undefined)
-        return push(
+      if (previous !== undefined) {
+        push(
           `rule ${JSON.stringify(ruleName)} is already defined in group ${JSON.stringify(previous)}`,
           'name',
         );
+        return;
+      }
       ruleNames.set(ruleName, name);
       rules.push({ group: name, kind: kind.name, definition: result.definition });
     });
