@@ -83,7 +83,7 @@ describe('rule files (Prometheus rule-file shape)', () => {
       'group "a", rule "Bad", field levels[0].severity (line 7): must be one of critical, warning, info (got "urgent")',
       'group "a", field name (line 12): group "a" is defined twice',
       'group "a", rule "Dup", field name (line 14): rule "Dup" is already defined in group "a"',
-      'group "a", rule "job:rate5m", field expr (line 18): PromQL rules need the PromQL engine, which this pgtel does not include yet',
+      'group "a", rule "job:rate5m", field expr (line 18): PromQL rules need the PromQL engine in alert evaluation, which this pgtel does not include yet',
       'group "a", rule "Nothing" (line 19): a rule needs `source:` (a pgtel rule) or `expr:` (a PromQL rule)',
     ]);
   });
@@ -98,6 +98,13 @@ describe('rule files (Prometheus rule-file shape)', () => {
     expect(parseRuleFile('groups:\n  - name: g\n    rules: []\n    limit: 3\n').problems).toEqual([
       { group: 'g', field: 'limit', line: 4, message: 'is not a field of a rule group' },
     ]);
+  });
+
+  it('checks the PromQL syntax of rules with expr', () => {
+    const parsed = parseRuleFile('groups:\n  - name: g\n    rules:\n      - alert: Up\n        expr: rate(up[5m]\n');
+    expect(parsed.problems).toHaveLength(1);
+    expect(parsed.problems[0]).toMatchObject({ group: 'g', rule: 'Up', field: 'expr', line: 5 });
+    expect(parsed.problems[0]?.message).toMatch(/^PromQL: /);
   });
 
   it('dispatches rules with expr to a pluggable kind', () => {
