@@ -101,7 +101,9 @@ describe('rule files (Prometheus rule-file shape)', () => {
   });
 
   it('checks the PromQL syntax of rules with expr', () => {
-    const parsed = parseRuleFile('groups:\n  - name: g\n    rules:\n      - alert: Up\n        expr: rate(up[5m]\n');
+    const parsed = parseRuleFile(
+      'groups:\n  - name: g\n    rules:\n      - alert: Up\n        expr: rate(up[5m]\n',
+    );
     expect(parsed.problems).toHaveLength(1);
     expect(parsed.problems[0]).toMatchObject({ group: 'g', rule: 'Up', field: 'expr', line: 5 });
     expect(parsed.problems[0]?.message).toMatch(/^PromQL: /);

@@ -22,7 +22,8 @@ export const promqlRuleKind: RuleKind = {
       problems: [
         {
           field: 'expr',
-          message: 'PromQL rules need the PromQL engine in alert evaluation, which this pgtel does not include yet',
+          message:
+            'PromQL rules need the PromQL engine in alert evaluation, which this pgtel does not include yet',
         },
       ],
     };
