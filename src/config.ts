@@ -52,6 +52,8 @@ export interface PgtelConfig {
   alertResendDelayMs: number;
   /** After how long the test alert (`pgtel alerts test`) resolves itself, ms. Default: 300000 (5 min). */
   testAlertResolveAfterMs: number;
+  /** Alert rule file (Prometheus rule-file YAML) `pgtel serve` loads at start and on SIGHUP. Default: unset, none. */
+  rulesFile: string | undefined;
   /** Chat bot token (Telegram Bot API). Default: unset, no chat notifications. */
   chatBotToken: string | undefined;
   /** Chat the bot posts alerts into. Default: unset, no chat notifications. */
@@ -329,6 +331,16 @@ export const optionDefinitions: readonly AnyOptionDefinition[] = [
     description: 'URL receiving alert notifications as Alertmanager webhook JSON (version 4).',
     parse: (raw) => raw.trim(),
     check: httpUrl,
+  },
+  {
+    key: 'rulesFile',
+    env: ['PGTEL_RULES_FILE'],
+    default: undefined,
+    defaultText: '(unset: no rule file)',
+    description:
+      'Alert rule file in the Prometheus rule-file shape (`groups:` of rules, see docs/alert-rules.md). `pgtel serve` applies it at start (refusing to start when it has problems) and again on SIGHUP; rules removed from the file are deleted and their alerts resolved.',
+    parse: (raw) => raw,
+    check: (value) => (value !== undefined && value.trim() === '' ? 'must not be empty' : undefined),
   },
   {
     key: 'alertWebhookReceiver',

@@ -40,13 +40,25 @@ export {
   type EvaluationSummary,
   evaluateDueRules,
 } from './alerts/rules/evaluateDueRules.js';
+export {
+  type ApplyFileRulesOptions,
+  type ApplyFileRulesResult,
+  applyFileRules,
+  applyRuleFile,
+} from './alerts/rules/file/applyFileRules.js';
+export { type FileRule, type ParsedRuleFile, parseRuleFile } from './alerts/rules/file/parseRuleFile.js';
+export type { RuleFileProblem, RuleKind } from './alerts/rules/file/RuleKind.js';
+export { RuleFileError } from './alerts/rules/file/readRuleFile.js';
 export { ALERT_STATES, type AlertState } from './alerts/rules/InstanceState.js';
 export {
   deleteAlertRule,
+  getAlertRule,
   listAlertRules,
+  type RuleOrigin,
   type StoredRule,
   saveAlertRules,
 } from './alerts/rules/ruleStore.js';
+export { type RuleProblem, RuleValidationError } from './alerts/rules/validateRule.js';
 export { SEVERITIES, type Severity } from './alerts/Severity.js';
 export { sendTestAlert } from './alerts/sendTestAlert.js';
 export type { Silence, SilenceMatcher } from './alerts/silences/Silence.js';
@@ -74,6 +86,12 @@ export {
   deliverAlert,
 } from './alerts/thresholds/deliverAlert.js';
 export { getRecentAlerts, type RecentAlertsQuery } from './alerts/thresholds/getRecentAlerts.js';
+export {
+  type ResolveOptions,
+  resolveAlert,
+  resolveThresholdAlert,
+} from './alerts/thresholds/resolveThresholdAlert.js';
+export { thresholdTitle } from './alerts/thresholds/thresholdAlerts.js';
 export { type Clock, systemClock } from './clock.js';
 export {
   type AnyOptionDefinition,

@@ -12,8 +12,10 @@ import {
   notifiersFromConfig,
   openDatabase,
   resolveConfig,
+  resolveThresholdAlert,
   setupTracing,
   TracingContext,
+  thresholdTitle,
   WorkflowStateTracker,
 } from 'pgtel';
 
@@ -46,6 +48,15 @@ const workflows = new WorkflowStateTracker(db, {
 });
 const alerts = new AlertThresholdChecker(db);
 const notifiers = notifiersFromConfig(config, createLogger(config.logLevel));
+
+/**
+ * Delivers the alert of a failed check, or resolves the alert an earlier run raised when the check
+ * passes: in `pgtel alerts` and the dashboard it fires until then, like a rule's alert.
+ */
+async function report(alert, alertType, subject) {
+  if (alert) await deliverAlert(db, alert, { notifiers });
+  else await resolveThresholdAlert(db, { alertType, title: thresholdTitle(alertType, subject) });
+}
 
 /** One traced step: a span named after it, its duration in a histogram. */
 function step(name, fn) {
@@ -125,7 +136,7 @@ await TracingContext.run('pipeline.run', { 'pipeline.input': String(input) }, as
     });
     // The seed's data-quality rule: any rejected row is an alert, critical above 10.
     const quality = alerts.checkDataQuality('invalid_sales_rows', rejected.length, { orderIds: rejected });
-    if (quality) await deliverAlert(db, quality, { notifiers });
+    await report(quality, 'data_quality', 'invalid_sales_rows');
 
     await workflows.transition(wf.workflowId, { phase: 'write', metadata: { valid: valid.length } });
     const written = await step('write', async (span) => {
@@ -138,7 +149,7 @@ await TracingContext.run('pipeline.run', { 'pipeline.input': String(input) }, as
     // The seed's performance rule: slower than twice the 7-day median run time is an alert.
     const elapsed = performance.now() - started;
     const slow = await alerts.checkPerformanceDegradation('pipeline_run_duration_ms', elapsed);
-    if (slow) await deliverAlert(db, slow, { notifiers });
+    await report(slow, 'performance_degradation', 'pipeline_run_duration_ms');
     runDuration.record(elapsed);
 
     await workflows.transition(wf.workflowId, { status: 'completed', metadata: { written } });

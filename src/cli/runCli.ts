@@ -10,6 +10,7 @@ import { metricsCommand } from './commands/metrics.js';
 import { migrateCommand } from './commands/migrate.js';
 import { pruneCommand } from './commands/prune.js';
 import { queryCommand } from './commands/query.js';
+import { rulesCommand } from './commands/rules.js';
 import { serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
 import { traceCommand, tracesCommand } from './commands/traces.js';
@@ -27,6 +28,7 @@ const commands: readonly Command[] = [
   workflowsCommand,
   workflowCommand,
   alertsCommand,
+  rulesCommand,
   pruneCommand,
   demoCommand,
   grafanaCommand,
@@ -47,7 +49,8 @@ function help(): string {
     '  embedded database. Colour only on a terminal, never with NO_COLOR.',
     '',
     'Exit codes: 0 ok; 1 failure; 2 usage error (bad command, option or argument);',
-    '  3 unhealthy or pending: status with pending migrations, doctor with findings, alerts firing.',
+    '  3 unhealthy or pending: status with pending migrations, doctor with findings, alerts firing,',
+    '  or alerts without data or failing to evaluate (nodata, error).',
     '',
     'Configuration comes from PGTEL_* / DATABASE_URL environment variables (see README).',
     "pgtel <command> --help shows the command's usage.",

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
+import { type ApplyFileRulesResult, applyRuleFile } from '../alerts/rules/file/applyFileRules.js';
 import { type Clock, systemClock } from '../clock.js';
 import { type PgtelConfig, type PgtelOptions, resolveConfig } from '../config.js';
 import type { Database } from '../db/Database.js';
@@ -55,6 +56,15 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   });
 }
 
+function ruleCounts(r: ApplyFileRulesResult) {
+  return {
+    created: r.created.length,
+    updated: r.updated.length,
+    unchanged: r.unchanged.length,
+    removed: r.removed.length,
+  };
+}
+
 /**
  * `pgtel serve`: one HTTP port with probes, `/metrics`, OTLP/HTTP ingest, the JSON API and the
  * dashboard, OTLP/gRPC ingest on `grpcPort` (4317 unless `off`), plus the background jobs, on a
@@ -72,7 +82,30 @@ export class PgtelServer {
     private readonly shutdown: GracefulShutdown,
     /** OTLP/gRPC ingest; undefined when `grpcPort` is `off`. */
     readonly grpc: OtlpGrpcServer | undefined,
+    private readonly logger: Logger,
+    private readonly publicUrl: () => string,
   ) {}
+
+  /**
+   * Applies the rule file (`rulesFile`) again, as SIGHUP does in process mode: rules removed from it
+   * are deleted and their alerts resolved; rules from code or the API are untouched. A file with
+   * problems changes nothing: they are logged and thrown. Resolves with null when there is no rule file.
+   */
+  async reloadRules(): Promise<ApplyFileRulesResult | null> {
+    const file = this.config.rulesFile;
+    if (!file) return null;
+    try {
+      const applied = await applyRuleFile(this.db, file, { publicUrl: this.publicUrl() });
+      this.logger.info('alert rules reloaded', { file, ...ruleCounts(applied) });
+      return applied;
+    } catch (error) {
+      this.logger.error('alert rule file not reloaded; the previous rules stay', {
+        file,
+        error: (error as Error).message,
+      });
+      throw error;
+    }
+  }
 
   /** Opens and migrates the database, then listens; rejects (closing what it opened) on any failure. */
   static async start(options: ServerOptions = {}): Promise<PgtelServer> {
@@ -92,6 +125,11 @@ export class PgtelServer {
     try {
       await migrate(db, { partitionsAhead: config.partitionsAhead, clock });
       health.addCheck(databaseCheck(db)).addCheck(migrationsCheck(db));
+      // A rule file with problems stops the start, as Prometheus does: no silent half of the rules.
+      if (config.rulesFile) {
+        const applied = await applyRuleFile(db, config.rulesFile, { clock, publicUrl: config.publicUrl });
+        logger.info('alert rules loaded', { file: config.rulesFile, ...ruleCounts(applied) });
+      }
       // The embedded database is one connection, always "in use": pool saturation means nothing there.
       if (db.kind === 'postgres') health.addCheck(poolSaturationCheck(db));
       const metrics = new ServiceMetrics({ db, clock, logger, flushIntervalMs: 10_000 });
@@ -162,7 +200,25 @@ export class PgtelServer {
       if (grpc) shutdown.addHook('OTLP/gRPC server', () => grpc.close(), { timeoutMs: 1_000 });
       if (options.jobs !== false) jobs.start();
       if (options.handleSignals) shutdown.install();
-      return new PgtelServer(config, db, health, jobs, metrics, app, server, shutdown, grpc);
+      const instance = new PgtelServer(
+        config,
+        db,
+        health,
+        jobs,
+        metrics,
+        app,
+        server,
+        shutdown,
+        grpc,
+        logger,
+        publicUrl,
+      );
+      if (options.handleSignals && config.rulesFile) {
+        const onHangup = () => void instance.reloadRules().catch(() => {});
+        process.on('SIGHUP', onHangup);
+        shutdown.addHook('rule file reload', async () => void process.off('SIGHUP', onHangup));
+      }
+      return instance;
     } catch (error) {
       await shutdown.shutdown('start failed');
       throw error;

@@ -1,4 +1,9 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { listAlertInstances } from '../../src/alerts/alertQueries.js';
+import { runPgtel } from '../e2e/cli/runPgtel.js';
 import { createExampleStore, runExample } from './exampleProcess.js';
 
 const store = createExampleStore();
@@ -79,8 +84,57 @@ describe('examples/data-pipeline', () => {
         `SELECT count(*)::int AS n FROM ${db.table('daily_sales')}`,
       );
       expect(target.rows[0]!.n).toBe(5);
+
+      // The two checks' alerts are in the one alert list, firing.
+      const firing = await listAlertInstances(db);
+      expect(firing.map((a) => [a.origin, a.rule, a.state]).sort()).toEqual([
+        ['threshold', 'Data Quality: invalid_sales_rows', 'firing'],
+        ['threshold', 'Performance Degradation: pipeline_run_duration_ms', 'firing'],
+      ]);
+      expect(firing.find((a) => a.rule.startsWith('Data Quality'))?.value).toBe(3);
     } finally {
       await db.close();
     }
+    const listed = await runPgtel(['alerts', '--json'], cliEnv());
+    expect(listed.code).toBe(3);
+    expect(JSON.parse(listed.stdout).alerts).toHaveLength(2);
+
+    // A clean, fast run: both checks pass and resolve their alerts.
+    const dir = await mkdtemp(join(tmpdir(), 'pipeline-'));
+    try {
+      const clean = join(dir, 'clean.csv');
+      const csv = await readFile('examples/data-pipeline/sales.csv', 'utf8');
+      await writeFile(
+        clean,
+        csv
+          .split('\n')
+          .filter((line) => !/,-|,,|not-a-number/.test(line))
+          .join('\n'),
+      );
+      const third = await runExample(script, env, [clean]);
+      expect(third.output).toContain('9 loaded, 0 rejected');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    const after = await runPgtel(['alerts', '--json'], cliEnv());
+    expect(after.code, after.stderr).toBe(0);
+    expect(JSON.parse(after.stdout).alerts).toEqual([]);
+    const check = await store.open();
+    try {
+      const resolved = await listAlertInstances(check, { states: ['resolved'] });
+      expect(resolved.map((a) => a.rule).sort()).toEqual([
+        'Data Quality: invalid_sales_rows',
+        'Performance Degradation: pipeline_run_duration_ms',
+      ]);
+    } finally {
+      await check.close();
+    }
   }, 400_000);
 });
+
+/** The store's environment for the CLI (which reads PGTEL_* and DATABASE_URL only). */
+function cliEnv(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(store.env).filter((e): e is [string, string] => e[1] !== undefined),
+  );
+}

@@ -98,13 +98,14 @@ export function startExample(
   });
 }
 
-/** Runs an example to its end; resolves with its exit code and output. */
+/** Runs an example (with `args`) to its end; resolves with its exit code and output. */
 export async function runExample(
   script: string,
   env: Record<string, string | undefined>,
+  args: readonly string[] = [],
   timeoutMs = 180_000,
 ): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [join(root, script)], {
+  const child = spawn(process.execPath, [join(root, script), ...args], {
     cwd: root,
     env: { ...process.env, PGTEL_LOG_LEVEL: 'warn', ...env },
   });

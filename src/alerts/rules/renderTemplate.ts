@@ -7,24 +7,30 @@ export interface TemplateData {
   details: Record<string, number | string | null>;
 }
 
+/** What a missing value renders as, as in Prometheus templates: never a blank that reads as a value. */
+export const NO_VALUE = '<no value>';
+
 function show(value: unknown): string {
-  if (value === null || value === undefined) return '';
+  if (value === null || value === undefined) return NO_VALUE;
   if (typeof value === 'number')
     return Number.isInteger(value) ? String(value) : String(Number(value.toFixed(4)));
   return String(value);
 }
 
 /**
- * Fills `{{value}}`, `{{severity}}`, `{{labels.name}}` and `{{details.name}}`; unknown names render
- * empty. A label is found by its own name or by the Prometheus name Alertmanager sees it under
- * (`{{labels.http_route}}` for `http.route`, see `prometheusLabels`).
+ * Fills `{{value}}`, `{{severity}}`, `{{labels.name}}` and `{{details.name}}`; a missing value (no data,
+ * an error, an unknown label or name) renders as `<no value>`. A label is found by its own name or by
+ * the Prometheus name Alertmanager sees it under (`{{labels.http_route}}` for `http.route`, see
+ * `prometheusLabels`).
  */
 export function renderTemplate(template: string, data: TemplateData): string {
   return template.replace(/\{\{\s*([a-zA-Z_]+)(?:\.([^}\s]+))?\s*\}\}/g, (_m, head: string, key?: string) => {
     if (head === 'value') return show(data.value);
     if (head === 'severity') return show(data.severity);
-    if (head === 'labels' && key) return show(data.labels[key] ?? prometheusLabels(data.labels)[key]);
-    if (head === 'details' && key) return show(data.details[key]);
-    return '';
+    if (head === 'labels' && key)
+      return show(Object.hasOwn(data.labels, key) ? data.labels[key] : prometheusLabels(data.labels)[key]);
+    if (head === 'details' && key)
+      return show(Object.hasOwn(data.details, key) ? data.details[key] : undefined);
+    return NO_VALUE;
   });
 }

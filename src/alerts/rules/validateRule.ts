@@ -1,123 +1,177 @@
 import { ValidationError } from '../../errors.js';
-import { assertSeverity } from '../Severity.js';
-import type { AlertRule, AlertRuleDefinition, RuleSource } from './AlertRule.js';
+import { SEVERITIES } from '../Severity.js';
+import type { AlertRule, AlertRuleDefinition } from './AlertRule.js';
 
 const COMPARISONS = ['>', '>=', '<', '<='];
 const AGGREGATES = ['avg', 'min', 'max', 'sum', 'count', 'last'];
+const METRIC_KINDS = ['aggregate', 'percentile', 'rate', 'absent', 'baseline'];
 
-function fail(rule: string, problem: string): never {
-  throw new ValidationError(`Alert rule ${JSON.stringify(rule)}: ${problem}`);
+/** One problem of a rule definition: the field it is about (dotted path) and what is wrong. */
+export interface RuleProblem {
+  field: string;
+  message: string;
 }
 
-function duration(rule: string, field: string, value: unknown, fallback: number, min = 0): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-    fail(rule, `${field} must be a number of milliseconds >= ${min} (got ${JSON.stringify(value)}).`);
+/** A rule definition that does not validate; `problems` lists every problem found, each with its field. */
+export class RuleValidationError extends ValidationError {
+  readonly problems: RuleProblem[];
+
+  constructor(rule: string | undefined, problems: RuleProblem[]) {
+    const head = rule === undefined ? 'Alert rule' : `Alert rule ${JSON.stringify(rule)}`;
+    super(`${head}: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
+    this.problems = problems;
   }
-  return value;
 }
 
-function labelMap(rule: string, field: string, value: unknown): Record<string, string> {
-  if (value === undefined) return {};
-  if (value === null || typeof value !== 'object' || Array.isArray(value))
-    fail(rule, `${field} must be an object.`);
-  for (const [k, v] of Object.entries(value)) {
-    if (typeof v !== 'string') fail(rule, `${field}.${k} must be a string.`);
-  }
-  return value as Record<string, string>;
+type Report = (field: string, message: string) => void;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function checkSource(rule: string, source: RuleSource): void {
-  if (source === null || typeof source !== 'object') fail(rule, 'source must be an object.');
-  if (source.kind === 'sql') {
-    if (typeof source.sql !== 'string' || source.sql.trim() === '')
-      fail(rule, 'source.sql must be SQL text.');
-    duration(rule, 'source.timeoutMs', source.timeoutMs, 0, 1);
+function checkDuration(report: Report, field: string, value: unknown, min: number, required = false): void {
+  if (value === undefined && !required) return;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min)
+    report(field, `must be a number of milliseconds >= ${min} (got ${JSON.stringify(value)})`);
+}
+
+function checkLabelMap(report: Report, field: string, value: unknown): void {
+  if (value === undefined) return;
+  if (!isObject(value)) {
+    report(field, 'must be a map of names to strings');
     return;
   }
-  if (!['aggregate', 'percentile', 'rate', 'absent', 'baseline'].includes(source.kind)) {
-    fail(
-      rule,
-      `source.kind must be aggregate, percentile, rate, absent, baseline or sql (got ${JSON.stringify((source as { kind: unknown }).kind)}).`,
-    );
+  for (const [k, v] of Object.entries(value))
+    if (typeof v !== 'string') report(`${field}.${k}`, `must be a string (got ${JSON.stringify(v)})`);
+}
+
+function checkSource(report: Report, source: unknown): void {
+  if (!isObject(source)) {
+    report('source', 'must be an object with a kind');
+    return;
+  }
+  if (source.kind === 'sql') {
+    if (typeof source.sql !== 'string' || source.sql.trim() === '') report('source.sql', 'must be SQL text');
+    checkDuration(report, 'source.timeoutMs', source.timeoutMs, 1);
+    return;
+  }
+  if (!METRIC_KINDS.includes(source.kind as string)) {
+    report('source.kind', `must be ${METRIC_KINDS.join(', ')} or sql (got ${JSON.stringify(source.kind)})`);
+    return;
   }
   if (typeof source.metric !== 'string' || source.metric === '')
-    fail(rule, 'source.metric must be a metric name.');
-  duration(rule, 'source.windowMs', source.windowMs ?? Number.NaN, 0, 1);
-  labelMap(rule, 'source.labels', source.labels);
-  labelMap(rule, 'source.resource', source.resource);
+    report('source.metric', 'must be a metric name');
+  checkDuration(report, 'source.windowMs', source.windowMs, 1, true);
+  checkLabelMap(report, 'source.labels', source.labels);
+  checkLabelMap(report, 'source.resource', source.resource);
   const service = source.service;
   if (
     service !== undefined &&
     !(typeof service === 'string' && service !== '') &&
     !(Array.isArray(service) && service.length > 0 && service.every((s) => typeof s === 'string'))
-  ) {
-    fail(rule, 'source.service must be a service name or a non-empty list of them.');
-  }
-  if (source.kind === 'aggregate' && !AGGREGATES.includes(source.aggregate)) {
-    fail(rule, `source.aggregate must be one of ${AGGREGATES.join(', ')}.`);
-  }
-  if (source.kind === 'percentile' && !(source.p >= 0 && source.p <= 1)) {
-    fail(rule, `source.p must be within [0, 1] (got ${JSON.stringify(source.p)}).`);
-  }
-  if (source.kind === 'baseline') duration(rule, 'source.baselineMs', source.baselineMs, 0, 1);
-  if ('groupBy' in source && source.groupBy !== undefined) {
-    if (!Array.isArray(source.groupBy) || source.groupBy.some((g) => typeof g !== 'string' || g === '')) {
-      fail(rule, 'source.groupBy must be a list of label names.');
-    }
-    if (source.kind === 'percentile' && source.groupBy.some((g) => g !== 'service.name'))
-      fail(rule, 'source.groupBy of a percentile may only list service.name.');
-  }
+  )
+    report('source.service', 'must be a service name or a non-empty list of them');
+  if (source.kind === 'aggregate' && !AGGREGATES.includes(source.aggregate as string))
+    report('source.aggregate', `must be one of ${AGGREGATES.join(', ')}`);
+  if (source.kind === 'percentile' && !((source.p as number) >= 0 && (source.p as number) <= 1))
+    report('source.p', `must be within [0, 1] (got ${JSON.stringify(source.p)})`);
+  if (source.kind === 'baseline') checkDuration(report, 'source.baselineMs', source.baselineMs, 1);
+  const groupBy = source.groupBy;
+  if (groupBy === undefined || source.kind === 'absent') return;
+  if (!Array.isArray(groupBy) || groupBy.some((g) => typeof g !== 'string' || g === ''))
+    report('source.groupBy', 'must be a list of label names');
+  else if (source.kind === 'percentile' && groupBy.some((g) => g !== 'service.name'))
+    report('source.groupBy', 'groupBy of a percentile may only list service.name');
 }
 
-/** Checks a rule definition and applies every default; throws ValidationError naming the field. */
-export function validateRule(def: AlertRuleDefinition): AlertRule {
-  const name = def?.name;
-  if (typeof name !== 'string' || name.trim() === '')
-    throw new ValidationError('Alert rule name must be a non-empty string.');
-  checkSource(name, def.source);
-  const comparison = def.comparison ?? '>';
-  if (!COMPARISONS.includes(comparison)) fail(name, `comparison must be one of ${COMPARISONS.join(' ')}.`);
-  if (!Array.isArray(def.levels) || def.levels.length === 0)
-    fail(name, 'levels must list at least one severity.');
+function checkLevels(report: Report, levels: unknown, comparison: string): void {
+  if (!Array.isArray(levels) || levels.length === 0) {
+    report('levels', 'must list at least one { severity, threshold }');
+    return;
+  }
   const upward = comparison.startsWith('>');
-  const seen = new Set<string>();
-  for (const level of def.levels) {
-    assertSeverity(level?.severity, `Alert rule ${JSON.stringify(name)}: level severity`);
-    if (seen.has(level.severity)) fail(name, `severity ${level.severity} is listed twice.`);
-    seen.add(level.severity);
-    if (!Number.isFinite(level.threshold))
-      fail(name, `threshold of ${level.severity} must be a finite number.`);
-    const resolve = level.resolveThreshold;
-    if (resolve !== undefined && !(upward ? resolve <= level.threshold : resolve >= level.threshold)) {
-      fail(name, `resolveThreshold of ${level.severity} must be on the clearing side of its threshold.`);
+  const seen = new Set<unknown>();
+  levels.forEach((level: Record<string, unknown> | undefined, i) => {
+    const field = `levels[${i}]`;
+    if (!isObject(level)) {
+      report(field, 'must be an object { severity, threshold }');
+      return;
     }
-  }
-  if (def.noData !== undefined && !['nodata', 'ok', 'alerting', 'keep_last'].includes(def.noData)) {
-    fail(name, 'noData must be nodata, ok, alerting or keep_last.');
-  }
-  if (def.onError !== undefined && !['error', 'alerting', 'keep_last'].includes(def.onError)) {
-    fail(name, 'onError must be error, alerting or keep_last.');
-  }
+    if (!(SEVERITIES as readonly unknown[]).includes(level.severity))
+      report(
+        `${field}.severity`,
+        `must be one of ${SEVERITIES.join(', ')} (got ${JSON.stringify(level.severity)})`,
+      );
+    else if (seen.has(level.severity)) report(`${field}.severity`, `${level.severity} is listed twice`);
+    seen.add(level.severity);
+    const threshold = level.threshold;
+    if (typeof threshold !== 'number' || !Number.isFinite(threshold)) {
+      report(`${field}.threshold`, 'must be a finite number');
+      return;
+    }
+    const resolve = level.resolveThreshold;
+    if (resolve === undefined) return;
+    if (typeof resolve !== 'number' || !(upward ? resolve <= threshold : resolve >= threshold))
+      report(`${field}.resolveThreshold`, 'must be a number on the clearing side of its threshold');
+  });
+}
+
+/**
+ * Every problem of a rule definition, each naming its field (`source.windowMs`, `levels[1].threshold`);
+ * empty when the rule is valid. Pure.
+ */
+export function ruleProblems(def: AlertRuleDefinition): RuleProblem[] {
+  const problems: RuleProblem[] = [];
+  const report: Report = (field, message) => problems.push({ field, message });
+  if (!isObject(def)) return [{ field: 'rule', message: 'must be an object' }];
+  if (typeof def.name !== 'string' || def.name.trim() === '') report('name', 'must be a non-empty string');
+  checkSource(report, def.source);
+  const comparison = def.comparison ?? '>';
+  if (!COMPARISONS.includes(comparison)) report('comparison', `must be one of ${COMPARISONS.join(' ')}`);
+  checkLevels(report, def.levels, comparison);
+  for (const field of ['forMs', 'keepFiringForMs'] as const) checkDuration(report, field, def[field], 0);
+  for (const field of ['intervalMs', 'repeatIntervalMs', 'flapWindowMs'] as const)
+    checkDuration(report, field, def[field], 1);
+  checkLabelMap(report, 'labels', def.labels);
+  checkLabelMap(report, 'annotations', def.annotations);
+  if (def.noData !== undefined && !['nodata', 'ok', 'alerting', 'keep_last'].includes(def.noData))
+    report('noData', 'must be nodata, ok, alerting or keep_last');
+  if (def.onError !== undefined && !['error', 'alerting', 'keep_last'].includes(def.onError))
+    report('onError', 'must be error, alerting or keep_last');
   const flapThreshold = def.flapThreshold ?? 4;
   if (!Number.isInteger(flapThreshold) || flapThreshold < 2)
-    fail(name, 'flapThreshold must be a whole number >= 2.');
+    report('flapThreshold', 'must be a whole number >= 2');
+  if (
+    def.groupBy !== undefined &&
+    (!Array.isArray(def.groupBy) || def.groupBy.some((g) => typeof g !== 'string'))
+  )
+    report('groupBy', 'must be a list of label names');
+  if (def.alertType !== undefined && (typeof def.alertType !== 'string' || def.alertType === ''))
+    report('alertType', 'must be a non-empty string');
+  return problems;
+}
+
+/** Checks a rule definition and applies every default; throws RuleValidationError naming each bad field. */
+export function validateRule(def: AlertRuleDefinition): AlertRule {
+  const problems = ruleProblems(def);
+  if (problems.length > 0)
+    throw new RuleValidationError(typeof def?.name === 'string' ? def.name : undefined, problems);
   return {
-    name,
+    name: def.name,
     source: def.source,
-    comparison,
+    comparison: def.comparison ?? '>',
     levels: def.levels.map((l) => ({ ...l })),
-    forMs: duration(name, 'forMs', def.forMs, 0),
-    keepFiringForMs: duration(name, 'keepFiringForMs', def.keepFiringForMs, 0),
-    intervalMs: duration(name, 'intervalMs', def.intervalMs, 60_000, 1),
-    labels: labelMap(name, 'labels', def.labels),
-    annotations: labelMap(name, 'annotations', def.annotations),
+    forMs: def.forMs ?? 0,
+    keepFiringForMs: def.keepFiringForMs ?? 0,
+    intervalMs: def.intervalMs ?? 60_000,
+    labels: def.labels ?? {},
+    annotations: def.annotations ?? {},
     noData: def.noData ?? 'nodata',
     onError: def.onError ?? 'error',
-    repeatIntervalMs: duration(name, 'repeatIntervalMs', def.repeatIntervalMs, 4 * 3_600_000, 1),
+    repeatIntervalMs: def.repeatIntervalMs ?? 4 * 3_600_000,
     groupBy: def.groupBy ?? ['alertname'],
     alertType: def.alertType ?? 'rule',
-    flapThreshold,
-    flapWindowMs: duration(name, 'flapWindowMs', def.flapWindowMs, 3_600_000, 1),
+    flapThreshold: def.flapThreshold ?? 4,
+    flapWindowMs: def.flapWindowMs ?? 3_600_000,
   };
 }

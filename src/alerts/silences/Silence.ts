@@ -1,6 +1,7 @@
 import { ValidationError } from '../../errors.js';
+import { matcherRegexProblem, matchesRegex } from './matcherRegex.js';
 
-/** Alertmanager's matcher: a missing label matches as the empty string; regexes match the whole value. */
+/** Alertmanager's matcher: a missing label matches as the empty string; regexes (RE2) match the whole value. */
 export interface SilenceMatcher {
   name: string;
   value: string;
@@ -20,11 +21,10 @@ export interface Silence {
 
 const OPS = ['=', '!=', '=~', '!~'];
 
-function anchored(pattern: string): RegExp {
-  return new RegExp(`^(?:${pattern})$`);
-}
-
-/** Checks matchers (names, operators, regexes that compile); at least one is required. */
+/**
+ * Checks matchers (names, operators, regexes in RE2 syntax, matched whole and in linear time: see
+ * `matcherRegexProblem`); at least one is required.
+ */
 export function validateMatchers(matchers: readonly SilenceMatcher[]): SilenceMatcher[] {
   if (!Array.isArray(matchers) || matchers.length === 0) {
     throw new ValidationError(
@@ -37,18 +37,8 @@ export function validateMatchers(matchers: readonly SilenceMatcher[]): SilenceMa
       throw new ValidationError(`matcher ${i + 1}: name must be a label name.`);
     if (typeof m.value !== 'string') throw new ValidationError(`matcher ${i + 1}: value must be a string.`);
     if (!OPS.includes(op)) throw new ValidationError(`matcher ${i + 1}: op must be one of ${OPS.join(' ')}.`);
-    if (op === '=~' || op === '!~') {
-      try {
-        anchored(m.value);
-      } catch (error) {
-        throw new ValidationError(
-          `matcher ${i + 1}: invalid regular expression ${JSON.stringify(m.value)}.`,
-          {
-            cause: error,
-          },
-        );
-      }
-    }
+    const problem = op === '=~' || op === '!~' ? matcherRegexProblem(m.value) : undefined;
+    if (problem) throw new ValidationError(`matcher ${i + 1}: ${JSON.stringify(m.value)} ${problem}.`);
     return { name: m.name, value: m.value, op };
   });
 }
@@ -63,9 +53,9 @@ export function matchersMatch(matchers: readonly SilenceMatcher[], labels: Recor
       case '!=':
         return actual !== m.value;
       case '=~':
-        return anchored(m.value).test(actual);
+        return matchesRegex(m.value, actual);
       default:
-        return !anchored(m.value).test(actual);
+        return !matchesRegex(m.value, actual);
     }
   });
 }

@@ -27,4 +27,8 @@ export interface StoredAlert extends Alert {
   acknowledgedAt: Date | null;
   acknowledgedBy: string | null;
   fingerprint: string | null;
+  /** The alert rule that raised it; null for the threshold checks. */
+  ruleName: string | null;
+  /** When its episode ended (the check passed, an explicit resolve, or the rule cleared); null while open. */
+  resolvedAt: Date | null;
 }

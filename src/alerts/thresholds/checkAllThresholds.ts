@@ -1,7 +1,9 @@
 import type { Database } from '../../db/Database.js';
-import type { Alert } from './Alert.js';
+import type { Alert, AlertType } from './Alert.js';
 import { AlertThresholdChecker, type AlertThresholdCheckerOptions } from './AlertThresholdChecker.js';
 import { type DeliverAlertOptions, type DeliveryResult, deliverAlert } from './deliverAlert.js';
+import { resolveThresholdAlert } from './resolveThresholdAlert.js';
+import { thresholdTitle } from './thresholdAlerts.js';
 
 /** Current values for the four threshold checks; every part optional. */
 export interface ThresholdValues {
@@ -19,31 +21,38 @@ export interface CheckAllOptions extends AlertThresholdCheckerOptions {
   deliver?: DeliverAlertOptions;
 }
 
-/** Runs all four threshold checks over `values`; returns the alerts found and, if asked, their deliveries. */
+/**
+ * Runs all four threshold checks over `values`; returns the alerts found and, with `deliver`, their
+ * deliveries, and resolves the open alerts of the checks that passed (their titles in `resolved`).
+ */
 export async function checkAllThresholds(
   db: Database,
   values: ThresholdValues,
   options: CheckAllOptions = {},
-): Promise<{ alerts: Alert[]; deliveries: DeliveryResult[] }> {
+): Promise<{ alerts: Alert[]; deliveries: DeliveryResult[]; resolved: string[] }> {
   const checker = new AlertThresholdChecker(db, options);
   const found: (Alert | null)[] = [];
-  for (const [metric, current] of Object.entries(values.performance ?? {})) {
-    found.push(await checker.checkPerformanceDegradation(metric, current));
-  }
-  for (const f of values.integrationFailures ?? []) {
+  const passed: Pick<Alert, 'alertType' | 'title'>[] = [];
+  const record = (alert: Alert | null, alertType: AlertType, subject: string) => {
+    found.push(alert);
+    if (!alert) passed.push({ alertType, title: thresholdTitle(alertType, subject) });
+  };
+  for (const [metric, current] of Object.entries(values.performance ?? {}))
+    record(await checker.checkPerformanceDegradation(metric, current), 'performance_degradation', metric);
+  for (const f of values.integrationFailures ?? [])
     found.push(checker.checkIntegrationFailure(f.component, f.error, f.errorCount));
-  }
-  for (const [check, count] of Object.entries(values.dataQuality ?? {})) {
-    found.push(checker.checkDataQuality(check, count));
-  }
-  for (const [resource, usage] of Object.entries(values.resources ?? {})) {
-    found.push(checker.checkResourceExhaustion(resource, usage));
-  }
+  for (const [check, count] of Object.entries(values.dataQuality ?? {}))
+    record(checker.checkDataQuality(check, count), 'data_quality', check);
+  for (const [resource, usage] of Object.entries(values.resources ?? {}))
+    record(checker.checkResourceExhaustion(resource, usage), 'resource_exhaustion', resource);
   const alerts = found.filter((a): a is Alert => a !== null);
   const deliveries: DeliveryResult[] = [];
+  const resolved: string[] = [];
   if (options.deliver) {
-    for (const alert of alerts)
-      deliveries.push(await deliverAlert(db, alert, { clock: options.clock, ...options.deliver }));
+    const deliver = { clock: options.clock, ...options.deliver };
+    for (const alert of alerts) deliveries.push(await deliverAlert(db, alert, deliver));
+    for (const alert of passed)
+      if (await resolveThresholdAlert(db, alert, deliver)) resolved.push(alert.title);
   }
-  return { alerts, deliveries };
+  return { alerts, deliveries, resolved };
 }

@@ -73,8 +73,12 @@ export async function deliverAlert(
     stored = await db.transaction(async (tx) => {
       // Serializes deliveries of the same alert so concurrent callers cannot both pass the cooldown.
       await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`pgtel:alert:${fingerprint}`]);
+      // A resolve ends the cooldown: the alert raised again is a new episode and notifies at once.
       const recent = await tx.query(
-        `SELECT 1 FROM ${tx.table('alert_outbox')} WHERE group_key = $1 AND created_at > $2 LIMIT 1`,
+        `SELECT 1 FROM ${tx.table('alert_outbox')} o WHERE o.group_key = $1 AND o.created_at > $2
+            AND NOT EXISTS (SELECT 1 FROM ${tx.table('alerts')} a WHERE a.fingerprint = $1
+                             AND a.rule_name IS NULL AND a.resolved_at >= o.created_at)
+          LIMIT 1`,
         [fingerprint, new Date(now - (options.repeatIntervalMs ?? 4 * 3_600_000))],
       );
       const inserted = await tx.query<{ id: number }>(

@@ -25,6 +25,8 @@ interface AlertRow {
   acknowledged_by: string | null;
   metadata: Record<string, unknown>;
   fingerprint: string | null;
+  rule_name: string | null;
+  resolved_at: Date | null;
 }
 
 export function toStoredAlert(row: AlertRow): StoredAlert {
@@ -39,11 +41,13 @@ export function toStoredAlert(row: AlertRow): StoredAlert {
     acknowledgedAt: row.acknowledged_at,
     acknowledgedBy: row.acknowledged_by,
     fingerprint: row.fingerprint,
+    ruleName: row.rule_name,
+    resolvedAt: row.resolved_at,
   };
 }
 
 export const ALERT_COLUMNS =
-  'id, alert_type, severity, title, message, triggered_at, acknowledged_at, acknowledged_by, metadata, fingerprint';
+  'id, alert_type, severity, title, message, triggered_at, acknowledged_at, acknowledged_by, metadata, fingerprint, rule_name, resolved_at';
 
 /** Alerts of the last `hours` (default 24), newest first, at most `limit` (default 100). */
 export async function getRecentAlerts(

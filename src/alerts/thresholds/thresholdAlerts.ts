@@ -1,9 +1,24 @@
 import type { Severity } from '../Severity.js';
-import type { Alert } from './Alert.js';
+import type { Alert, AlertType } from './Alert.js';
 import type { AlertThresholds } from './alertThresholds.js';
 import { formatFixed } from './formatFixed.js';
 
 // The four threshold alerts as pure functions: titles, messages and severities.
+
+const TITLES: Record<AlertType, string> = {
+  performance_degradation: 'Performance Degradation',
+  integration_failure: 'Integration Failure',
+  data_quality: 'Data Quality',
+  resource_exhaustion: 'Resource Exhaustion',
+};
+
+/**
+ * The title of a threshold alert about `subject` (a metric, component, check or resource), e.g.
+ * `Data Quality: invalid_rows`: with the type, what names the alert to deliver or to resolve.
+ */
+export function thresholdTitle(alertType: AlertType, subject: string): string {
+  return `${TITLES[alertType]}: ${subject}`;
+}
 
 /** Degradation when current > multiplier x baseline; no alert without a positive baseline. */
 export function performanceDegradationAlert(
@@ -21,7 +36,7 @@ export function performanceDegradationAlert(
   return {
     alertType: 'performance_degradation',
     severity: 'warning',
-    title: `Performance Degradation: ${metric}`,
+    title: thresholdTitle('performance_degradation', metric),
     message: `${metric}: ${formatFixed(current, 2)} (baseline: ${formatFixed(baseline, 2)}, +${pct}%)`,
     metadata: { metric, current_value: current, baseline, multiplier },
   };
@@ -38,7 +53,7 @@ export function integrationFailureAlert(
   return {
     alertType: 'integration_failure',
     severity,
-    title: `Integration Failure: ${component}`,
+    title: thresholdTitle('integration_failure', component),
     message: `${component} failed: ${error}`,
     metadata: { component, error, error_count: errorCount },
   };
@@ -55,7 +70,7 @@ export function dataQualityAlert(
   return {
     alertType: 'data_quality',
     severity: issueCount > t.dataQualityCriticalCount ? 'critical' : 'warning',
-    title: `Data Quality: ${check}`,
+    title: thresholdTitle('data_quality', check),
     message: `Found ${issueCount} ${check} issues`,
     metadata: { check, issue_count: issueCount, ...(details ? { details } : {}) },
   };
@@ -73,7 +88,7 @@ export function resourceExhaustionAlert(
   return {
     alertType: 'resource_exhaustion',
     severity: usagePercent >= t.resourceCriticalPercent ? 'critical' : 'warning',
-    title: `Resource Exhaustion: ${resource}`,
+    title: thresholdTitle('resource_exhaustion', resource),
     message: `${resource} at ${formatFixed(usagePercent, 1)}% (threshold: ${formatFixed(limit, 0)}%)`,
     metadata: { resource, usage_percent: usagePercent, threshold: limit },
   };

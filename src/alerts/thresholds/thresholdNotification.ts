@@ -12,27 +12,29 @@ export function thresholdFingerprint(alert: Pick<Alert, 'alertType' | 'title'>):
 }
 
 /**
- * How long Alertmanager keeps a threshold-check alert active: such an alert has no resolve and is not
- * re-sent, and a check still failing notifies again after the 4 h cooldown, so 5 h.
+ * How long Alertmanager keeps a firing threshold-check alert active: such an alert is not re-sent, and
+ * a check still failing notifies again after the 4 h cooldown, so 5 h; its resolve ends it sooner.
  */
 export const THRESHOLD_ALERT_TTL_MS = 5 * 3_600_000;
 
 /**
- * A one-alert notification for a threshold-check alert (ending by itself after THRESHOLD_ALERT_TTL_MS); with `row` (its stored `alerts` row and the
- * dashboard's base URL) it links to the alert's dashboard page.
+ * A one-alert notification for a threshold-check alert; with `row` (its stored `alerts` row and the
+ * dashboard's base URL) it links to the alert's dashboard page. With `row.firingSince` it says the
+ * alert resolved at `at` (the episode having started then).
  */
 export function thresholdNotification(
   alert: Alert,
   fingerprint: string,
   at: number,
-  row?: { alertId: number; publicUrl: string },
+  row?: { alertId: number; publicUrl: string; firingSince?: number },
 ): Notification {
   const labels = { alertname: alert.title, alert_type: alert.alertType, severity: alert.severity };
   const annotations = { summary: alert.title, description: alert.message };
   const time = new Date(at).toISOString();
+  const status = row?.firingSince === undefined ? 'firing' : 'resolved';
   return {
     groupKey: fingerprint,
-    status: 'firing',
+    status,
     groupLabels: { alertname: alert.title },
     commonLabels: labels,
     commonAnnotations: annotations,
@@ -43,12 +45,12 @@ export function thresholdNotification(
           ? notificationLinks(row.publicUrl, row.alertId, { traces: [], workflows: [] })
           : { alert: null, traces: [], workflows: [] },
         fingerprint,
-        status: 'firing',
+        status,
         severity: alert.severity,
         labels,
         annotations,
-        startsAt: time,
-        endsAt: new Date(at + THRESHOLD_ALERT_TTL_MS).toISOString(),
+        startsAt: row?.firingSince === undefined ? time : new Date(row.firingSince).toISOString(),
+        endsAt: status === 'resolved' ? time : new Date(at + THRESHOLD_ALERT_TTL_MS).toISOString(),
         value: null,
       },
     ],

@@ -45,9 +45,18 @@ export class ApiClient {
 
   /** POSTs a JSON body to `/api<path>`. */
   post<T>(path: string, body: unknown): Promise<T> {
+    return this.write<T>('POST', path, body);
+  }
+
+  /** PUTs a JSON body to `/api<path>`. */
+  put<T>(path: string, body: unknown): Promise<T> {
+    return this.write<T>('PUT', path, body);
+  }
+
+  private write<T>(method: string, path: string, body: unknown): Promise<T> {
     return this.send<T>(
       new Request(new URL(`/api${path}`, this.baseUrl), {
-        method: 'POST',
+        method,
         headers: { ...this.headers(), 'content-type': 'application/json' },
         body: JSON.stringify(body),
       }),

@@ -13,6 +13,7 @@ import { UsageError } from '../UsageError.js';
 import { apiOptions, flag, printJson, withApi } from '../withApi.js';
 
 interface AlertInstance {
+  origin: 'rule' | 'threshold';
   rule: string;
   labels: Record<string, string>;
   state: string;
@@ -62,17 +63,21 @@ async function firing(values: Values, io: CliIo): Promise<number> {
   const { alerts } = await withApi(values, io, ({ client }) =>
     client.get<{ alerts: AlertInstance[] }>('/alerts', { rule: flag(values, 'rule') }),
   );
+  const count = (state: string) => alerts.filter((a) => a.state === state).length;
   if (values.json) printJson(io, { alerts });
-  else if (alerts.length === 0) io.out('No alerts firing.\n');
+  else if (alerts.length === 0) io.out('No alerts firing. None without data or in error.\n');
   else {
     const style = styleFor(io);
+    io.out(
+      `${count('firing')} firing, ${count('nodata')} without data (nodata), ${count('error')} in error\n\n`,
+    );
     io.out(
       renderTable(
         ['alert id', 'rule', 'state', 'severity', 'value', 'since', 'labels', 'acknowledged by'],
         alerts.map((a) => [
           a.alertId === null ? '-' : String(a.alertId),
-          a.rule,
-          a.state,
+          a.origin === 'threshold' ? `${a.rule} (threshold check)` : a.rule,
+          a.error ? `${a.state}: ${a.error}` : a.state,
           a.severity ?? '',
           a.value === null ? '' : String(Number(a.value.toPrecision(6))),
           a.firingSince ?? '',
@@ -81,9 +86,14 @@ async function firing(values: Values, io: CliIo): Promise<number> {
         ]),
       ),
     );
-    io.out(style.dim('\nAcknowledge: pgtel alerts ack <alert id> --by <name>\n'));
+    io.out(
+      style.dim(
+        '\nAcknowledge: pgtel alerts ack <alert id> --by <name>; resolve a threshold alert: pgtel alerts resolve <alert id>\n',
+      ),
+    );
   }
-  return alerts.some((a) => a.state === 'firing') ? EXIT.unhealthy : EXIT.ok;
+  // nodata and error count too: a rule that cannot see its data cannot say that all is well.
+  return alerts.length > 0 ? EXIT.unhealthy : EXIT.ok;
 }
 
 async function history(values: Values, io: CliIo): Promise<number> {
@@ -156,6 +166,16 @@ async function acknowledge(values: Values, io: CliIo, id: string | undefined): P
   return EXIT.ok;
 }
 
+async function resolve(values: Values, io: CliIo, id: string | undefined): Promise<number> {
+  if (id === undefined || !/^\d+$/.test(id)) throw new UsageError('give the alert id to resolve (a number)');
+  const result = await withApi(values, io, ({ client }) =>
+    client.post<{ alert: { id: number; title: string; resolvedAt: string } }>(`/alerts/${id}/resolve`, {}),
+  );
+  if (values.json) printJson(io, result);
+  else io.out(`Alert ${id} (${result.alert.title}) resolved at ${result.alert.resolvedAt}.\n`);
+  return EXIT.ok;
+}
+
 async function silence(values: Values, io: CliIo, matchers: string[]): Promise<number> {
   if (matchers.length === 0) throw new UsageError('give at least one matcher, e.g. alertname=HighLatency');
   const body = {
@@ -207,12 +227,14 @@ async function expire(values: Values, io: CliIo, id: string | undefined): Promis
 
 export const alertsCommand: Command = {
   name: 'alerts',
-  summary: 'Firing alerts (exit 3 when any fires), history, test send, acknowledge, silences',
+  summary:
+    'Alerts firing, without data or in error (exit 3 when any), history, test send, acknowledge, resolve, silences',
   usage: [
     'pgtel alerts [firing] [--rule R] [--json] [--url URL]',
     '       pgtel alerts history [--rule R] [--since T] [--limit N] [--json]',
     '       pgtel alerts test [--json]          send a test alert through every configured notifier',
     '       pgtel alerts ack <alertId> --by NAME [--json]',
+    '       pgtel alerts resolve <alertId> [--json]   end a threshold-check alert by hand',
     '       pgtel alerts silence <name=value|name!=value|name=~re|name!~re>... --by NAME [--for 1h] [--comment C]',
     '       pgtel alerts silences [--json]      pgtel alerts expire <silenceId>',
   ].join('\n'),
@@ -244,6 +266,9 @@ export const alertsCommand: Command = {
       case 'acknowledge':
         if (rest.length > 1) throw new UsageError(`unexpected argument "${rest[1]}"`);
         return acknowledge(values, io, rest[0]);
+      case 'resolve':
+        if (rest.length > 1) throw new UsageError(`unexpected argument "${rest[1]}"`);
+        return resolve(values, io, rest[0]);
       case 'silence':
         return silence(values, io, rest);
       case 'silences':

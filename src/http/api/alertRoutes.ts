@@ -1,15 +1,16 @@
 import { Hono } from 'hono';
 import { getAlertHistory, listAlertInstances } from '../../alerts/alertQueries.js';
 import { ALERT_STATES, type AlertState } from '../../alerts/rules/InstanceState.js';
-import { listAlertRules } from '../../alerts/rules/ruleStore.js';
 import type { SilenceMatcher } from '../../alerts/silences/Silence.js';
 import { createSilence, expireSilence, listSilences } from '../../alerts/silences/silenceStore.js';
 import { acknowledgeAlert } from '../../alerts/thresholds/acknowledgeAlert.js';
+import { resolveAlert } from '../../alerts/thresholds/resolveThresholdAlert.js';
 import { systemClock } from '../../clock.js';
 import { ValidationError } from '../../errors.js';
 import { alertErrorSpans } from '../../links/alertErrorSpans.js';
 import { alertLinks } from '../../links/alertLinks.js';
 import type { ApiDeps } from './ApiDeps.js';
+import { alertRuleRoutes } from './alertRuleRoutes.js';
 import { QueryParams } from './QueryParams.js';
 import { readJsonObject } from './readJsonObject.js';
 import { readOnlyQuery, writeQuery } from './readOnlyQuery.js';
@@ -62,6 +63,7 @@ export function alertRoutes(deps: ApiDeps): Hono {
         throw new ValidationError(`state must list only ${ALERT_STATES.join(', ')}, got "${state}"`);
     const alerts = await readOnlyQuery(deps, (tx) =>
       listAlertInstances(tx, {
+        now: clock.now(),
         ...(states.length ? { states: states as AlertState[] } : {}),
         ...(rule ? { rule } : {}),
       }),
@@ -87,10 +89,7 @@ export function alertRoutes(deps: ApiDeps): Hono {
     return c.json({ history });
   });
 
-  app.get('/alerts/rules', async (c) => {
-    QueryParams.of(c.req.url).done();
-    return c.json({ rules: await readOnlyQuery(deps, (tx) => listAlertRules(tx)) });
-  });
+  app.route('/', alertRuleRoutes(deps));
 
   app.get('/alerts/:id/links', async (c) => {
     const id = positiveId(c.req.param('id'), 'alert id');
@@ -112,6 +111,13 @@ export function alertRoutes(deps: ApiDeps): Hono {
     QueryParams.of(c.req.url).done();
     const by = text(await readJsonObject(c.req.raw), 'by', true)!;
     const alert = await writeQuery(deps, (tx) => acknowledgeAlert(tx, id, by, clock));
+    return c.json({ alert });
+  });
+
+  app.post('/alerts/:id/resolve', async (c) => {
+    const id = positiveId(c.req.param('id'), 'alert id');
+    QueryParams.of(c.req.url).done();
+    const alert = await writeQuery(deps, (tx) => resolveAlert(tx, id, { clock }));
     return c.json({ alert });
   });
 

@@ -199,10 +199,17 @@ describe('pgtel data commands with direct database access', () => {
     240_000,
   );
 
-  it('shows firing alerts, acknowledges one, and silences and expires', async () => {
-    const firing = json<{ alerts: unknown[] }>(await pgtel('alerts', '--json'));
-    expect(firing.alerts).toEqual([]);
-    expect((await pgtel('alerts')).stdout).toContain('No alerts firing.');
+  it('shows firing alerts, acknowledges and resolves one, and silences and expires', async () => {
+    // The threshold check's alert is in the one alert list until resolved.
+    const firing = json<{ alerts: { origin: string; rule: string; state: string; alertId: number }[] }>(
+      await pgtel('alerts', '--json'),
+    );
+    expect(firing.alerts.map((a) => [a.origin, a.rule, a.state, a.alertId])).toEqual([
+      ['threshold', 'Integration Failure: payments', 'firing', alertId],
+    ]);
+    const table = await pgtel('alerts');
+    expect(table.code).toBe(3);
+    expect(table.stdout).toContain('Integration Failure: payments (threshold check)');
 
     const ack = json<{ alert: { id: number; acknowledgedBy: string } }>(
       await pgtel('alerts', 'ack', String(alertId), '--by', 'alice', '--json'),
@@ -210,6 +217,10 @@ describe('pgtel data commands with direct database access', () => {
     expect(ack.alert).toMatchObject({ id: alertId, acknowledgedBy: 'alice' });
     expect((await pgtel('alerts', 'ack', String(alertId))).code).toBe(2);
     expect((await pgtel('alerts', 'ack', '999999', '--by', 'bob')).code).toBe(1);
+    const resolved = await pgtel('alerts', 'resolve', String(alertId));
+    expect(resolved.stdout).toMatch(/^Alert \d+ \(Integration Failure: payments\) resolved at /);
+    const quiet = await pgtel('alerts');
+    expect([quiet.code, quiet.stdout]).toEqual([0, 'No alerts firing. None without data or in error.\n']);
 
     const silence = json<{ silence: { id: number; matchers: unknown[] } }>(
       await pgtel(

@@ -35,7 +35,38 @@ describe('silence matchers (Alertmanager semantics)', () => {
     expect(() => validateMatchers([])).toThrow(/at least one matcher/);
     expect(() => validateMatchers([{ name: 'a', value: 'b', op: '==' as never }])).toThrow(/op must be/);
     expect(() => validateMatchers([{ name: 'a', value: '(', op: '=~' }])).toThrow(
-      /invalid regular expression/,
+      /"\(" is not a valid RE2 regular expression \(missing closing \)/,
     );
   });
+
+  it('refuses backreferences and lookarounds at creation, naming the matcher', () => {
+    for (const value of ['(a)\\1', 'a(?=b)', '(?<!x)y', 'a(?!b)'])
+      expect(() =>
+        validateMatchers([
+          { name: 'job', value: 'x' },
+          { name: 'a', value, op: '=~' },
+        ]),
+      ).toThrow(/^matcher 2: .* backreferences and lookarounds are not supported/);
+    expect(() => validateMatchers([{ name: 'a', value: 'x'.repeat(1025), op: '=~' }])).toThrow(
+      /longer than 1024/,
+    );
+  });
+
+  it('matches regexes whole (anchored) and treats an alternation as a whole-value choice', () => {
+    const m = (value: string, actual: string) =>
+      matchersMatch([{ name: 'a', value, op: '=~' }], { a: actual });
+    expect(m('api|web', 'api')).toBe(true);
+    expect(m('api|web', 'xapi')).toBe(false);
+    expect(m('api|web', 'webx')).toBe(false);
+    expect(m('web-.*', 'web-1')).toBe(true);
+    expect(matchersMatch([{ name: 'a', value: 'api|web', op: '!~' }], { a: 'db' })).toBe(true);
+  });
+
+  it('matches a catastrophic pattern against a long label in linear time (no backtracking)', () => {
+    // A backtracking engine takes 2^n steps here: with n = 50000 it would never return.
+    const evil = [{ name: 'instance', value: '(a+)+b', op: '=~' as const }];
+    expect(validateMatchers(evil)).toEqual(evil);
+    expect(matchersMatch(evil, { instance: 'a'.repeat(50_000) })).toBe(false);
+    expect(matchersMatch(evil, { instance: `${'a'.repeat(50_000)}b` })).toBe(true);
+  }, 10_000);
 });

@@ -2,6 +2,7 @@ import { api } from '../api.js';
 import { badge, formatAgo, formatNumber, formatTime, h, mount, table } from '../dom.js';
 import { routeHref } from '../state.js';
 import { renderAlertDetail } from './alertDetail.js';
+import { renderAlertRules, ruleSourcesHelp } from './alertRules.js';
 
 const ACTOR_KEY = 'pgtel.actor';
 const SILENCE_CHOICES = [
@@ -28,23 +29,6 @@ function matchersOf(alert) {
     .map(([name, value]) => ({ name, value, op: '=' }));
 }
 
-/** The active silence whose matchers all match the alert's labels (a missing label is ''), if any. */
-function silencedBy(silences, alert, now = Date.now()) {
-  const labels = { alertname: alert.rule, ...alert.labels };
-  return silences.find(
-    (s) =>
-      Date.parse(s.startsAt) <= now &&
-      s.matchers.every((m) => {
-        const value = labels[m.name] ?? '';
-        const op = m.op ?? '=';
-        if (op === '=') return value === m.value;
-        if (op === '!=') return value !== m.value;
-        const match = new RegExp(`^(?:${m.value})$`).test(value);
-        return op === '=~' ? match : !match;
-      }),
-  );
-}
-
 /** The rule name, linking to the episode's detail when it has a stored `alerts` row. */
 function alertName(alert) {
   const name = h('strong', {}, alert.rule);
@@ -62,14 +46,18 @@ export async function render(
   route,
   rerender = () => window.dispatchEvent(new HashChangeEvent('hashchange')),
 ) {
+  if (route.path[1] === 'rules') return renderAlertRules(target);
   if (route.path[1]) return renderAlertDetail(target, route.path[1]);
-  const [{ alerts }, { alerts: resolved }, { history }, { rules }, { silences }] = await Promise.all([
+  const [{ alerts: active }, { alerts: resolved }, { history }, { rules }, { silences }] = await Promise.all([
     api.get('alerts'),
     api.get('alerts', { state: 'resolved' }),
     api.get('alerts/history', { limit: 50 }),
     api.get('alerts/rules'),
     api.get('silences'),
   ]);
+  // nodata and error are their own states: a rule that cannot see its data is not firing.
+  const alerts = active.filter((a) => a.state === 'firing');
+  const unknown = active.filter((a) => a.state !== 'firing');
   const status = h('p', { class: 'action-status', role: 'status' });
   const run = async (what, action) => {
     status.textContent = `${what}…`;
@@ -134,7 +122,7 @@ export async function render(
             cell: (a) => [
               badge(a.state),
               a.flapping ? [' ', badge('flapping', 'warn')] : null,
-              silencedBy(silences, a) ? [' ', badge('silenced', 'info')] : null,
+              a.silencedBy !== null ? [' ', badge(`silenced (#${a.silencedBy})`, 'info')] : null,
             ],
           },
           {
@@ -192,13 +180,9 @@ export async function render(
         'section',
         { class: 'empty', 'data-testid': 'no-alerts' },
         h('h2', {}, 'Nothing is firing'),
-        h(
-          'p',
-          {},
-          rules.length
-            ? `${rules.length} rule${rules.length === 1 ? '' : 's'} evaluated, all quiet.`
-            : 'No alert rules yet: define rules with saveAlertRules() or the alerts configuration, and firing alerts appear here.',
-        ),
+        rules.length
+          ? h('p', {}, `${rules.length} rule${rules.length === 1 ? '' : 's'} evaluated, none firing.`)
+          : [h('p', {}, 'No alert rules yet. Rules are added with:'), ruleSourcesHelp()],
       );
 
   mount(
@@ -207,6 +191,30 @@ export async function render(
     h('p', { class: 'actor' }, h('label', { for: 'actor' }, 'Acting as '), actorInput, status),
     h('h2', {}, `Firing (${alerts.length})`),
     firing,
+    unknown.length
+      ? [
+          h('h2', { 'data-testid': 'unknown-heading' }, `No data or error (${unknown.length})`),
+          table(
+            [
+              { label: 'State', cell: (a) => badge(a.state) },
+              { label: 'Alert', cell: (a) => [alertName(a), ' ', labelChips(a.labels)] },
+              {
+                label: 'Why',
+                cell: (a) =>
+                  a.error
+                    ? h('span', { class: 'err-text' }, a.error)
+                    : 'the rule found no data in its window',
+              },
+              {
+                label: 'Since',
+                cell: (a) => h('span', { title: formatTime(a.updatedAt) }, formatAgo(a.updatedAt)),
+              },
+            ],
+            unknown,
+            { label: 'Alerts without data or in error', rowAttrs: (a) => ({ 'data-state': a.state }) },
+          ),
+        ]
+      : null,
     resolved.length
       ? [
           h('h2', {}, `Resolved (${resolved.length})`),
@@ -272,7 +280,12 @@ export async function render(
           { label: 'Alert history' },
         )
       : h('p', { class: 'muted' }, 'No state change recorded yet.'),
-    h('h2', {}, `Rules (${rules.length})`),
+    h(
+      'h2',
+      {},
+      `Rules (${rules.length}) `,
+      h('a', { href: '#/alerts/rules', class: 'small' }, 'rule view →'),
+    ),
     rules.length
       ? table(
           [
@@ -301,6 +314,6 @@ export async function render(
           rules,
           { label: 'Alert rules' },
         )
-      : h('p', { class: 'muted' }, 'No rules.'),
+      : [h('p', { class: 'muted' }, 'No rules. Rules are added with:'), ruleSourcesHelp()],
   );
 }
