@@ -17,6 +17,11 @@ function show(value: unknown): string {
   return String(value);
 }
 
+/** A map's own value (never one inherited from Object's prototype, such as `constructor`). */
+function ownValue<T>(map: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(map, key) ? map[key] : undefined;
+}
+
 /**
  * Fills `{{value}}`, `{{severity}}`, `{{labels.name}}` and `{{details.name}}`; a missing value (no data,
  * an error, an unknown label or name) renders as `<no value>`. A label is found by its own name or by
@@ -28,9 +33,8 @@ export function renderTemplate(template: string, data: TemplateData): string {
     if (head === 'value') return show(data.value);
     if (head === 'severity') return show(data.severity);
     if (head === 'labels' && key)
-      return show(Object.hasOwn(data.labels, key) ? data.labels[key] : prometheusLabels(data.labels)[key]);
-    if (head === 'details' && key)
-      return show(Object.hasOwn(data.details, key) ? data.details[key] : undefined);
+      return show(ownValue(data.labels, key) ?? ownValue(prometheusLabels(data.labels), key));
+    if (head === 'details' && key) return show(ownValue(data.details, key));
     return NO_VALUE;
   });
 }
