@@ -46,6 +46,22 @@ export const LOG_COLUMNS = [
   'dropped_attributes_count',
 ] as const;
 
+const jsonTexts = new WeakMap<object, string>();
+
+/**
+ * The JSON text of an object of a row, computed once per object: the record id and the COPY both
+ * need it, and the records of one resource share their resource and scope objects. Rows are never
+ * changed once made.
+ */
+export function storedJson(value: object): string {
+  let text = jsonTexts.get(value);
+  if (text === undefined) {
+    text = toJsonText(value);
+    jsonTexts.set(value, text);
+  }
+  return text;
+}
+
 /** The row's values in `LOG_COLUMNS` order. */
 export function logRowValues(row: LogRow): unknown[] {
   return [
@@ -57,10 +73,10 @@ export function logRowValues(row: LogRow): unknown[] {
     row.body,
     // Arrays would be encoded as PostgreSQL arrays, numbers as numbers: the column is jsonb.
     row.bodyJson === null ? null : toJsonText(row.bodyJson),
-    row.attributes,
+    storedJson(row.attributes),
     row.serviceName,
-    row.resource,
-    row.scope,
+    storedJson(row.resource),
+    storedJson(row.scope),
     row.traceId,
     row.spanId,
     row.flags,

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { toJsonText } from '../db/jsonText.js';
-import type { LogRow } from './LogRow.js';
+import { type LogRow, storedJson } from './LogRow.js';
 
 /**
  * The `record_id` of a log record: the first 8 bytes of the MD5 of its identity (time in exact
@@ -14,15 +13,15 @@ export function logRecordId(timeUnixNano: bigint, row: Omit<LogRow, 'recordId'>)
   const identity = [
     timeUnixNano.toString(),
     row.serviceName,
-    toJsonText(row.resource),
-    toJsonText(row.scope),
+    storedJson(row.resource),
+    storedJson(row.scope),
     row.traceId ?? '',
     row.spanId ?? '',
     String(row.severityNumber),
     row.severityText ?? '',
     // A string body and a JSON body of the same text are different records.
     row.bodyJson === null ? `s${row.body}` : `j${row.body}`,
-    toJsonText(row.attributes),
+    storedJson(row.attributes),
   ].join('\x1f');
   return createHash('md5').update(identity).digest().readBigInt64BE(0).toString();
 }

@@ -1,6 +1,6 @@
 import { toPgText } from '../db/copyText.js';
 import { toJsonText } from '../db/jsonText.js';
-import type { OtlpLogRecord } from '../otlp/otlpModel.js';
+import type { OtlpLogRecord, OtlpResource, OtlpScope } from '../otlp/otlpModel.js';
 import { limitAttributes, TRUNCATED_ATTRIBUTE, truncationMarker } from '../tracing/limitSpanRow.js';
 import { unixNanoToIso } from '../tracing/otlpSpanToRow.js';
 import type { StoredAttributes } from '../tracing/SpanRow.js';
@@ -55,6 +55,42 @@ function storedBody(
   return { body: shorter, bodyJson: null };
 }
 
+/** What a record's resource and scope become, shared by the records of one envelope. */
+interface StoredOrigin {
+  serviceName: string;
+  resource: StoredAttributes;
+  scope: LogRow['scope'];
+  /** What was cut, for `pgtel.truncated`. */
+  marked: string[];
+}
+
+const origins = new WeakMap<OtlpResource, WeakMap<OtlpScope, StoredOrigin>>();
+
+function storedOrigin(record: OtlpLogRecord, limits: LogTextLimits): StoredOrigin {
+  // Only the default limits are cached: other limits are rare (tests, tuning) and not worth a key.
+  const cache = limits === LOG_TEXT_LIMITS ? origins.get(record.resource) : undefined;
+  const cached = cache?.get(record.scope);
+  if (cached) return cached;
+  const marked: string[] = [];
+  const { 'service.name': _serviceName, ...resourceAttributes } = record.resource.attributes;
+  const resource = limitAttributes(resourceAttributes, 'resource.', limits, (entry) => marked.push(entry));
+  const origin: StoredOrigin = {
+    serviceName: text(record.resource.serviceName, limits.serviceName, 'service_name', marked),
+    resource,
+    scope: {
+      name: toPgText(record.scope.name),
+      ...(record.scope.version ? { version: toPgText(record.scope.version) } : {}),
+      ...(record.scope.schemaUrl ? { schemaUrl: toPgText(record.scope.schemaUrl) } : {}),
+    },
+    marked,
+  };
+  if (limits === LOG_TEXT_LIMITS) {
+    if (!origins.has(record.resource)) origins.set(record.resource, new WeakMap());
+    origins.get(record.resource)!.set(record.scope, origin);
+  }
+  return origin;
+}
+
 function text(value: string, limit: number, name: string, marked: string[]): string {
   const shorter = truncateUtf8(value, limit);
   if (shorter === undefined) return toPgText(value);
@@ -75,11 +111,11 @@ export function otlpLogRow(record: OtlpLogRecord, limits: LogTextLimits = LOG_TE
     bodyCut = true;
   });
   if (bodyCut) marked.push('body');
-  const { 'service.name': _serviceName, ...resourceAttributes } = record.resource.attributes;
-  const mark = (entry: string) => marked.push(entry);
-  const resource = limitAttributes(resourceAttributes, 'resource.', limits, mark);
-  let attributes: StoredAttributes = limitAttributes(record.attributes, 'attributes.', limits, mark);
-  const serviceName = text(record.resource.serviceName, limits.serviceName, 'service_name', marked);
+  const origin = storedOrigin(record, limits);
+  marked.push(...origin.marked);
+  let attributes: StoredAttributes = limitAttributes(record.attributes, 'attributes.', limits, (entry) =>
+    marked.push(entry),
+  );
   const severityText = text(record.severityText, limits.severityText, 'severity_text', marked);
   if (marked.length > 0) {
     attributes = { ...attributes, [TRUNCATED_ATTRIBUTE]: truncationMarker(marked) };
@@ -93,13 +129,9 @@ export function otlpLogRow(record: OtlpLogRecord, limits: LogTextLimits = LOG_TE
     body,
     bodyJson,
     attributes,
-    serviceName,
-    resource,
-    scope: {
-      name: toPgText(record.scope.name),
-      ...(record.scope.version ? { version: toPgText(record.scope.version) } : {}),
-      ...(record.scope.schemaUrl ? { schemaUrl: toPgText(record.scope.schemaUrl) } : {}),
-    },
+    serviceName: origin.serviceName,
+    resource: origin.resource,
+    scope: origin.scope,
     traceId: record.traceId,
     spanId: record.spanId,
     flags: record.flags,
