@@ -1,17 +1,16 @@
 import { anyValueToJson, keyValuesToAttributes } from './anyValue.js';
 import { otlpPayloadOf } from './decodeOtlpBody.js';
+import { decodePayloadInSlices } from './decodePayloadInSlices.js';
 import { decodeLogsProtobufInSlices } from './decodeProtobufInSlices.js';
 import type { OtlpPayloadDecodeOptions } from './decodeTraceRequest.js';
 import { int64ToBigInt } from './int64.js';
 import type { OtlpFormat } from './otlpFormat.js';
 import { idToHex } from './otlpIds.js';
-import { DEFAULT_MAX_JSON_DEPTH } from './otlpJsonToProtobuf.js';
 import type { DecodedLogs, OtlpLogRecord, OtlpResource, OtlpScope } from './otlpModel.js';
 import { RejectionLog } from './RejectionLog.js';
 import type { RawLogRecord, RawLogsRequest } from './rawOtlp.js';
 import { toResource, toScope } from './resourceAndScope.js';
 import { TimeSlicer } from './TimeSlicer.js';
-import { transcodeOtlpJson } from './transcodeOtlpJson.js';
 
 /** A log record, or why it is rejected. */
 function toLogRecord(raw: RawLogRecord, resource: OtlpResource, scope: OtlpScope): OtlpLogRecord | string {
@@ -83,18 +82,14 @@ export async function decodeLogsPayload(
   format: OtlpFormat,
   options: OtlpPayloadDecodeOptions = {},
 ): Promise<DecodedLogs> {
-  const protobuf =
-    format === 'json'
-      ? await transcodeOtlpJson(
-          'logs',
-          payload,
-          options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH,
-          options.transfer,
-        )
-      : payload;
-  const slicer = new TimeSlicer(undefined, options.signal);
-  const raw = await decodeLogsProtobufInSlices(protobuf, { maxItems: options.maxItems, slicer });
-  return mapLogsRequestInSlices(raw, slicer);
+  return decodePayloadInSlices(
+    'logs',
+    payload,
+    format,
+    options,
+    decodeLogsProtobufInSlices,
+    mapLogsRequestInSlices,
+  );
 }
 
 /**
