@@ -3,6 +3,7 @@ import type { Logger as OtelLogger } from '@opentelemetry/api-logs';
 import type { BatchLogRecordProcessorOptions, LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import type { DatabaseSession } from '../db/Database.js';
 import { createLogger, type Logger } from '../logger.js';
+import { SingleSetup } from '../SingleSetup.js';
 import {
   type LogExporterStats,
   PostgreSQLLogRecordExporter,
@@ -45,7 +46,7 @@ export interface Logging {
   shutdown(): Promise<void>;
 }
 
-let current: Promise<Logging> | undefined;
+const single = new SingleSetup<Logging>('logging');
 
 const EMPTY_STATS: LogExporterStats = { exported: 0, failed: 0, retries: 0, lastError: undefined };
 
@@ -101,7 +102,7 @@ async function create(options: SetupLoggingOptions, logger: Logger): Promise<Log
         await provider.shutdown();
         api.logs.disable();
       } finally {
-        current = undefined;
+        single.clear();
       }
     },
   };
@@ -118,7 +119,7 @@ function noLogging(noop?: OtelLogger): Logging {
     stats: () => ({ ...EMPTY_STATS }),
     forceFlush: async () => {},
     shutdown: async () => {
-      current = undefined;
+      single.clear();
     },
   };
 }
@@ -133,16 +134,5 @@ function noLogging(noop?: OtelLogger): Logging {
  */
 export function setupLogging(options: SetupLoggingOptions = {}): Promise<Logging> {
   const logger = options.logger ?? createLogger('warn');
-  if (current) {
-    if (Object.keys(options).length > 0) {
-      logger.warn('logging is already set up; returning the existing setup (call shutdown() to change it)');
-    }
-    return current;
-  }
-  const setup = create(options, logger);
-  current = setup;
-  setup.catch(() => {
-    if (current === setup) current = undefined;
-  });
-  return setup;
+  return single.run(options, logger, () => create(options, logger));
 }
