@@ -4,6 +4,7 @@ import type { BatchLogRecordProcessorOptions, LogRecordProcessor } from '@opente
 import type { DatabaseSession } from '../db/Database.js';
 import { createLogger, type Logger } from '../logger.js';
 import { SingleSetup } from '../SingleSetup.js';
+import { sdkResource } from '../tracing/sdkResource.js';
 import {
   type LogExporterStats,
   PostgreSQLLogRecordExporter,
@@ -73,16 +74,7 @@ async function create(options: SetupLoggingOptions, logger: Logger): Promise<Log
   }
   const [api, { LoggerProvider, BatchLogRecordProcessor }, resources] = modules;
   if (disabled) return noLogging(api.createNoopLogger());
-  const resource = resources
-    .defaultResource()
-    .merge(resources.detectResources({ detectors: [resources.envDetector] }))
-    .merge(
-      resources.resourceFromAttributes({
-        ...options.resourceAttributes,
-        ...(options.serviceName ? { 'service.name': options.serviceName } : {}),
-      }),
-    );
-  const serviceName = String(resource.attributes['service.name'] ?? 'unknown_service');
+  const { resource, serviceName } = sdkResource(resources, options.serviceName, options.resourceAttributes);
   const exporter = options.db
     ? new PostgreSQLLogRecordExporter({ ...options.exporter, db: options.db, serviceName, logger })
     : undefined;

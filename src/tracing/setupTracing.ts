@@ -11,6 +11,7 @@ import {
   type PostgreSQLSpanExporterOptions,
   type SpanExporterStats,
 } from './PostgreSQLSpanExporter.js';
+import { sdkResource } from './sdkResource.js';
 
 export interface SetupTracingOptions {
   /** `service.name` of the spans. Default: `OTEL_SERVICE_NAME`, then `OTEL_RESOURCE_ATTRIBUTES`, then the SDK's `unknown_service:node`. */
@@ -107,16 +108,7 @@ async function create(options: SetupTracingOptions, logger: Logger): Promise<Tra
     return disabledTracing();
   }
   const [{ NodeTracerProvider }, { BatchSpanProcessor }, resources] = sdk;
-  const resource = resources
-    .defaultResource()
-    .merge(resources.detectResources({ detectors: [resources.envDetector] }))
-    .merge(
-      resources.resourceFromAttributes({
-        ...options.resourceAttributes,
-        ...(options.serviceName ? { 'service.name': options.serviceName } : {}),
-      }),
-    );
-  const serviceName = String(resource.attributes['service.name'] ?? 'unknown_service');
+  const { resource, serviceName } = sdkResource(resources, options.serviceName, options.resourceAttributes);
   const exporter = options.db
     ? new PostgreSQLSpanExporter({ ...options.exporter, db: options.db, serviceName, logger })
     : undefined;
