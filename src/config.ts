@@ -14,7 +14,7 @@ export interface PgtelConfig {
   poolSize: number;
   /** Monthly partitions created ahead of the current month. Default: 2. */
   partitionsAhead: number;
-  /** Per-table retention in days, overriding each table's default (metrics 90, spans 30). Default: `{}` (no overrides). */
+  /** Per-table retention in days, overriding each table's default (metrics 90, spans 30, logs 14). Default: `{}` (no overrides). */
   retentionDays: Record<string, number>;
   /** Minimum level of pgtel's own log lines (stderr). Default: `info`. */
   logLevel: LogLevel;
@@ -70,7 +70,7 @@ export interface PgtelConfig {
   ingestDeadlineMs: number;
   /** Decompressed bytes all in-flight OTLP requests may hold together; beyond, 429 + Retry-After. Default: 256 MiB. */
   ingestMemoryBytes: number;
-  /** Most spans or metric data points in one OTLP request; beyond, 413. Default: 100000. */
+  /** Most spans, metric data points or log records in one OTLP request; beyond, 413. Default: 100000. */
   maxItemsPerRequest: number;
   /** Deepest nesting of arrays and objects in an OTLP/JSON body; beyond, 400. Default: 64. */
   maxJsonDepth: number;
@@ -192,8 +192,9 @@ export const optionDefinitions: readonly AnyOptionDefinition[] = [
     key: 'retentionDays',
     env: ['PGTEL_RETENTION_DAYS'],
     default: {},
-    defaultText: '`metrics=90,spans=30`',
-    description: 'Days of data kept per table, e.g. `metrics=180,spans=14`; older partitions are dropped.',
+    defaultText: '`metrics=90,spans=30,logs=14`',
+    description:
+      'Days of data kept per table, e.g. `metrics=180,spans=14,logs=7`; older partitions are dropped.',
     parse: parseRetention,
     check: (value) =>
       Object.entries(value).every(([table, days]) => table !== '' && Number.isInteger(days) && days > 0)
@@ -474,7 +475,7 @@ export const optionDefinitions: readonly AnyOptionDefinition[] = [
     env: ['PGTEL_MAX_ITEMS_PER_REQUEST'],
     default: 100_000,
     defaultText: '`100000`',
-    description: 'Most spans or metric data points one OTLP request may carry; more get 413.',
+    description: 'Most spans, metric data points or log records one OTLP request may carry; more get 413.',
     ...integerIn(1, 100_000_000),
   },
   {

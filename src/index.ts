@@ -184,6 +184,15 @@ export type { AlertSummary, LinkedAlert } from './links/LinkedAlert.js';
 export { tracesOfWorkflow, type WorkflowTrace } from './links/tracesOfWorkflow.js';
 export { type TraceWorkflow, workflowsOfTrace } from './links/workflowsOfTrace.js';
 export { createLogger, type Logger } from './logger.js';
+export type { LogRow } from './logs/LogRow.js';
+export { LOG_TEXT_LIMITS, type LogTextLimits, otlpLogRow, otlpLogRows } from './logs/otlpLogRows.js';
+export {
+  type LogExporterStats,
+  PostgreSQLLogRecordExporter,
+  type PostgreSQLLogRecordExporterOptions,
+} from './logs/PostgreSQLLogRecordExporter.js';
+export { type Logging, type SetupLoggingOptions, setupLogging } from './logs/setupLogging.js';
+export { writeLogRows } from './logs/writeLogRows.js';
 export type { Exemplar } from './metrics/ExemplarReservoir.js';
 export type { InstrumentKind, InstrumentOptions, MetricType } from './metrics/Instrument.js';
 export type {

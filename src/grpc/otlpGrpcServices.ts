@@ -6,10 +6,12 @@ import {
   type IngestGuard,
   type OtlpSinks,
 } from '../http/otlpHandlers.js';
+import { decodeLogsRequest } from '../otlp/decodeLogsRequest.js';
 import { decodeMetricsRequest } from '../otlp/decodeMetricsRequest.js';
 import { decodeTraceRequest, type OtlpPayloadDecodeOptions } from '../otlp/decodeTraceRequest.js';
 import {
   type EncodedOtlpResponse,
+  encodeLogsResponse,
   encodeMetricsResponse,
   encodeTraceResponse,
 } from '../otlp/encodeResponse.js';
@@ -71,10 +73,10 @@ function exportService<T extends OtlpRejections>(
 }
 
 /**
- * The OTLP/gRPC services pgtel serves, storing through the same sinks as `POST /v1/traces` and
- * `POST /v1/metrics`, with the same partial-success answers and the same protection (`guard`: the
+ * The OTLP/gRPC services pgtel serves, storing through the same sinks as `POST /v1/traces`,
+ * `POST /v1/metrics` and `POST /v1/logs`, with the same partial-success answers and the same protection (`guard`: the
  * deadline, the item cap and the shared memory budget; defaults as for OTLP/HTTP). A further signal is one more entry
- * (e.g. `opentelemetry.proto.collector.logs.v1.LogsService` with its decoder, sink and encoder).
+ * (its service name, decoder, sink and encoder).
  */
 export function otlpGrpcServices(
   sinks: OtlpSinks,
@@ -95,6 +97,14 @@ export function otlpGrpcServices(
       decodeMetricsRequest,
       (decoded) => sinks.metrics(decoded),
       encodeMetricsResponse,
+      maxMessageBytes,
+      guard,
+    ),
+    exportService(
+      'opentelemetry.proto.collector.logs.v1.LogsService',
+      decodeLogsRequest,
+      (decoded) => sinks.logs(decoded),
+      encodeLogsResponse,
       maxMessageBytes,
       guard,
     ),

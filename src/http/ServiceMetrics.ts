@@ -15,7 +15,7 @@ export interface SpoolGauges {
   deadLetters: number;
 }
 
-export type Signal = 'traces' | 'metrics';
+export type Signal = 'traces' | 'metrics' | 'logs';
 
 /**
  * pgtel's own metrics in `pgtel serve`: what was ingested and refused, how long ingest, jobs and

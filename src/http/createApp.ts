@@ -101,8 +101,9 @@ export function createApp(deps: AppDeps): Hono {
   });
   app.post('/v1/traces', (c) => otlp.traces(c.req.raw));
   app.post('/v1/metrics', (c) => otlp.metrics(c.req.raw));
+  app.post('/v1/logs', (c) => otlp.logs(c.req.raw));
   if (deps.api) app.route('/api', deps.api);
-  for (const path of [...PROBE_PATHS, '/metrics', '/v1/traces', '/v1/metrics']) {
+  for (const path of [...PROBE_PATHS, '/metrics', '/v1/traces', '/v1/metrics', '/v1/logs']) {
     app.all(path, (c) =>
       errorResponse(405, 'PGTEL_METHOD_NOT_ALLOWED', `${c.req.method} is not allowed on ${path}`),
     );

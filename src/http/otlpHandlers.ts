@@ -2,10 +2,12 @@ import { currentDeadline, deadlineIn, withDeadline } from '../db/DeadlineScope.j
 import { retryableFailure } from '../db/retryableFailure.js';
 import { UnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { decodeLogsPayload } from '../otlp/decodeLogsRequest.js';
 import { decodeMetricsPayload } from '../otlp/decodeMetricsRequest.js';
 import { decodeTracePayload, type OtlpPayloadDecodeOptions } from '../otlp/decodeTraceRequest.js';
 import {
   type EncodedOtlpResponse,
+  encodeLogsResponse,
   encodeMetricsResponse,
   encodeStatus,
   encodeTraceResponse,
@@ -13,7 +15,7 @@ import {
 import { IngestBudget } from '../otlp/IngestBudget.js';
 import { type OtlpFormat, otlpFormatOf } from '../otlp/otlpFormat.js';
 import { DEFAULT_MAX_JSON_DEPTH } from '../otlp/otlpJsonToProtobuf.js';
-import type { DecodedMetrics, DecodedTraces, OtlpRejections } from '../otlp/otlpModel.js';
+import type { DecodedLogs, DecodedMetrics, DecodedTraces, OtlpRejections } from '../otlp/otlpModel.js';
 import { readOtlpPayload } from '../otlp/readOtlpPayload.js';
 import { StreamingItemCounter } from '../otlp/StreamingItemCounter.js';
 import { errorHeaders, logServerError, statusOf } from './httpError.js';
@@ -23,6 +25,8 @@ export interface OtlpSinks {
   /** Stores decoded spans; resolves once they are committed (the 200 promises nothing less). */
   traces(decoded: DecodedTraces): Promise<void>;
   metrics(decoded: DecodedMetrics): Promise<void>;
+  /** Stores decoded log records; resolves once they are committed. */
+  logs(decoded: DecodedLogs): Promise<void>;
 }
 
 /** Default time limit of one ingest request: below the OpenTelemetry exporters' 10 s timeout. */
@@ -33,7 +37,7 @@ export const DEFAULT_INGEST_DEADLINE_MS = 8000;
  */
 const JSON_PARSE_FACTOR = 8;
 
-/** Default most spans or data points per request. */
+/** Default most spans, data points or log records per request. */
 export const DEFAULT_MAX_ITEMS_PER_REQUEST = 100_000;
 
 /** How OTLP ingest protects the process; every field has a default. */
@@ -42,7 +46,7 @@ export interface IngestGuard {
   deadlineMs?: number;
   /** Shared budget of in-flight decompressed bytes (default a budget of its own, 256 MiB): beyond, 429. */
   budget?: IngestBudget;
-  /** Most spans or data points per request (default 100,000): beyond, 413. */
+  /** Most spans, data points or log records per request (default 100,000): beyond, 413. */
   maxItems?: number;
   /** Deepest OTLP/JSON nesting (default 64): beyond, 400. */
   maxJsonDepth?: number;
@@ -65,7 +69,7 @@ function beforeAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
 }
 
 /**
- * `POST /v1/traces` and `POST /v1/metrics` of OTLP/HTTP: 200 with partial success once stored,
+ * `POST /v1/traces`, `POST /v1/metrics` and `POST /v1/logs` of OTLP/HTTP: 200 with partial success once stored,
  * 400/413/415 for bodies that cannot be accepted, 429 with Retry-After when pgtel's ingest memory
  * budget is spent, 503 with Retry-After when storage is unavailable or the request outlived its
  * deadline (the exporter retries, so nothing it sent is lost). The body streams through gzip into
@@ -82,7 +86,7 @@ export function createOtlpHandlers(sinks: OtlpSinks, maxBodyBytes: number, guard
   };
   const handler =
     <T extends OtlpRejections>(
-      signal: 'traces' | 'metrics',
+      signal: 'traces' | 'metrics' | 'logs',
       decode: (payload: Uint8Array, format: OtlpFormat, options: OtlpPayloadDecodeOptions) => Promise<T>,
       store: (decoded: T) => Promise<void>,
       encode: (result: OtlpRejections, type: string | undefined) => EncodedOtlpResponse,
@@ -156,5 +160,6 @@ export function createOtlpHandlers(sinks: OtlpSinks, maxBodyBytes: number, guard
   return {
     traces: handler('traces', decodeTracePayload, (d) => sinks.traces(d), encodeTraceResponse),
     metrics: handler('metrics', decodeMetricsPayload, (d) => sinks.metrics(d), encodeMetricsResponse),
+    logs: handler('logs', decodeLogsPayload, (d) => sinks.logs(d), encodeLogsResponse),
   };
 }

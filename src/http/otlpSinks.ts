@@ -2,11 +2,12 @@ import type { Clock } from '../clock.js';
 import type { Database } from '../db/Database.js';
 import { DatabaseError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { storeOtlpLogs } from '../logs/storeOtlpLogs.js';
 import { storeReceivedMetrics } from '../metrics/storeReceivedMetrics.js';
-import type { DecodedMetrics, DecodedTraces, OtlpRejections } from '../otlp/otlpModel.js';
+import type { DecodedLogs, DecodedMetrics, DecodedTraces, OtlpRejections } from '../otlp/otlpModel.js';
 import { timeWindow } from '../otlp/timeWindow.js';
 import { tableRetentionDays } from '../schema/tableRetentionDays.js';
-import { storeOtlpSpans } from '../tracing/storeOtlpSpans.js';
+import { type StoreOtlpSpansResult, storeOtlpSpans } from '../tracing/storeOtlpSpans.js';
 import type { OtlpSinks } from './otlpHandlers.js';
 import type { ServiceMetrics } from './ServiceMetrics.js';
 
@@ -53,25 +54,34 @@ export function createOtlpSinks(
       reason,
     });
   };
+  /** Stores spans or log records: one transaction, refusals told in the partial success. */
+  const storeItems = async <T extends OtlpRejections>(
+    signal: 'traces' | 'logs',
+    decoded: T,
+    store: (decoded: T) => Promise<StoreOtlpSpansResult>,
+  ) => {
+    const started = performance.now();
+    const result = await store(decoded);
+    if (result.transientError !== undefined) {
+      // Answer 503: the exporter retries the whole request; nothing of it is stored, nothing twice.
+      throw new DatabaseError(`${signal === 'traces' ? 'span' : 'log'} storage unavailable`, {
+        cause: result.transientError,
+        sqlState: '08006',
+      });
+    }
+    if (result.refused.count > 0) reject(decoded, result.refused.count, result.refused.message());
+    metrics?.recordIngest(
+      signal,
+      result.written + result.duplicates,
+      decoded.rejected,
+      performance.now() - started,
+    );
+  };
   return {
-    async traces(decoded: DecodedTraces) {
-      const started = performance.now();
-      const result = await storeOtlpSpans(db, decoded.spans, await windowOf('spans'));
-      if (result.transientError !== undefined) {
-        // Answer 503: the exporter retries the whole request; nothing of it is stored, nothing twice.
-        throw new DatabaseError('span storage unavailable', {
-          cause: result.transientError,
-          sqlState: '08006',
-        });
-      }
-      if (result.refused.count > 0) reject(decoded, result.refused.count, result.refused.message());
-      metrics?.recordIngest(
-        'traces',
-        result.written + result.duplicates,
-        decoded.rejected,
-        performance.now() - started,
-      );
-    },
+    traces: (decoded: DecodedTraces) =>
+      storeItems('traces', decoded, async (d) => storeOtlpSpans(db, d.spans, await windowOf('spans'))),
+    logs: (decoded: DecodedLogs) =>
+      storeItems('logs', decoded, async (d) => storeOtlpLogs(db, d.logRecords, await windowOf('logs'))),
     async metrics(decoded: DecodedMetrics) {
       const started = performance.now();
       // One transaction, all or nothing: after a 503 the exporter resends, and no point is stored twice.

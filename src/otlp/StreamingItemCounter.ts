@@ -6,7 +6,10 @@ type Rule = (depth: number, field: number) => Step;
 
 const METRIC_DATA_FIELDS = new Set([5, 7, 9, 10, 11]); // gauge, sum, histogram, exponential_histogram, summary
 
-/** Spans: ExportTraceServiceRequest.resource_spans(1) > scope_spans(2) > spans(2). */
+/**
+ * Spans: ExportTraceServiceRequest.resource_spans(1) > scope_spans(2) > spans(2); log records sit at the
+ * same place (resource_logs(1) > scope_logs(2) > log_records(2)).
+ */
 const traceRule: Rule = (depth, field) =>
   depth === 0 && field === 1
     ? 'descend'
@@ -23,6 +26,8 @@ const metricsRule: Rule = (depth, field) => {
   if (depth === 3) return METRIC_DATA_FIELDS.has(field) ? 'descend' : 'skip';
   return depth === 4 && field === 1 ? 'count' : 'skip';
 };
+
+const ITEM_NAMES = { traces: 'spans', metrics: 'data points', logs: 'log records' } as const;
 
 enum Mode {
   Tag,
@@ -51,11 +56,14 @@ export class StreamingItemCounter {
   /** Items seen so far. */
   items = 0;
 
+  private readonly itemName: string;
+
   constructor(
-    signal: 'traces' | 'metrics',
+    signal: 'traces' | 'metrics' | 'logs',
     private readonly maxItems: number,
   ) {
-    this.rule = signal === 'traces' ? traceRule : metricsRule;
+    this.rule = signal === 'metrics' ? metricsRule : traceRule;
+    this.itemName = ITEM_NAMES[signal];
   }
 
   /** Feeds the next bytes of the payload; throws OtlpDecodeError 413 past the cap. */
@@ -114,7 +122,7 @@ export class StreamingItemCounter {
     if (step === 'count' && ++this.items > this.maxItems) {
       throw new OtlpDecodeError(
         413,
-        `request carries more than ${this.maxItems} ${this.rule === traceRule ? 'spans' : 'data points'} (the per-request limit, option maxItemsPerRequest); send smaller batches`,
+        `request carries more than ${this.maxItems} ${this.itemName} (the per-request limit, option maxItemsPerRequest); send smaller batches`,
       );
     }
     this.skipBytes(length);

@@ -1,4 +1,5 @@
 import { otlpPayloadOf } from './decodeOtlpBody.js';
+import { decodePayloadInSlices } from './decodePayloadInSlices.js';
 import { decodeMetricsProtobufInSlices } from './decodeProtobufInSlices.js';
 import type { OtlpPayloadDecodeOptions } from './decodeTraceRequest.js';
 import {
@@ -8,13 +9,11 @@ import {
   toSummaryPoint,
 } from './metricDataPoints.js';
 import type { OtlpFormat } from './otlpFormat.js';
-import { DEFAULT_MAX_JSON_DEPTH } from './otlpJsonToProtobuf.js';
 import type { DecodedMetrics, OtlpMetric, OtlpResource, OtlpScope, OtlpTemporality } from './otlpModel.js';
 import { RejectionLog } from './RejectionLog.js';
 import type { RawMetric, RawMetricsRequest } from './rawOtlp.js';
 import { toResource, toScope } from './resourceAndScope.js';
 import { TimeSlicer } from './TimeSlicer.js';
-import { transcodeOtlpJson } from './transcodeOtlpJson.js';
 
 const TEMPORALITIES: readonly OtlpTemporality[] = ['unspecified', 'delta', 'cumulative'];
 
@@ -152,18 +151,14 @@ export async function decodeMetricsPayload(
   format: OtlpFormat,
   options: OtlpPayloadDecodeOptions = {},
 ): Promise<DecodedMetrics> {
-  const protobuf =
-    format === 'json'
-      ? await transcodeOtlpJson(
-          'metrics',
-          payload,
-          options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH,
-          options.transfer,
-        )
-      : payload;
-  const slicer = new TimeSlicer(undefined, options.signal);
-  const raw = await decodeMetricsProtobufInSlices(protobuf, { maxItems: options.maxItems, slicer });
-  return mapMetricsRequestInSlices(raw, slicer);
+  return decodePayloadInSlices(
+    'metrics',
+    payload,
+    format,
+    options,
+    decodeMetricsProtobufInSlices,
+    mapMetricsRequestInSlices,
+  );
 }
 
 /**

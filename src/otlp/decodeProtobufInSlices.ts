@@ -1,12 +1,12 @@
 import protobuf from 'protobufjs';
 import { OtlpDecodeError } from './OtlpDecodeError.js';
 import { otlpTypes } from './protoRoot.js';
-import type { RawMetric, RawMetricsRequest, RawTraceRequest } from './rawOtlp.js';
+import type { RawLogsRequest, RawMetric, RawMetricsRequest, RawTraceRequest } from './rawOtlp.js';
 import { TimeSlicer } from './TimeSlicer.js';
 
 /** Limits of one sliced decode. */
 export interface SliceOptions {
-  /** Most spans (traces) or data points (metrics) accepted; one more is a 413. Default: unlimited. */
+  /** Most spans (traces), data points (metrics) or log records (logs) accepted; one more is a 413. Default: unlimited. */
   maxItems?: number;
   /** Pacing of the work; default a new {@link TimeSlicer} (20 ms slices). */
   slicer?: TimeSlicer;
@@ -28,6 +28,8 @@ const Span = fieldType(ScopeSpans, 'spans');
 const ResourceMetrics = fieldType(otlpTypes.ExportMetricsServiceRequest, 'resourceMetrics');
 const ScopeMetrics = fieldType(ResourceMetrics, 'scopeMetrics');
 const Metric = fieldType(ScopeMetrics, 'metrics');
+const ResourceLogs = fieldType(otlpTypes.ExportLogsServiceRequest, 'resourceLogs');
+const LogRecord = fieldType(fieldType(ResourceLogs, 'scopeLogs'), 'logRecords');
 
 /** The data members of a Metric (a oneof) by field number, with their point type. */
 const METRIC_DATA: Record<number, { key: keyof RawMetric; point: protobuf.Type }> = {};
@@ -172,36 +174,69 @@ async function readEnvelopes<T>(reader: protobuf.Reader, readItem: () => Promise
 }
 
 /**
- * Decodes an ExportTraceServiceRequest piece by piece (each resource, scope and span on its own),
- * pausing for the event loop whenever a slice is used up and stopping with a 413 as soon as the
- * span count passes `maxItems`. Gives what `type.decode` gives for the fields pgtel reads.
- *
- * @throws OtlpDecodeError 400 when malformed, 413 past `maxItems`
+ * Decodes a request whose items sit directly in its scopes (spans, log records) piece by piece,
+ * pausing for the event loop whenever a slice is used up and stopping with a 413 as soon as the item
+ * count passes `maxItems`.
  */
-export function decodeTraceProtobufInSlices(
+function decodeScopeItemsInSlices(
   payload: Uint8Array,
-  options: SliceOptions = {},
-): Promise<RawTraceRequest> {
-  const progress = new Progress(options.maxItems ?? Number.POSITIVE_INFINITY, 'spans', options.slicer);
+  item: protobuf.Type,
+  itemName: string,
+  options: SliceOptions,
+): Promise<Envelope<unknown>[]> {
+  const progress = new Progress(options.maxItems ?? Number.POSITIVE_INFINITY, itemName, options.slicer);
   return decodeInSlices(payload, async (reader) => {
     if (options.maxItems !== undefined) {
       await countItems(reader, reader.len, [1, 2, 2], progress);
       reader.pos = 0;
       progress.items = 0;
     }
-    const envelopes = await readEnvelopes(reader, async () => {
+    return readEnvelopes(reader, async () => {
       progress.count();
-      const span = Span.decode(reader, reader.uint32());
+      const decoded = item.decode(reader, reader.uint32());
       if (progress.slicer.due()) await progress.slicer.pause();
-      return span;
+      return decoded;
     });
-    const resourceSpans = envelopes.map(({ resource, schemaUrl, scopes }) => ({
-      resource,
-      schemaUrl,
-      scopeSpans: scopes.map(({ scope, schemaUrl, items }) => ({ scope, schemaUrl, spans: items })),
-    })) as NonNullable<RawTraceRequest['resourceSpans']>;
-    return { resourceSpans };
   });
+}
+
+/**
+ * Decodes an ExportTraceServiceRequest piece by piece (each resource, scope and span on its own),
+ * pausing for the event loop whenever a slice is used up and stopping with a 413 as soon as the
+ * span count passes `maxItems`. Gives what `type.decode` gives for the fields pgtel reads.
+ *
+ * @throws OtlpDecodeError 400 when malformed, 413 past `maxItems`
+ */
+export async function decodeTraceProtobufInSlices(
+  payload: Uint8Array,
+  options: SliceOptions = {},
+): Promise<RawTraceRequest> {
+  const envelopes = await decodeScopeItemsInSlices(payload, Span, 'spans', options);
+  const resourceSpans = envelopes.map(({ resource, schemaUrl, scopes }) => ({
+    resource,
+    schemaUrl,
+    scopeSpans: scopes.map(({ scope, schemaUrl, items }) => ({ scope, schemaUrl, spans: items })),
+  })) as NonNullable<RawTraceRequest['resourceSpans']>;
+  return { resourceSpans };
+}
+
+/**
+ * Decodes an ExportLogsServiceRequest piece by piece (each resource, scope and log record on its
+ * own), as {@link decodeTraceProtobufInSlices} does spans.
+ *
+ * @throws OtlpDecodeError 400 when malformed, 413 past `maxItems`
+ */
+export async function decodeLogsProtobufInSlices(
+  payload: Uint8Array,
+  options: SliceOptions = {},
+): Promise<RawLogsRequest> {
+  const envelopes = await decodeScopeItemsInSlices(payload, LogRecord, 'log records', options);
+  const resourceLogs = envelopes.map(({ resource, schemaUrl, scopes }) => ({
+    resource,
+    schemaUrl,
+    scopeLogs: scopes.map(({ scope, schemaUrl, items }) => ({ scope, schemaUrl, logRecords: items })),
+  })) as NonNullable<RawLogsRequest['resourceLogs']>;
+  return { resourceLogs };
 }
 
 /** Reads a metric's data member (Gauge, Sum...): its points one by one, temporality and monotonicity. */

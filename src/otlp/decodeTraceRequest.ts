@@ -1,10 +1,10 @@
 import { keyValuesToAttributes } from './anyValue.js';
 import { type OtlpDecodeOptions, otlpPayloadOf } from './decodeOtlpBody.js';
+import { decodePayloadInSlices } from './decodePayloadInSlices.js';
 import { decodeTraceProtobufInSlices } from './decodeProtobufInSlices.js';
 import { int64ToBigInt, nanosToDate } from './int64.js';
 import type { OtlpFormat } from './otlpFormat.js';
 import { idToHex } from './otlpIds.js';
-import { DEFAULT_MAX_JSON_DEPTH } from './otlpJsonToProtobuf.js';
 import type {
   DecodedTraces,
   OtlpResource,
@@ -18,7 +18,6 @@ import { RejectionLog } from './RejectionLog.js';
 import type { RawLink, RawSpan, RawTraceRequest } from './rawOtlp.js';
 import { toResource, toScope } from './resourceAndScope.js';
 import { TimeSlicer } from './TimeSlicer.js';
-import { transcodeOtlpJson } from './transcodeOtlpJson.js';
 
 const KINDS: readonly OtlpSpanKind[] = [
   'unspecified',
@@ -156,18 +155,14 @@ export async function decodeTracePayload(
   format: OtlpFormat,
   options: OtlpPayloadDecodeOptions = {},
 ): Promise<DecodedTraces> {
-  const protobuf =
-    format === 'json'
-      ? await transcodeOtlpJson(
-          'traces',
-          payload,
-          options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH,
-          options.transfer,
-        )
-      : payload;
-  const slicer = new TimeSlicer(undefined, options.signal);
-  const raw = await decodeTraceProtobufInSlices(protobuf, { maxItems: options.maxItems, slicer });
-  return mapTraceRequestInSlices(raw, slicer);
+  return decodePayloadInSlices(
+    'traces',
+    payload,
+    format,
+    options,
+    decodeTraceProtobufInSlices,
+    mapTraceRequestInSlices,
+  );
 }
 
 /**

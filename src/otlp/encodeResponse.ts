@@ -78,6 +78,19 @@ export function encodeMetricsResponse(
   );
 }
 
+/** The body of a 200 answer to `POST /v1/logs` (ExportLogsServiceResponse); see {@link encodeTraceResponse}. */
+export function encodeLogsResponse(
+  result: OtlpRejections,
+  requestContentType: string | undefined,
+): EncodedOtlpResponse {
+  return exportResponse(
+    otlpTypes.ExportLogsServiceResponse,
+    'rejectedLogRecords',
+    result,
+    requestContentType,
+  );
+}
+
 /**
  * The body of a 4xx/5xx OTLP/HTTP answer: a google.rpc.Status with a developer-facing message, in
  * the request's encoding (JSON when the request's content type was unsupported). `code` is a

@@ -4,8 +4,8 @@ import { OtlpDecodeError } from './OtlpDecodeError.js';
 import { otlpTypes } from './protoRoot.js';
 import { readOtlpJson } from './readOtlpJson.js';
 
-/** The two OTLP requests pgtel ingests. */
-export type OtlpSignal = 'traces' | 'metrics';
+/** The OTLP requests pgtel ingests. */
+export type OtlpSignal = 'traces' | 'metrics' | 'logs';
 
 /** Default deepest nesting of arrays and objects in an OTLP/JSON body. */
 export const DEFAULT_MAX_JSON_DEPTH = 64;
@@ -13,6 +13,7 @@ export const DEFAULT_MAX_JSON_DEPTH = 64;
 const requestTypes: Record<OtlpSignal, protobuf.Type> = {
   traces: otlpTypes.ExportTraceServiceRequest,
   metrics: otlpTypes.ExportMetricsServiceRequest,
+  logs: otlpTypes.ExportLogsServiceRequest,
 };
 
 // An id that is not valid hex of any length must stay invalid as bytes: one byte is no valid id.

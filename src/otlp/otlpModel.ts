@@ -189,7 +189,7 @@ export type OtlpMetric =
  * and the server reports them as an OTLP partial success.
  */
 export interface OtlpRejections {
-  /** Spans (traces) or data points (metrics) rejected. */
+  /** Spans (traces), data points (metrics) or log records (logs) rejected. */
   rejected: number;
   /** Human-readable reasons, '' when nothing was rejected. */
   errorMessage: string;
@@ -202,4 +202,31 @@ export interface DecodedTraces extends OtlpRejections {
 export interface DecodedMetrics extends OtlpRejections {
   /** Metrics with at least one accepted data point. */
   metrics: OtlpMetric[];
+}
+
+export interface OtlpLogRecord {
+  /** Shared by every record of the same ResourceLogs. */
+  resource: OtlpResource;
+  /** Shared by every record of the same ScopeLogs. */
+  scope: OtlpScope;
+  /** When the event happened (exact epoch nanoseconds); 0 when the sender left it unset. */
+  timeUnixNano: bigint;
+  /** When it was observed by the collecting process; 0 when unset. */
+  observedTimeUnixNano: bigint;
+  /** 0 (unspecified) to 24 (FATAL4). */
+  severityNumber: number;
+  severityText: string;
+  /** The body as JSON: a string for a string body (or bytes, in base64), null when absent. */
+  body: AttributeValue;
+  attributes: Attributes;
+  droppedAttributesCount: number;
+  flags: number;
+  /** 32 lowercase hex characters, or null outside a trace. */
+  traceId: string | null;
+  /** 16 lowercase hex characters, or null outside a span. */
+  spanId: string | null;
+}
+
+export interface DecodedLogs extends OtlpRejections {
+  logRecords: OtlpLogRecord[];
 }

@@ -19,5 +19,9 @@ export const otlpTypes = {
   ExportMetricsServiceResponse: root.lookupType(
     'opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse',
   ),
+  ExportLogsServiceRequest: root.lookupType('opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest'),
+  ExportLogsServiceResponse: root.lookupType(
+    'opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse',
+  ),
   Status: root.lookupType('google.rpc.Status'),
 };

@@ -167,3 +167,26 @@ export interface RawMetricsRequest {
     }[]
   >;
 }
+
+export interface RawLogRecord {
+  timeUnixNano?: Opt<RawInt64>;
+  observedTimeUnixNano?: Opt<RawInt64>;
+  severityNumber?: Opt<number>;
+  severityText?: Opt<string>;
+  body?: Opt<RawAnyValue>;
+  attributes?: Opt<RawKeyValue[]>;
+  droppedAttributesCount?: Opt<number>;
+  flags?: Opt<number>;
+  traceId?: Opt<RawId>;
+  spanId?: Opt<RawId>;
+}
+
+export interface RawLogsRequest {
+  resourceLogs?: Opt<
+    {
+      resource?: Opt<RawResource>;
+      schemaUrl?: Opt<string>;
+      scopeLogs?: Opt<{ scope?: Opt<RawScope>; schemaUrl?: Opt<string>; logRecords?: Opt<RawLogRecord[]> }[]>;
+    }[]
+  >;
+}

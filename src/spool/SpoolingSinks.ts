@@ -4,15 +4,17 @@ import { isTransientError } from '../db/isTransientError.js';
 import { statusOf } from '../http/httpError.js';
 import type { OtlpSinks } from '../http/otlpHandlers.js';
 import type { Logger } from '../logger.js';
-import type { DecodedMetrics, DecodedTraces } from '../otlp/otlpModel.js';
+import type { DecodedLogs, DecodedMetrics, DecodedTraces } from '../otlp/otlpModel.js';
 import { type RetryDelayOptions, retryDelay } from '../retryDelay.js';
 import { claimOrphanSlots, claimSpoolSlots, removeIfEmpty, type SpoolSlot } from './claimSpoolSlots.js';
 import { Spool, type SpoolEntry, type SpoolStats } from './Spool.js';
 
-export type SpooledSignal = 'traces' | 'metrics';
+export type SpooledSignal = 'traces' | 'metrics' | 'logs';
 
-const TAGS: Record<SpooledSignal, number> = { traces: 1, metrics: 2 };
-const SIGNALS: Record<number, SpooledSignal> = { 1: 'traces', 2: 'metrics' };
+const TAGS: Record<SpooledSignal, number> = { traces: 1, metrics: 2, logs: 3 };
+const SIGNALS: Record<number, SpooledSignal> = { 1: 'traces', 2: 'metrics', 3: 'logs' };
+
+type Decoded = DecodedTraces | DecodedMetrics | DecodedLogs;
 
 export interface SpoolingSinksOptions {
   /** Where requests are stored: the database sinks. */
@@ -77,7 +79,8 @@ export function isRetryableStoreError(error: unknown): boolean {
  * goes to a dead-letter file, counted and logged.
  *
  * Metric requests keep their order: while any metric record waits, new ones queue behind it
- * (cumulative points become deltas against the previous one). Trace requests have no order, so once
+ * (cumulative points become deltas against the previous one). Trace and log requests have no order
+ * (records carry their own times), so once
  * the database answers again they are stored directly while the drainer catches up on the backlog.
  * Replaying a record whose commit was not acknowledged is safe: the stores skip duplicates.
  */
@@ -96,7 +99,7 @@ export class SpoolingSinks implements OtlpSinks {
   /** Spools of processes gone before they drained: emptied first, then released. */
   private readonly orphans: { spool: Spool; slot: SpoolSlot }[] = [];
   /** Appends not yet on disk, by signal: a metric request queues behind those too. */
-  private readonly appending: Record<SpooledSignal, number> = { traces: 0, metrics: 0 };
+  private readonly appending: Record<SpooledSignal, number> = { traces: 0, metrics: 0, logs: 0 };
 
   private constructor(
     private readonly options: SpoolingSinksOptions,
@@ -151,6 +154,7 @@ export class SpoolingSinks implements OtlpSinks {
 
   readonly traces = (decoded: DecodedTraces): Promise<void> => this.store('traces', decoded);
   readonly metrics = (decoded: DecodedMetrics): Promise<void> => this.store('metrics', decoded);
+  readonly logs = (decoded: DecodedLogs): Promise<void> => this.store('logs', decoded);
 
   /** Depth of every spool this process drains (its own and adopted ones), without I/O. */
   stats(): SpoolingStats {
@@ -188,7 +192,7 @@ export class SpoolingSinks implements OtlpSinks {
     return onDisk + this.appending[signal];
   }
 
-  private async store(signal: SpooledSignal, decoded: DecodedTraces | DecodedMetrics): Promise<void> {
+  private async store(signal: SpooledSignal, decoded: Decoded): Promise<void> {
     const queueBehind = this.databaseAway || (signal === 'metrics' && this.pendingOf('metrics') > 0);
     if (!queueBehind) {
       try {
@@ -234,10 +238,7 @@ export class SpoolingSinks implements OtlpSinks {
   }
 
   /** Stores directly; false when the store is still running after `directTimeoutMs` (it goes on). */
-  private async storedInTime(
-    signal: SpooledSignal,
-    decoded: DecodedTraces | DecodedMetrics,
-  ): Promise<boolean> {
+  private async storedInTime(signal: SpooledSignal, decoded: Decoded): Promise<boolean> {
     const store = this.storeDirectly(signal, decoded);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<false>((resolve) => {
@@ -252,10 +253,11 @@ export class SpoolingSinks implements OtlpSinks {
     }
   }
 
-  private storeDirectly(signal: SpooledSignal, decoded: DecodedTraces | DecodedMetrics): Promise<void> {
-    return signal === 'traces'
-      ? this.options.inner.traces(decoded as DecodedTraces)
-      : this.options.inner.metrics(decoded as DecodedMetrics);
+  private storeDirectly(signal: SpooledSignal, decoded: Decoded): Promise<void> {
+    const { inner } = this.options;
+    if (signal === 'traces') return inner.traces(decoded as DecodedTraces);
+    if (signal === 'logs') return inner.logs(decoded as DecodedLogs);
+    return inner.metrics(decoded as DecodedMetrics);
   }
 
   /** Stores the records one at a time, oldest first, acknowledging each only once committed. */
@@ -327,7 +329,7 @@ export class SpoolingSinks implements OtlpSinks {
     try {
       if (!signal) throw new Error(`unknown record tag ${entry.tag}`);
       decoded = deserialize(entry.payload);
-      await this.storeDirectly(signal, decoded as DecodedTraces | DecodedMetrics);
+      await this.storeDirectly(signal, decoded as Decoded);
       this.databaseAway = false;
       return 'stored';
     } catch (error) {

@@ -37,9 +37,11 @@ const MARKER_KEY_BYTES = 128;
 /** Byte limits of {@link SPAN_TEXT_LIMITS}, one per kind of text. */
 export type SpanTextLimits = { readonly [K in keyof typeof SPAN_TEXT_LIMITS]: number };
 type Limits = SpanTextLimits;
+/** The limits that apply to attribute maps. */
+export type AttributeLimits = Pick<SpanTextLimits, 'attributeKey' | 'attributeValue'>;
 
 /** A JSON value with long strings cut; the same object when nothing was cut. */
-function limitValue(value: unknown, limits: Limits, cut: () => void): unknown {
+function limitValue(value: unknown, limits: AttributeLimits, cut: () => void): unknown {
   if (typeof value === 'string') {
     const shorter = truncateUtf8(value, limits.attributeValue);
     if (shorter === undefined) return value;
@@ -68,13 +70,13 @@ function setOwn(target: StoredAttributes, key: string, value: unknown): void {
 
 /**
  * Attributes with long keys and string values cut; `mark(path)` is told of each top-level entry
- * cut. Returns the same object when nothing was cut. A cut key that collides with another keeps the
- * later value, as a repeated key does.
+ * cut (`path` + key). Returns the same object when nothing was cut. A cut key that collides with
+ * another keeps the later value, as a repeated key does. Pure.
  */
-function limitAttributes(
+export function limitAttributes(
   attributes: StoredAttributes,
   path: string,
-  limits: Limits,
+  limits: AttributeLimits,
   mark: (entry: string) => void,
   cutInside: () => void = () => {},
 ): StoredAttributes {
@@ -104,6 +106,13 @@ function limitAttributes(
     cutInside();
   }
   return out ?? attributes;
+}
+
+/** The value of the `pgtel.truncated` attribute for what was cut: at most 32 entries, then a count. */
+export function truncationMarker(marked: readonly string[]): string[] {
+  return marked.length > MAX_MARKED
+    ? [...marked.slice(0, MAX_MARKED), `... and ${marked.length - MAX_MARKED} more`]
+    : [...marked];
 }
 
 function isoMicros(iso: string): number {
@@ -163,12 +172,7 @@ export function limitSpanRow(row: SpanRow, limits: Limits = SPAN_TEXT_LIMITS): S
   if (links) changed.links = links;
 
   const markers: StoredAttributes = {};
-  if (marked.length > 0) {
-    markers[TRUNCATED_ATTRIBUTE] =
-      marked.length > MAX_MARKED
-        ? [...marked.slice(0, MAX_MARKED), `... and ${marked.length - MAX_MARKED} more`]
-        : marked;
-  }
+  if (marked.length > 0) markers[TRUNCATED_ATTRIBUTE] = truncationMarker(marked);
   if (isoMicros(row.endTime) < isoMicros(row.startTime)) {
     changed.endTime = row.startTime;
     changed.durationMs = 0;

@@ -2,6 +2,7 @@ import type { AttributeValue, Tracer, TracerProvider } from '@opentelemetry/api'
 import type { BufferConfig, Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { DatabaseSession } from '../db/Database.js';
 import { createLogger, type Logger } from '../logger.js';
+import { SingleSetup } from '../SingleSetup.js';
 import { type AutoInstrumentation, enableAutoInstrumentations } from './autoInstrumentations.js';
 import { getTracer } from './getTracer.js';
 import { otelApi, tracerProviderRegistered } from './otelApi.js';
@@ -10,6 +11,7 @@ import {
   type PostgreSQLSpanExporterOptions,
   type SpanExporterStats,
 } from './PostgreSQLSpanExporter.js';
+import { sdkResource } from './sdkResource.js';
 
 export interface SetupTracingOptions {
   /** `service.name` of the spans. Default: `OTEL_SERVICE_NAME`, then `OTEL_RESOURCE_ATTRIBUTES`, then the SDK's `unknown_service:node`. */
@@ -48,7 +50,7 @@ export interface Tracing {
   shutdown(): Promise<void>;
 }
 
-let current: Promise<Tracing> | undefined;
+const single = new SingleSetup<Tracing>('tracing');
 
 const EMPTY_STATS: SpanExporterStats = {
   queued: 0,
@@ -68,7 +70,7 @@ function disabledTracing(): Tracing {
     stats: () => ({ ...EMPTY_STATS }),
     forceFlush: async () => {},
     shutdown: async () => {
-      current = undefined;
+      single.clear();
     },
   };
 }
@@ -106,16 +108,7 @@ async function create(options: SetupTracingOptions, logger: Logger): Promise<Tra
     return disabledTracing();
   }
   const [{ NodeTracerProvider }, { BatchSpanProcessor }, resources] = sdk;
-  const resource = resources
-    .defaultResource()
-    .merge(resources.detectResources({ detectors: [resources.envDetector] }))
-    .merge(
-      resources.resourceFromAttributes({
-        ...options.resourceAttributes,
-        ...(options.serviceName ? { 'service.name': options.serviceName } : {}),
-      }),
-    );
-  const serviceName = String(resource.attributes['service.name'] ?? 'unknown_service');
+  const { resource, serviceName } = sdkResource(resources, options.serviceName, options.resourceAttributes);
   const exporter = options.db
     ? new PostgreSQLSpanExporter({ ...options.exporter, db: options.db, serviceName, logger })
     : undefined;
@@ -173,7 +166,7 @@ async function create(options: SetupTracingOptions, logger: Logger): Promise<Tra
           await processor?.shutdown();
         }
       } finally {
-        current = undefined;
+        single.clear();
       }
     },
   };
@@ -189,16 +182,5 @@ async function create(options: SetupTracingOptions, logger: Logger): Promise<Tra
  */
 export function setupTracing(options: SetupTracingOptions = {}): Promise<Tracing> {
   const logger = options.logger ?? createLogger('warn');
-  if (current) {
-    if (Object.keys(options).length > 0) {
-      logger.warn('tracing is already set up; returning the existing setup (call shutdown() to change it)');
-    }
-    return current;
-  }
-  const setup = create(options, logger);
-  current = setup;
-  setup.catch(() => {
-    if (current === setup) current = undefined;
-  });
-  return setup;
+  return single.run(options, logger, () => create(options, logger));
 }

@@ -1,4 +1,5 @@
 import type { DatabaseSession } from '../db/Database.js';
+import { databaseReason } from '../db/writeRowsOnce.js';
 import type { OtlpSpan } from '../otlp/otlpModel.js';
 import { RefusalSummary } from '../otlp/RefusalSummary.js';
 import { TimeSlicer } from '../otlp/TimeSlicer.js';
@@ -15,12 +16,6 @@ export interface StoreOtlpSpansResult {
   refused: RefusalSummary;
   /** Set when storage failed transiently: nothing of the request is stored, the sender should retry. */
   transientError?: unknown;
-}
-
-/** The database's message without the statement pgtel appends to it. */
-function databaseReason(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/ \(while running: [\s\S]*\)$/, '');
 }
 
 /**

@@ -12,7 +12,7 @@ export function serveBanner(url: string, database: string, token: boolean, grpcU
     `  dashboard  ${url}/`,
     `  probes     ${url}/livez  ${url}/readyz  ${url}/startupz`,
     `  metrics    ${url}/metrics`,
-    `  OTLP/HTTP  ${url}/v1/traces  ${url}/v1/metrics`,
+    `  OTLP/HTTP  ${url}/v1/traces  ${url}/v1/metrics  ${url}/v1/logs`,
     `  OTLP/gRPC  ${grpcUrl ?? 'off'}`,
     `  JSON API   ${url}/api`,
     '',

@@ -3,6 +3,8 @@ import { deliverAlert } from '../../../src/alerts/thresholds/deliverAlert.js';
 import type { Database } from '../../../src/db/Database.js';
 import { toJsonText } from '../../../src/db/jsonText.js';
 import { quoteIdent } from '../../../src/db/quoteIdent.js';
+import { otlpLogRows } from '../../../src/logs/otlpLogRows.js';
+import { writeLogRows } from '../../../src/logs/writeLogRows.js';
 import { MetricsCollector } from '../../../src/metrics/MetricsCollector.js';
 import { writeSpanRows } from '../../../src/tracing/writeSpanRows.js';
 import { WorkflowStateTracker } from '../../../src/workflows/WorkflowStateTracker.js';
@@ -159,6 +161,40 @@ async function seed(db: Database): Promise<void> {
     INSERT INTO ${db.table('health_transitions')} (occurred_at, instance, kind, subject, from_status, to_status, message)
     VALUES (now(), 'pod-1', 'probe', 'readiness', 'pass', 'fail', 'Dependencies unhealthy: database');
   `);
+  const nanosAgo = (seconds: number) => BigInt(Date.now() - seconds * 1000) * 1_000_000n;
+  const log = (
+    seconds: number,
+    severityNumber: number,
+    body: string | Record<string, number>,
+    spanId: string | null,
+  ) => ({
+    resource: {
+      attributes: { 'service.name': 'orders-api' },
+      serviceName: 'orders-api',
+      droppedAttributesCount: 0,
+      schemaUrl: '',
+    },
+    scope: { name: 'orders', version: '', attributes: {}, droppedAttributesCount: 0, schemaUrl: '' },
+    timeUnixNano: nanosAgo(seconds),
+    observedTimeUnixNano: nanosAgo(seconds),
+    severityNumber,
+    severityText: severityNumber >= 17 ? 'ERROR' : 'INFO',
+    body,
+    attributes: {},
+    droppedAttributesCount: 0,
+    flags: 1,
+    traceId: spanId ? TRACE : null,
+    spanId,
+  });
+  const logs = await writeLogRows(
+    db,
+    otlpLogRows([
+      log(60, 9, 'listing orders', '00f067aa0ba902b7'),
+      log(59, 17, 'card declined for order 42', '00f067aa0ba902b9'),
+      log(30, 9, { order_id: 42 }, null),
+    ]),
+  );
+  expect(logs.written).toBe(3);
 }
 
 /** Runs a document's sql blocks in order in one transaction on the test schema; rows per block. */

@@ -107,6 +107,7 @@ function recordingSinks(db: Database, committed: number[]): OtlpSinks {
   const real = createOtlpSinks(db, systemClock);
   return {
     traces: (d) => real.traces(d),
+    logs: (d) => real.logs(d),
     async metrics(d) {
       await real.metrics(d);
       for (const m of d.metrics) for (const p of m.dataPoints) committed.push((p as { value: number }).value);
@@ -139,6 +140,7 @@ describe('SpoolingSinks', () => {
           throw new TypeError('a bug, not an outage');
         },
         metrics: async () => {},
+        logs: async () => {},
       },
       folder: newFolder(),
       maxBytes: 1024 * 1024,
