@@ -166,6 +166,28 @@ export type { AlertSummary, LinkedAlert } from './links/LinkedAlert.js';
 export { tracesOfWorkflow, type WorkflowTrace } from './links/tracesOfWorkflow.js';
 export { type TraceWorkflow, workflowsOfTrace } from './links/workflowsOfTrace.js';
 export { createLogger, type Logger } from './logger.js';
+export { LogTail } from './logs/LogTail.js';
+export type { LogFilter } from './logs/logFilterSql.js';
+export {
+  DEFAULT_LOG_WINDOW_MS,
+  type LogCursor,
+  type LogPage,
+  type LogRecord,
+  type LogSearch,
+  logSeverityHistogram,
+  logsOfTrace,
+  logsSince,
+  type PositionedLogRecord,
+  type SeverityHistogram,
+  searchLogs,
+} from './logs/logQueries.js';
+export {
+  LOG_SEVERITIES,
+  LOG_SEVERITY_NAMES,
+  type LogSeverityName,
+  minSeverityNumber,
+  severityName,
+} from './logs/logSeverity.js';
 export type { Exemplar } from './metrics/ExemplarReservoir.js';
 export type { InstrumentKind, InstrumentOptions, MetricType } from './metrics/Instrument.js';
 export type {
