@@ -73,9 +73,19 @@ export function logRoutes(deps: ApiDeps, timing: TailTiming = {}): Hono {
     const tail = new LogTail(clock.now() * 1000);
     return streamSSE(c, async (stream) => {
       let open = true;
+      let timer: NodeJS.Timeout | undefined;
+      let wake = () => {};
+      // A client leaving ends the wait at once: no poll, no timer outlives the request.
       stream.onAbort(() => {
         open = false;
+        clearTimeout(timer);
+        wake();
       });
+      const pause = () =>
+        new Promise<void>((resolve) => {
+          wake = resolve;
+          timer = setTimeout(resolve, pollMs);
+        });
       await stream.writeSSE({ event: 'ready', data: JSON.stringify({ since: new Date(clock.now()) }) });
       let quietSince = Date.now();
       // Ends when the client goes away, or at once when the server starts shutting down.
@@ -90,7 +100,7 @@ export function logRoutes(deps: ApiDeps, timing: TailTiming = {}): Hono {
           await stream.write(': heartbeat\n\n');
           quietSince = Date.now();
         }
-        await stream.sleep(pollMs);
+        if (open) await pause();
       }
     });
   });
