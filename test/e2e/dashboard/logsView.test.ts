@@ -93,6 +93,7 @@ describe('the Logs view in headless Chromium', () => {
     await chart.waitFor();
     expect(Number(await chart.getAttribute('data-points'))).toBeGreaterThan(0);
     expect(await page.locator('.views a[aria-current=page]').textContent()).toBe('Logs');
+    expect(await page.locator('form[role=search]').textContent()).not.toContain('null');
     await screenshot(page, 'logs');
 
     await page.locator('input[name=q]').fill('declined');
