@@ -1,4 +1,6 @@
 import { ValidationError } from '../../errors.js';
+import { LOG_COUNT_GROUPS } from '../../logs/logCountQuery.js';
+import { minSeverityNumber } from '../../logs/logSeverity.js';
 import { assertSeverity } from '../Severity.js';
 import type { AlertRule, AlertRuleDefinition, RuleSource } from './AlertRule.js';
 
@@ -27,6 +29,28 @@ function labelMap(rule: string, field: string, value: unknown): Record<string, s
   return value as Record<string, string>;
 }
 
+function checkLogSource(rule: string, source: Extract<RuleSource, { kind: 'logs' }>): void {
+  duration(rule, 'source.windowMs', source.windowMs ?? Number.NaN, 0, 1);
+  for (const key of ['service', 'q'] as const) {
+    const value = source[key];
+    if (value !== undefined && !(typeof value === 'string' && value !== '' && value.length <= 512))
+      fail(rule, `source.${key} must be a non-empty string of at most 512 characters.`);
+  }
+  if (source.severity !== undefined) {
+    try {
+      minSeverityNumber(source.severity, 'source.severity');
+    } catch (error) {
+      fail(rule, `${(error as Error).message}.`);
+    }
+  }
+  const groupBy: unknown = source.groupBy;
+  if (
+    groupBy !== undefined &&
+    !(Array.isArray(groupBy) && groupBy.every((g) => (LOG_COUNT_GROUPS as unknown[]).includes(g)))
+  )
+    fail(rule, `source.groupBy of a logs source may list ${LOG_COUNT_GROUPS.join(' and ')}.`);
+}
+
 function checkSource(rule: string, source: RuleSource): void {
   if (source === null || typeof source !== 'object') fail(rule, 'source must be an object.');
   if (source.kind === 'sql') {
@@ -35,10 +59,11 @@ function checkSource(rule: string, source: RuleSource): void {
     duration(rule, 'source.timeoutMs', source.timeoutMs, 0, 1);
     return;
   }
+  if (source.kind === 'logs') return checkLogSource(rule, source);
   if (!['aggregate', 'percentile', 'rate', 'absent', 'baseline'].includes(source.kind)) {
     fail(
       rule,
-      `source.kind must be aggregate, percentile, rate, absent, baseline or sql (got ${JSON.stringify((source as { kind: unknown }).kind)}).`,
+      `source.kind must be aggregate, percentile, rate, absent, baseline, logs or sql (got ${JSON.stringify((source as { kind: unknown }).kind)}).`,
     );
   }
   if (typeof source.metric !== 'string' || source.metric === '')
