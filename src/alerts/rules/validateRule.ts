@@ -59,7 +59,10 @@ function checkSource(rule: string, source: RuleSource): void {
     duration(rule, 'source.timeoutMs', source.timeoutMs, 0, 1);
     return;
   }
-  if (source.kind === 'logs') return checkLogSource(rule, source);
+  if (source.kind === 'logs') {
+    checkLogSource(rule, source);
+    return;
+  }
   if (!['aggregate', 'percentile', 'rate', 'absent', 'baseline'].includes(source.kind)) {
     fail(
       rule,
