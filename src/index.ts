@@ -174,6 +174,7 @@ export {
   type LogPage,
   type LogRecord,
   type LogSearch,
+  listLogServices,
   logSeverityHistogram,
   logsOfTrace,
   logsSince,

@@ -149,6 +149,21 @@ export async function logsOfTrace(db: DatabaseSession, traceId: string, limit = 
   return rows.map((row) => withoutCursor(positioned(row)));
 }
 
+/** The services that wrote records in [from, to), sorted (records of no known service left out). */
+export async function listLogServices(
+  db: DatabaseSession,
+  window: { from: Date; to: Date },
+): Promise<string[]> {
+  const params: unknown[] = [];
+  const { where } = conditions(window, params);
+  const { rows } = await db.query<{ service_name: string }>(
+    `SELECT DISTINCT service_name FROM ${db.table('logs')}
+      WHERE ${where.join(' AND ')} AND service_name <> '' ORDER BY 1`,
+    params,
+  );
+  return rows.map((r) => r.service_name);
+}
+
 export interface SeverityHistogram {
   /** Bucket width in milliseconds. */
   stepMs: number;

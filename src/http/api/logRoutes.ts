@@ -3,7 +3,13 @@ import { streamSSE } from 'hono/streaming';
 import { systemClock } from '../../clock.js';
 import { LogTail } from '../../logs/LogTail.js';
 import type { LogFilter } from '../../logs/logFilterSql.js';
-import { logSeverityHistogram, logsOfTrace, logsSince, searchLogs } from '../../logs/logQueries.js';
+import {
+  listLogServices,
+  logSeverityHistogram,
+  logsOfTrace,
+  logsSince,
+  searchLogs,
+} from '../../logs/logQueries.js';
 import type { ApiDeps } from './ApiDeps.js';
 import { decodeCursor, encodeCursor } from './pageCursor.js';
 import { QueryParams } from './QueryParams.js';
@@ -33,7 +39,7 @@ function logFilter(params: QueryParams): LogFilter {
 }
 
 /**
- * `/logs` (search, newest first), `/logs/histogram` (counts per severity over time), `/logs/tail`
+ * `/logs` (search, newest first), `/logs/services`, `/logs/histogram` (counts per severity over time), `/logs/tail`
  * (Server-Sent Events of the records stored from the moment of connecting) and `/traces/:traceId/logs`.
  */
 export function logRoutes(deps: ApiDeps, timing: TailTiming = {}): Hono {
@@ -53,6 +59,13 @@ export function logRoutes(deps: ApiDeps, timing: TailTiming = {}): Hono {
     params.done();
     const page = await readOnlyQuery(deps, (tx) => searchLogs(tx, search));
     return c.json({ logs: page.logs, nextCursor: page.nextCursor && encodeCursor(page.nextCursor) });
+  });
+
+  app.get('/logs/services', async (c) => {
+    const params = QueryParams.of(c.req.url);
+    const window = timeWindow(params, clock, HOUR);
+    params.done();
+    return c.json({ services: await readOnlyQuery(deps, (tx) => listLogServices(tx, window)) });
   });
 
   app.get('/logs/histogram', async (c) => {

@@ -136,6 +136,11 @@ describe('GET /api/logs', () => {
     expect((await get('/api/logs/histogram?step=0')).status).toBe(400);
   });
 
+  it('lists the services that wrote records in the window', async () => {
+    expect((await get('/api/logs/services')).body.services).toEqual(['payments', 'shop-api']);
+    expect((await get(`/api/logs/services?from=${Date.now() - 90_000}`)).body.services).toEqual(['shop-api']);
+  });
+
   it('lists the logs of a trace and counts records per severity', async () => {
     const { body } = await get(`/api/traces/${TRACE}/logs`);
     expect(body.logs.map((l: Json) => l.body)).toEqual(['request 1 served', 'request 0 served']);

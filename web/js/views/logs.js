@@ -68,7 +68,7 @@ export async function render(target, route) {
   const [page, histogram, services] = await Promise.all([
     api.get('logs', { ...query, limit: 100 }),
     api.get('logs/histogram', query),
-    api.get('services'),
+    api.get('logs/services', { from, to }),
   ]);
   const form = h('form', { class: 'filters', role: 'search', 'aria-label': 'Search logs' });
   form.append(
