@@ -70,8 +70,9 @@ export async function render(target, route) {
     api.get('logs/histogram', query),
     api.get('logs/services', { from, to }),
   ]);
-  const form = h('form', { class: 'filters', role: 'search', 'aria-label': 'Search logs' });
-  form.append(
+  const form = h(
+    'form',
+    { class: 'filters', role: 'search', 'aria-label': 'Search logs' },
     field(
       'Search',
       h('input', {
