@@ -56,7 +56,7 @@ export class ApiClient {
     if (!response.ok) await this.read(response);
     if (!response.body) return;
     try {
-      yield* readServerSentEvents(response.body);
+      yield* readServerSentEvents(response.body, signal);
     } catch (error) {
       if (!signal?.aborted) throw error;
     }

@@ -5,17 +5,36 @@ export interface ServerSentEvent {
 }
 
 /**
- * The events of a `text/event-stream` body, in order, until it ends (comments such as heartbeats
- * skipped). Follows the HTML event-stream format: blank line ends an event, `data:` lines join with \n.
+ * The events of a `text/event-stream` body, in order, until it ends, `signal` aborts or the caller
+ * stops; the body is then cancelled, which also tells an in-process server the client left. Comments such as
+ * heartbeats are skipped. Follows the HTML event-stream format: a blank line ends an event, `data:`
+ * lines join with \n.
  */
 export async function* readServerSentEvents(
   body: ReadableStream<Uint8Array>,
+  signal?: AbortSignal,
 ): AsyncGenerator<ServerSentEvent> {
+  const reader = body.getReader();
+  const cancel = () => void reader.cancel().catch(() => {});
+  if (signal?.aborted) cancel();
+  signal?.addEventListener('abort', cancel, { once: true });
+  try {
+    yield* events(reader);
+  } finally {
+    // Also when the caller stops early: the stream is not left open.
+    signal?.removeEventListener('abort', cancel);
+    cancel();
+  }
+}
+
+async function* events(reader: ReadableStreamDefaultReader<Uint8Array>): AsyncGenerator<ServerSentEvent> {
   const decoder = new TextDecoder();
   let buffer = '';
   let event = 'message';
   let data: string[] = [];
-  for await (const chunk of body) {
+  for (;;) {
+    const { value: chunk, done } = await reader.read();
+    if (done) return;
     buffer += decoder.decode(chunk, { stream: true });
     let newline = buffer.search(/\r\n|\r|\n/);
     while (newline >= 0) {
