@@ -150,6 +150,12 @@ describe('the Logs view in headless Chromium', () => {
     await page.locator('main .view').waitFor();
     await page.getByTestId('live-tail').click();
     expect(await page.getByTestId('live-tail').getAttribute('aria-pressed')).toBe('true');
+    // Kept in the URL: the view rendered again (as auto-refresh does) follows on.
+    await page.waitForFunction("location.hash.includes('live=1')");
+    await page.locator('#refresh').click();
+    await page.waitForFunction(
+      'document.querySelector("[data-testid=live-tail]")?.getAttribute("aria-pressed") === "true"',
+    );
     // The tail starts when the browser connects: insert until the record shows.
     const inserting = setInterval(
       () => void insertLogRows(server.db, [{ at: new Date(), body: 'arrived live', service: 'live-svc' }]),
@@ -162,6 +168,7 @@ describe('the Logs view in headless Chromium', () => {
     }
     await page.getByTestId('live-tail').click();
     expect(await page.getByTestId('live-tail').getAttribute('aria-pressed')).toBe('false');
+    expect(await page.evaluate('location.hash')).not.toContain('live=1');
     expect(consoleErrors).toEqual([]);
   });
 });

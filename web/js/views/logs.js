@@ -3,7 +3,7 @@ import { lineChart } from '../chart.js';
 import { h, mount } from '../dom.js';
 import { emptyState } from '../emptyState.js';
 import { logLine, logList, SEVERITIES, SEVERITY_COLORS } from '../logLines.js';
-import { currentRoute, timeRange, updateParams } from '../state.js';
+import { currentRoute, replaceParams, timeRange, updateParams } from '../state.js';
 
 /** The live tail of the page, stopped when the view renders again or the route changes. */
 let live;
@@ -119,14 +119,7 @@ export async function render(target, route) {
     'Live tail off',
   );
   const liveStatus = h('span', { class: 'muted', role: 'status' });
-  liveButton.addEventListener('click', () => {
-    if (live) {
-      stopLive();
-      liveButton.setAttribute('aria-pressed', 'false');
-      liveButton.textContent = 'Live tail off';
-      liveStatus.textContent = '';
-      return;
-    }
+  const startLive = () => {
     const controller = new AbortController();
     live = controller;
     liveButton.setAttribute('aria-pressed', 'true');
@@ -138,6 +131,19 @@ export async function render(target, route) {
     }).catch((error) => {
       if (!controller.signal.aborted) liveStatus.textContent = `live tail stopped: ${error.message}`;
     });
+  };
+  // The toggle is kept in the URL, so a refresh of the view (auto-refresh included) follows on.
+  liveButton.addEventListener('click', () => {
+    if (!live) {
+      replaceParams({ live: '1' });
+      startLive();
+      return;
+    }
+    stopLive();
+    replaceParams({ live: '' });
+    liveButton.setAttribute('aria-pressed', 'false');
+    liveButton.textContent = 'Live tail off';
+    liveStatus.textContent = '';
   });
 
   let cursor = page.nextCursor;
@@ -189,4 +195,5 @@ export async function render(target, route) {
     list,
     more,
   );
+  if (params.get('live') === '1') startLive();
 }
