@@ -193,6 +193,29 @@ export {
 } from './logs/PostgreSQLLogRecordExporter.js';
 export { type Logging, type SetupLoggingOptions, setupLogging } from './logs/setupLogging.js';
 export { writeLogRows } from './logs/writeLogRows.js';
+export { LogTail } from './logs/LogTail.js';
+export type { LogFilter } from './logs/logFilterSql.js';
+export {
+  DEFAULT_LOG_WINDOW_MS,
+  type LogCursor,
+  type LogPage,
+  type LogRecord,
+  type LogSearch,
+  listLogServices,
+  logSeverityHistogram,
+  logsOfTrace,
+  logsSince,
+  type PositionedLogRecord,
+  type SeverityHistogram,
+  searchLogs,
+} from './logs/logQueries.js';
+export {
+  LOG_SEVERITIES,
+  LOG_SEVERITY_NAMES,
+  type LogSeverityName,
+  minSeverityNumber,
+  severityName,
+} from './logs/logSeverity.js';
 export type { Exemplar } from './metrics/ExemplarReservoir.js';
 export type { InstrumentKind, InstrumentOptions, MetricType } from './metrics/Instrument.js';
 export type {

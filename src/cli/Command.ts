@@ -7,6 +7,8 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   /** Whether stdout is a terminal; colour is used only then (and never with NO_COLOR). Default false. */
   isTTY?: boolean;
+  /** Stops a command that runs until interrupted (`logs --follow`). Default: Ctrl-C (SIGINT). */
+  signal?: AbortSignal;
 }
 
 export interface Command {

@@ -6,6 +6,7 @@ import { alertsCommand } from './commands/alerts.js';
 import { demoCommand } from './commands/demo.js';
 import { doctorCommand } from './commands/doctor.js';
 import { grafanaCommand } from './commands/grafana.js';
+import { logsCommand } from './commands/logs.js';
 import { metricsCommand } from './commands/metrics.js';
 import { migrateCommand } from './commands/migrate.js';
 import { pruneCommand } from './commands/prune.js';
@@ -23,6 +24,7 @@ const commands: readonly Command[] = [
   doctorCommand,
   tracesCommand,
   traceCommand,
+  logsCommand,
   metricsCommand,
   queryCommand,
   workflowsCommand,

@@ -2,6 +2,8 @@
 // panel SQL uses the data source's macros ($__timeFilter, $__timeGroupAlias, $__timeFrom, ...).
 // Pure: returns file names and contents; `pgtel grafana export` writes them.
 
+import { severityNameSql } from '../logs/logSeverity.js';
+
 /** A Grafana dashboard model. */
 export interface GrafanaDashboard {
   uid: string;
@@ -61,7 +63,7 @@ function panel(
     targets: [
       {
         refId: 'A',
-        format: type === 'table' ? 'table' : 'time_series',
+        format: type === 'table' || type === 'logs' ? 'table' : 'time_series',
         rawQuery: true,
         editorMode: 'code',
         rawSql,
@@ -73,8 +75,9 @@ function panel(
 
 /**
  * The overview dashboard: spans and errors per service, p95 latency per operation, slowest traces,
- * a metric's percentiles, workflows by status and stuck ones, firing alerts and alert changes.
- * Template variables: `service` (the services of spans and of metrics; every span and metric panel
+ * a metric's percentiles, workflows by status and stuck ones, firing alerts and alert changes, log
+ * records by severity and the log lines.
+ * Template variables: `service` (the services of spans, metrics and logs; every span and metric panel
  * filters by it) and `metric` (histogram metric names).
  */
 export function overviewDashboard(schema = 'observability'): GrafanaDashboard {
@@ -96,6 +99,7 @@ export function overviewDashboard(schema = 'observability'): GrafanaDashboard {
           datasource: { type: 'grafana-postgresql-datasource', uid: DATASOURCE_UID },
           query: `SELECT service_name FROM ${t('spans')} WHERE $__timeFilter(start_time)
 UNION SELECT service_name FROM ${t('metrics')} WHERE $__timeFilter(recorded_at) AND service_name <> ''
+UNION SELECT service_name FROM ${t('logs')} WHERE $__timeFilter(time) AND service_name <> ''
 ORDER BY 1`,
           multi: true,
           includeAll: true,
@@ -197,6 +201,29 @@ ORDER BY 1`,
         `SELECT $__timeGroupAlias(changed_at, $__interval), to_state AS metric, count(*) AS changes
   FROM ${t('alert_history')} WHERE $__timeFilter(changed_at)
  GROUP BY 1, 2 ORDER BY 1`,
+      ),
+      panel(
+        10,
+        'Log records by severity',
+        'timeseries',
+        { x: 0, y: 39, w: 24, h: 7 },
+        `SELECT $__timeGroupAlias(time, $__interval), ${severityNameSql('severity_number')} AS metric, count(*) AS records
+  FROM ${t('logs')} WHERE $__timeFilter(time) AND ${serviceFilter}
+ GROUP BY 1, 2 ORDER BY 1`,
+      ),
+      panel(
+        11,
+        'Logs',
+        'logs',
+        { x: 0, y: 46, w: 24, h: 12 },
+        // Newest first, as pgtel's log search; the level column colours the lines.
+        `SELECT time AS "time", ${severityNameSql('severity_number')} AS level, severity_text,
+       service_name, body, trace_id, span_id
+  FROM ${t('logs')} WHERE $__timeFilter(time) AND ${serviceFilter}
+ ORDER BY time DESC, record_id DESC LIMIT 1000`,
+        {
+          options: { showTime: true, wrapLogMessage: true, sortOrder: 'Descending', enableLogDetails: true },
+        },
       ),
     ],
   };

@@ -3,11 +3,12 @@ import { h, mount } from './dom.js';
 import { currentRoute, DEFAULT_RANGE, updateParams } from './state.js';
 import * as alerts from './views/alerts.js';
 import * as health from './views/health.js';
+import * as logs from './views/logs.js';
 import * as metrics from './views/metrics.js';
 import * as traces from './views/traces.js';
 import * as workflows from './views/workflows.js';
 
-const VIEWS = { traces, metrics, workflows, alerts, health };
+const VIEWS = { traces, metrics, workflows, alerts, health, logs };
 const AUTO_REFRESH_MS = 10_000;
 const AUTO_KEY = 'pgtel.autoRefresh';
 
@@ -116,7 +117,7 @@ document.addEventListener('keydown', (event) => {
   }
   if (typing) return;
   const names = Object.keys(VIEWS);
-  if (/^[1-5]$/.test(event.key)) location.hash = `#/${names[Number(event.key) - 1]}`;
+  if (/^[1-6]$/.test(event.key)) location.hash = `#/${names[Number(event.key) - 1]}`;
   else if (event.key === 'r') render({ quiet: true });
   else if (event.key === '/') {
     const search = main.querySelector('input, select');

@@ -55,6 +55,21 @@ export type RuleSource =
       groupBy?: string[];
     } & MetricSeriesSelector)
   /**
+   * The number of log records in the window matching every filter: `service` (`service.name`),
+   * `severity` (minimum: trace, debug, info, warn, error, fatal or 1-24) and `q` (full-text over the
+   * body, web-search syntax). `groupBy` may list `service.name` and `severity` (the severity name,
+   * as the label `log.severity`: `severity` is the alert's own).
+   * Without `groupBy` an empty window is the value 0, not "no data".
+   */
+  | {
+      kind: 'logs';
+      windowMs: number;
+      service?: string;
+      severity?: string | number;
+      q?: string;
+      groupBy?: ('service.name' | 'severity')[];
+    }
+  /**
    * Any read-only SQL returning a numeric `value` column; every other column is a label. Runs in a
    * READ ONLY transaction with a statement timeout (default: the evaluator's, 5 s). `$1` is the evaluation time.
    */

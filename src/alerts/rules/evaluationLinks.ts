@@ -1,6 +1,7 @@
 import type { DatabaseSession } from '../../db/Database.js';
+import { logCountTracesQuery } from '../../logs/logCountQuery.js';
 import type { AlertRule } from './AlertRule.js';
-import { exemplarCause, exemplarLinksQuery } from './exemplarLinksQuery.js';
+import { exemplarCause, exemplarLinksQuery, TRACE_LINK_LIMIT } from './exemplarLinksQuery.js';
 import { sqlResultLinks } from './sqlResultLinks.js';
 
 /** What one instance's evaluation involved. */
@@ -12,7 +13,8 @@ export interface InstanceLinks {
 /**
  * The traces and workflows behind the values of a rule's firing instances (keyed by fingerprint): the
  * top exemplars of the metric for metric sources (one query for all instances), the `trace_id`,
- * `correlation_id` and `workflow_id` result columns for SQL sources (no query). Asked only for
+ * `correlation_id` and `workflow_id` result columns for SQL sources (no query), the traces of the newest
+ * counted records for log sources. Asked only for
  * instances that fire, so quiet evaluations cost nothing.
  */
 export async function evaluationLinks(
@@ -30,6 +32,25 @@ export async function evaluationLinks(
       links.set(f.fingerprint, {
         traces: ids.traces.map((traceId) => ({ traceId, value: null })),
         workflows: ids.workflows,
+      });
+    }
+    return links;
+  }
+  if (source.kind === 'logs') {
+    // The traces of the newest records each instance counted.
+    for (const f of firing) {
+      const query = logCountTracesQuery(
+        source,
+        source.windowMs,
+        f.seriesLabels,
+        (n) => tx.table(n),
+        now,
+        TRACE_LINK_LIMIT,
+      );
+      const { rows } = await tx.query<{ trace_id: string }>(query.sql, query.params);
+      links.set(f.fingerprint, {
+        traces: rows.map((r) => ({ traceId: r.trace_id, value: null })),
+        workflows: [],
       });
     }
     return links;

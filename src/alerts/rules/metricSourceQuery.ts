@@ -7,7 +7,7 @@ import {
 } from '../../metrics/SeriesFilter.js';
 import type { RuleSource } from './AlertRule.js';
 
-export type MetricSource = Exclude<RuleSource, { kind: 'sql' }>;
+export type MetricSource = Exclude<RuleSource, { kind: 'sql' | 'logs' }>;
 
 export interface SourceQuery {
   sql: string;

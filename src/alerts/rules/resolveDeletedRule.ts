@@ -29,7 +29,7 @@ export async function resolveDeletedRule(
   if (rows.length === 0) return 0;
   const alertIds = rows.flatMap((r) => (r.alert_id === null ? [] : [Number(r.alert_id)]));
   const linked = await linksOfAlerts(tx, alertIds);
-  const metric = rule.source.kind === 'sql' ? undefined : rule.source.metric;
+  const metric = 'metric' in rule.source ? rule.source.metric : undefined;
   const byNotifier = new Map<string, PendingAlert[]>();
   for (const row of rows) {
     const alertId = row.alert_id === null ? null : Number(row.alert_id);

@@ -1,4 +1,5 @@
 import type { Database } from '../../db/Database.js';
+import { logCountQuery } from '../../logs/logCountQuery.js';
 import { redact } from '../../redact.js';
 import type { RuleSource } from './AlertRule.js';
 import { metricSourceQuery } from './metricSourceQuery.js';
@@ -60,7 +61,11 @@ export async function runRuleSource(
       );
       return { ok: true, samples: samplesFromRows(rows) };
     }
-    const query = metricSourceQuery(source, (n) => db.table(n), now);
+    const name = (n: string) => db.table(n);
+    const query =
+      source.kind === 'logs'
+        ? logCountQuery(source, source.windowMs, source.groupBy ?? [], name, now)
+        : metricSourceQuery(source, name, now);
     const result = await db.query<{
       labels: Record<string, string>;
       value: number | null;

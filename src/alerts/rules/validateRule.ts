@@ -1,4 +1,6 @@
 import { ValidationError } from '../../errors.js';
+import { LOG_COUNT_GROUPS } from '../../logs/logCountQuery.js';
+import { minSeverityNumber } from '../../logs/logSeverity.js';
 import { SEVERITIES } from '../Severity.js';
 import type { AlertRule, AlertRuleDefinition } from './AlertRule.js';
 
@@ -45,6 +47,28 @@ function checkLabelMap(report: Report, field: string, value: unknown): void {
     if (typeof v !== 'string') report(`${field}.${k}`, `must be a string (got ${JSON.stringify(v)})`);
 }
 
+function checkLogSource(report: Report, source: Record<string, unknown>): void {
+  checkDuration(report, 'source.windowMs', source.windowMs, 1, true);
+  for (const key of ['service', 'q'] as const) {
+    const value = source[key];
+    if (value !== undefined && !(typeof value === 'string' && value !== '' && value.length <= 512))
+      report(`source.${key}`, 'must be a non-empty string of at most 512 characters');
+  }
+  if (source.severity !== undefined) {
+    try {
+      minSeverityNumber(source.severity as string | number, 'source.severity');
+    } catch (error) {
+      report('source.severity', (error as Error).message);
+    }
+  }
+  const groupBy = source.groupBy;
+  if (
+    groupBy !== undefined &&
+    !(Array.isArray(groupBy) && groupBy.every((g) => (LOG_COUNT_GROUPS as unknown[]).includes(g)))
+  )
+    report('source.groupBy', `of a logs source may list ${LOG_COUNT_GROUPS.join(' and ')}`);
+}
+
 function checkSource(report: Report, source: unknown): void {
   if (!isObject(source)) {
     report('source', 'must be an object with a kind');
@@ -55,8 +79,12 @@ function checkSource(report: Report, source: unknown): void {
     checkDuration(report, 'source.timeoutMs', source.timeoutMs, 1);
     return;
   }
+  if (source.kind === 'logs') {
+    checkLogSource(report, source);
+    return;
+  }
   if (!METRIC_KINDS.includes(source.kind as string)) {
-    report('source.kind', `must be ${METRIC_KINDS.join(', ')} or sql (got ${JSON.stringify(source.kind)})`);
+    report('source.kind', `must be ${METRIC_KINDS.join(', ')}, logs or sql (got ${JSON.stringify(source.kind)})`);
     return;
   }
   if (typeof source.metric !== 'string' || source.metric === '')

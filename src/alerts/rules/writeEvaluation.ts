@@ -127,7 +127,7 @@ export async function writeEvaluation(
     const updates = evaluateRule(rule, known, result, now);
     const firing = updates.filter((u) => u.next.state === 'firing' && u.input.kind === 'value');
     const found = await evaluationLinks(tx, rule, firing, now);
-    const metric = rule.source.kind === 'sql' ? undefined : rule.source.metric;
+    const metric = 'metric' in rule.source ? rule.source.metric : undefined;
     for (const u of updates) {
       const row = byFingerprint.get(u.fingerprint);
       let alertId = row?.alert_id ?? null;

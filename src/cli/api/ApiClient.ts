@@ -6,6 +6,7 @@ import {
   type PgtelError,
   ValidationError,
 } from '../../errors.js';
+import { readServerSentEvents, type ServerSentEvent } from './readServerSentEvents.js';
 
 /** How a request reaches the JSON API: real `fetch` to a server, or an in-process app's `fetch`. */
 export type ApiTransport = (request: Request) => Promise<Response>;
@@ -35,12 +36,39 @@ export class ApiClient {
 
   /** GETs `/api<path>` with the given query parameters (undefined ones skipped; arrays repeat). */
   get<T>(path: string, params: Record<string, string | readonly string[] | undefined> = {}): Promise<T> {
+    return this.send<T>(new Request(this.url(path, params), { headers: this.headers() }));
+  }
+
+  /**
+   * The Server-Sent Events of a streaming GET (`/logs/tail`), until the server ends the stream or
+   * `signal` aborts it (then the iteration just ends). A refused request throws as `get` does.
+   */
+  async *events(
+    path: string,
+    params: Record<string, string | readonly string[] | undefined>,
+    signal?: AbortSignal,
+  ): AsyncGenerator<ServerSentEvent> {
+    const request = new Request(this.url(path, params), {
+      headers: { ...this.headers(), accept: 'text/event-stream' },
+      ...(signal ? { signal } : {}),
+    });
+    const response = await this.open(request);
+    if (!response.ok) await this.read(response);
+    if (!response.body) return;
+    try {
+      yield* readServerSentEvents(response.body, signal);
+    } catch (error) {
+      if (!signal?.aborted) throw error;
+    }
+  }
+
+  private url(path: string, params: Record<string, string | readonly string[] | undefined>): URL {
     const url = new URL(`/api${path}`, this.baseUrl);
     for (const [key, value] of Object.entries(params)) {
       if (value === undefined) continue;
       for (const one of typeof value === 'string' ? [value] : value) url.searchParams.append(key, one);
     }
-    return this.send<T>(new Request(url, { headers: this.headers() }));
+    return url;
   }
 
   /** POSTs a JSON body to `/api<path>`. */
@@ -67,10 +95,9 @@ export class ApiClient {
     return this.token ? { authorization: `Bearer ${this.token}` } : {};
   }
 
-  private async send<T>(request: Request): Promise<T> {
-    let response: Response;
+  private async open(request: Request): Promise<Response> {
     try {
-      response = await this.transport(request);
+      return await this.transport(request);
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
       throw new DatabaseError(
@@ -80,6 +107,14 @@ export class ApiClient {
         },
       );
     }
+  }
+
+  private async send<T>(request: Request): Promise<T> {
+    return this.read<T>(await this.open(request));
+  }
+
+  /** The JSON body of an answer; an error answer throws the error class of its status. */
+  private async read<T>(response: Response): Promise<T> {
     const text = await response.text();
     let body: unknown;
     try {

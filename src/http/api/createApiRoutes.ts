@@ -3,6 +3,7 @@ import { errorResponse, responseForError } from '../httpError.js';
 import type { ApiDeps } from './ApiDeps.js';
 import { alertRoutes } from './alertRoutes.js';
 import { healthRoutes } from './healthRoutes.js';
+import { logRoutes } from './logRoutes.js';
 import { metricRoutes } from './metricRoutes.js';
 import { QueryParams } from './QueryParams.js';
 import { telemetryEnv } from './telemetryEnv.js';
@@ -13,7 +14,7 @@ export type { ApiDeps } from './ApiDeps.js';
 
 /**
  * The JSON API of `pgtel serve`, to mount under `/api` (see docs/api.md): traces, services and
- * operations, metrics, workflows, alerts and silences, health and the telemetry environment lines.
+ * operations, logs (search, histogram, live tail), metrics, workflows, alerts and silences, health and the telemetry environment lines.
  * Every read runs READ ONLY with the `queryTimeoutMs` statement timeout; every parameter is validated
  * (400 `{ error: { code, message } }`) and reaches SQL only as a bound parameter.
  */
@@ -26,6 +27,7 @@ export function createApiRoutes(deps: ApiDeps): Hono {
     c.header('cache-control', 'no-store');
   });
   app.route('/', traceRoutes(deps));
+  app.route('/', logRoutes(deps));
   app.route('/metrics', metricRoutes(deps));
   app.route('/workflows', workflowRoutes(deps));
   app.route('/', alertRoutes(deps));

@@ -1,5 +1,5 @@
+import { attributeCandidates } from '../../db/attributeCandidates.js';
 import type { DatabaseSession } from '../../db/Database.js';
-import { toJsonText } from '../../db/jsonText.js';
 import type { PageCursor } from './pageCursor.js';
 import type { TimeWindow } from './timeWindow.js';
 
@@ -27,15 +27,6 @@ export interface TraceSummary {
   services: string[];
   /** Start of the newest span that matched the search (the list's order). */
   matchedAt: Date;
-}
-
-/** The JSON values an attribute filter value may stand for: always the string, plus number/boolean. */
-function attributeCandidates(key: string, value: string): string[] {
-  const candidates = [toJsonText({ [key]: value })];
-  if (/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(value) && Number.isFinite(Number(value)))
-    candidates.push(toJsonText({ [key]: Number(value) }));
-  if (value === 'true' || value === 'false') candidates.push(toJsonText({ [key]: value === 'true' }));
-  return candidates;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { grafanaProvisioning, overviewDashboard } from '../../../src/grafana/grafanaProvisioning.js';
 import { ManualClock } from '../../../src/testing/ManualClock.js';
+import { insertLogRows } from '../../helpers/insertLogRows.js';
 import { insertMetricRow } from '../../helpers/insertMetricRow.js';
 import { useTestDatabase } from '../../helpers/testDatabase.js';
 import { LATENCY_METRIC, seedApiData } from './seedApiData.js';
@@ -54,6 +55,12 @@ describe('Grafana provisioning', () => {
 
   it('every panel and variable query runs against pgtel tables once the macros are expanded', async () => {
     await seedApiData(ctx.db, new ManualClock(NOW));
+    await insertLogRows(ctx.db, [
+      { at: new Date(NOW - 120_000), body: 'payment refused', severityNumber: 17, service: 'payments' },
+      { at: new Date(NOW - 60_000), body: 'order placed', severityNumber: 9, service: 'shop-api' },
+      { at: new Date(NOW - 30_000), body: 'not a chosen service', severityNumber: 9, service: 'other' },
+      { at: new Date(NOW - 7_200_000), body: 'before the range', severityNumber: 9, service: 'shop-api' },
+    ]);
     const dashboard = overviewDashboard(ctx.db.schema);
     const variables = { service: `'shop-api','payments','shop-db'`, metric: LATENCY_METRIC };
     const counts: Record<string, number> = {};
@@ -68,14 +75,23 @@ describe('Grafana provisioning', () => {
       counts[p.title] = rows.length;
     }
     expect(counts).toMatchObject({
-      // The three services of the spans, and the collector's (unknown_service:node) from the metrics.
-      $service: 4,
+      // The three services of the spans, the collector's (unknown_service:node) from the metrics and
+      // `other` from the logs.
+      $service: 5,
       $metric: 1,
       'Stuck or overdue workflows': 0,
       'Firing alerts': 1,
+      // The chosen services' records in the range, newest first.
+      Logs: 2,
     });
     for (const [title, n] of Object.entries(counts))
       if (title !== 'Stuck or overdue workflows') expect(n, title).toBeGreaterThan(0);
+    const logs = dashboard.panels.find((p) => p.title === 'Logs')!;
+    const { rows } = await ctx.db.query(expand(logs.targets[0]!.rawSql, variables));
+    expect(rows.map((r) => [r.level, r.service_name, r.body])).toEqual([
+      ['info', 'shop-api', 'order placed'],
+      ['error', 'payments', 'payment refused'],
+    ]);
   });
 
   it('the service variable covers metrics, and the metric panel reads only the chosen services', async () => {

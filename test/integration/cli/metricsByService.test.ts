@@ -1,22 +1,29 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli/runCli.js';
-import { openDatabase } from '../../../src/db/openDatabase.js';
-import { quoteIdent } from '../../../src/db/quoteIdent.js';
-import { migrate } from '../../../src/schema/migrate.js';
+import { useCliDatabase } from '../../helpers/cliDatabase.js';
 import { insertMetricRow } from '../../helpers/insertMetricRow.js';
-import { testDatabaseUrl, uniqueSchema } from '../../helpers/testDatabase.js';
 
 // The CLI answers through the in-process API app: on the real server (own schema) or an embedded
 // folder nobody else holds.
-const folder = mkdtempSync(join(tmpdir(), 'pgtel-cli-metrics-'));
-const schema = uniqueSchema('climet');
-const env: NodeJS.ProcessEnv = testDatabaseUrl
-  ? { DATABASE_URL: testDatabaseUrl, PGTEL_SCHEMA: schema, NO_COLOR: '1' }
-  : { PGTEL_DATA_DIR: join(folder, 'data'), PGTEL_SCHEMA: schema, NO_COLOR: '1' };
 const NOW = Date.now();
+const env = useCliDatabase('climet', async (db) => {
+  for (const [service, n] of [
+    ['checkout', 3],
+    ['search', 4],
+  ] as const) {
+    for (let i = 1; i <= 5; i++) {
+      await insertMetricRow(db, {
+        name: 'jobs_total',
+        type: 'counter',
+        service,
+        resource: { 'host.name': `${service}-host` },
+        labels: { queue: 'emails' },
+        at: new Date(NOW - i * 60_000),
+        value: n,
+      });
+    }
+  }
+});
 
 async function pgtel(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -32,40 +39,6 @@ async function pgtel(...args: string[]): Promise<{ code: number; out: string; er
   });
   return { code, out, err };
 }
-
-beforeAll(async () => {
-  const db = await openDatabase({ databaseUrl: testDatabaseUrl, dataDir: join(folder, 'data'), schema });
-  try {
-    await migrate(db);
-    for (const [service, n] of [
-      ['checkout', 3],
-      ['search', 4],
-    ] as const) {
-      for (let i = 1; i <= 5; i++) {
-        await insertMetricRow(db, {
-          name: 'jobs_total',
-          type: 'counter',
-          service,
-          resource: { 'host.name': `${service}-host` },
-          labels: { queue: 'emails' },
-          at: new Date(NOW - i * 60_000),
-          value: n,
-        });
-      }
-    }
-  } finally {
-    await db.close();
-  }
-}, 120_000);
-
-afterAll(async () => {
-  if (testDatabaseUrl) {
-    const db = await openDatabase({ databaseUrl: testDatabaseUrl, schema });
-    await db.exec(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
-    await db.close();
-  }
-  rmSync(folder, { recursive: true, force: true });
-});
 
 describe('pgtel metrics by service', () => {
   it('lists the services of each metric and filters the list by --service', async () => {

@@ -292,12 +292,7 @@ export async function render(
             { label: 'Rule', cell: (r) => h('strong', {}, r.rule.name) },
             {
               label: 'Source',
-              cell: (r) =>
-                h(
-                  'code',
-                  {},
-                  r.rule.source.kind === 'sql' ? 'sql' : `${r.rule.source.kind}(${r.rule.source.metric})`,
-                ),
+              cell: (r) => h('code', {}, sourceText(r.rule.source)),
             },
             {
               label: 'Levels',
@@ -316,4 +311,16 @@ export async function render(
         )
       : [h('p', { class: 'muted' }, 'No rules. Rules are added with:'), ruleSourcesHelp()],
   );
+}
+
+/** A rule's source in a few words: `sql`, `avg(http_ms)`, `logs(service=api severity>=error q="timeout")`. */
+function sourceText(source) {
+  if (source.kind === 'sql') return 'sql';
+  if (source.kind !== 'logs') return `${source.kind}(${source.metric})`;
+  const filters = [
+    source.service && `service=${source.service}`,
+    source.severity && `severity>=${source.severity}`,
+    source.q && `q=${JSON.stringify(source.q)}`,
+  ].filter(Boolean);
+  return `logs(${filters.join(' ')})`;
 }

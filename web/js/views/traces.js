@@ -2,6 +2,7 @@ import { api } from '../api.js';
 import { badge, colorOf, formatDuration, formatTime, h, keyValues, mount, table } from '../dom.js';
 import { emptyState } from '../emptyState.js';
 import { LINKED_ALERTS, linkedSections, linkedWorkflowsTable } from '../links.js';
+import { logList, severityOf } from '../logLines.js';
 import { routeHref, timeRange, updateParams } from '../state.js';
 
 const SNIPPET = `import { setupTracing, openDatabase } from 'pgtel';
@@ -156,10 +157,12 @@ async function renderSearch(target, params) {
 }
 
 async function renderTrace(target, traceId, params) {
-  const [trace, linked] = await Promise.all([
+  const [trace, linked, { logs }] = await Promise.all([
     api.get(`traces/${encodeURIComponent(traceId)}`),
     traceLinks(traceId),
+    api.get(`traces/${encodeURIComponent(traceId)}/logs`),
   ]);
+  const traceStart = Date.parse(trace.startTime);
   const selected = params.get('span');
   const total = Math.max(trace.durationMs, 0.001);
   const ticks = [0, 0.25, 0.5, 0.75, 1];
@@ -205,6 +208,7 @@ async function renderTrace(target, traceId, params) {
           },
           formatDuration(span.durationMs),
         ),
+        logMarkers(logs, span.spanId, traceStart, total),
       ),
     );
     return row;
@@ -260,9 +264,33 @@ async function renderTrace(target, traceId, params) {
       rows,
     ),
     detail,
+    h(
+      'section',
+      { class: 'panel trace-logs', 'data-testid': 'trace-logs' },
+      h('h2', {}, `Logs (${logs.length})`),
+      logs.length
+        ? logList(logs, { showTrace: false })
+        : h('p', { class: 'muted' }, 'No log record of this trace.'),
+    ),
   );
   if (span)
     target.querySelector(`[data-span-id="${span.spanId}"]`)?.setAttribute('aria-describedby', 'span-detail');
+}
+
+/** A tick on a span's bar per log record written in that span, at the record's time. */
+function logMarkers(logs, spanId, traceStart, total) {
+  return logs
+    .filter((log) => log.spanId === spanId)
+    .map((log) =>
+      h('span', {
+        class: `wf-log sev-${severityOf(log.severityNumber)}`,
+        'data-testid': 'span-log-marker',
+        title: log.body,
+        style: {
+          left: `${Math.min(100, Math.max(0, ((Date.parse(log.timestamp) - traceStart) / total) * 100))}%`,
+        },
+      }),
+    );
 }
 
 /** The workflows this trace ran or changed, and the alerts it is linked to. */
