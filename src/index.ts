@@ -235,8 +235,13 @@ export { listOperations, listServices } from './tracing/listServices.js';
 export {
   PostgreSQLSpanExporter,
   type PostgreSQLSpanExporterOptions,
-  type SpanExporterStats,
+  type SpanExportStats,
 } from './tracing/PostgreSQLSpanExporter.js';
+export {
+  PostgreSQLSpanProcessor,
+  type PostgreSQLSpanProcessorOptions,
+  type SpanExporterStats,
+} from './tracing/PostgreSQLSpanProcessor.js';
 export {
   extractTraceContext,
   type HeaderCarrier,
