@@ -90,7 +90,12 @@ export class PgtelServer {
     });
     shutdown.addHook('database', () => db.close());
     try {
-      await migrate(db, { partitionsAhead: config.partitionsAhead, clock });
+      await migrate(db, {
+        partitionsAhead: config.partitionsAhead,
+        retentionDays: config.retentionDays,
+        clock,
+        logger,
+      });
       health.addCheck(databaseCheck(db)).addCheck(migrationsCheck(db));
       // The embedded database is one connection, always "in use": pool saturation means nothing there.
       if (db.kind === 'postgres') health.addCheck(poolSaturationCheck(db));
