@@ -128,7 +128,7 @@ describe('migrations', () => {
     } finally {
       await disposeTestDatabase(other);
     }
-  });
+  }, 120_000);
 });
 
 describe.runIf(onRealServer)('ten processes migrating one empty database at once', () => {
