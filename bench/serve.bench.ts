@@ -5,7 +5,7 @@
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { createLogger } from '../src/logger.js';
-import { PostgreSQLSpanExporter } from '../src/tracing/PostgreSQLSpanExporter.js';
+import { PostgreSQLSpanProcessor } from '../src/tracing/PostgreSQLSpanProcessor.js';
 import { dropBenchDatabase, openBenchDatabase, startBenchServer } from './benchDatabase.js';
 import { type BenchResult, compare, itemsPerSecond } from './harness.js';
 import { makeSpans } from './spanFixtures.js';
@@ -54,7 +54,7 @@ export default async function (): Promise<BenchResult[]> {
     let ingest = 0;
     for (let round = 0; round < 3; round++) {
       await truncate();
-      const exporter = new PostgreSQLSpanExporter({
+      const processor = new PostgreSQLSpanProcessor({
         db,
         maxQueueSize: SPANS,
         maxBatchSize: BATCH,
@@ -63,11 +63,11 @@ export default async function (): Promise<BenchResult[]> {
       direct = Math.max(
         direct,
         await itemsPerSecond(SPANS, async () => {
-          for (let i = 0; i < spans.length; i += BATCH) exporter.export(spans.slice(i, i + BATCH), () => {});
-          await exporter.forceFlush();
+          for (const span of spans) processor.onEnd(span);
+          await processor.forceFlush();
         }),
       );
-      await exporter.shutdown();
+      await processor.shutdown();
       await truncate();
       const otlp = new OTLPTraceExporter({ url: `${server.url}/v1/traces`, concurrencyLimit: CONCURRENCY });
       ingest = Math.max(ingest, await itemsPerSecond(SPANS, () => exportAll(otlp, spans)));

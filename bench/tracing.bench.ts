@@ -1,16 +1,16 @@
 // Tracing on the real server:
-// 1. spans/s through PostgreSQLSpanExporter (mapping, queue, COPY batches) beside a bare COPY of the
+// 1. spans/s through PostgreSQLSpanProcessor (queue, mapping, COPY batches) beside a bare COPY of the
 //    same rows already mapped (target >= 0.6);
-// 2. the application thread's cost of a span start/end with pgtel's processor and exporter attached
+// 2. the application thread's cost of a span start/end with pgtel's span processor attached
 //    beside the plain OpenTelemetry SDK with no processor (target <= 1.5x);
 // 3. span search and trace lookup on a million spans beside the same query without indexes.
 
 import type { Tracer } from '@opentelemetry/api';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import type { Database, DatabaseSession } from '../src/db/Database.js';
 import { createLogger } from '../src/logger.js';
 import { listServices } from '../src/tracing/listServices.js';
-import { PostgreSQLSpanExporter } from '../src/tracing/PostgreSQLSpanExporter.js';
+import { PostgreSQLSpanProcessor } from '../src/tracing/PostgreSQLSpanProcessor.js';
 import { SPAN_COLUMNS, spanRowValues } from '../src/tracing/SpanRow.js';
 import { searchSpans } from '../src/tracing/searchSpans.js';
 import { spanToRow } from '../src/tracing/spanToRow.js';
@@ -37,7 +37,7 @@ async function exporterThroughput(db: Database): Promise<BenchResult> {
       }),
     );
     await truncate();
-    const exporter = new PostgreSQLSpanExporter({
+    const processor = new PostgreSQLSpanProcessor({
       db,
       maxQueueSize: SPANS,
       maxBatchSize: BATCH,
@@ -47,12 +47,12 @@ async function exporterThroughput(db: Database): Promise<BenchResult> {
     ours = Math.max(
       ours,
       await itemsPerSecond(SPANS, async () => {
-        // As the batch span processor calls it: 512 spans at a time.
-        for (let i = 0; i < spans.length; i += 512) exporter.export(spans.slice(i, i + 512), () => {});
-        await exporter.forceFlush();
+        // As the provider calls it: each span as it ends.
+        for (const span of spans) processor.onEnd(span);
+        await processor.forceFlush();
       }),
     );
-    await exporter.shutdown();
+    await processor.shutdown();
   }
   return compare('exporter throughput', 'spans/s', ours, baseline, 'COPY of the same rows', '>= 0.6');
 }
@@ -74,13 +74,13 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.le
 
 async function hotPath(db: Database): Promise<BenchResult> {
   const plain = new BasicTracerProvider({ resource }).getTracer('bench');
-  const exporter = new PostgreSQLSpanExporter({ db, maxQueueSize: 20_000, logger: createLogger('error') });
-  const provider = new BasicTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(exporter)] });
+  const processor = new PostgreSQLSpanProcessor({ db, maxQueueSize: 20_000, logger: createLogger('error') });
+  const provider = new BasicTracerProvider({ resource, spanProcessors: [processor] });
   const withPgtel = provider.getTracer('bench');
   const ours: number[] = [];
   const baseline: number[] = [];
   // Alternating rounds and the median burst, so load from other processes hits both sides alike;
-  // garbage collection of the spans the exporter holds is inside the bursts, as in an application.
+  // garbage collection of the spans the processor holds is inside the bursts, as in an application.
   for (let round = 0; round < 10; round++) {
     baseline.push(...(await burstCosts(plain, 100)));
     ours.push(...(await burstCosts(withPgtel, 100)));

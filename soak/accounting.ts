@@ -52,7 +52,8 @@ export function account(apps: readonly AppReport[], load: LoadReport, stored: St
     const s = app.spans.stats;
     rows.push(
       row('spans', app.proc, app.spans.produced, stored.spansByService[app.proc] ?? 0, {
-        'exporter queue full or unwritten at shutdown': s.dropped,
+        'span queue full or unwritten at shutdown': s.dropped,
+        'database unreachable past the export budget': s.failed,
         'refused by the database': s.rejected,
       }),
     );

@@ -30,9 +30,7 @@ const db = await openDatabase({
 const tracing = await setupTracing({
   serviceName: proc,
   db,
-  exporter: { maxQueueSize: spanQueue, flushIntervalMs: 250, retry: { baseMs: 100, maxMs: 1_000 } },
-  // The batch processor's own queue must never be the one that drops (it does not count).
-  batch: { maxQueueSize: 100_000, maxExportBatchSize: 512, scheduledDelayMillis: 200 },
+  processor: { maxQueueSize: spanQueue, flushIntervalMs: 250, retry: { baseMs: 100, maxMs: 1_000 } },
 });
 const metrics = new MetricsCollector({
   db,

@@ -1,5 +1,5 @@
 import type { CollectorStats } from '../src/metrics/MetricsCollector.js';
-import type { SpanExporterStats } from '../src/tracing/PostgreSQLSpanExporter.js';
+import type { SpanExporterStats } from '../src/tracing/PostgreSQLSpanProcessor.js';
 
 /** What one application process of the soak produced and what its library queues counted. */
 export interface AppReport {

@@ -20,6 +20,8 @@ export interface PgtelConfig {
   logLevel: LogLevel;
   /** Service name recorded on spans and metrics. Default: `unknown_service:node`. */
   serviceName: string;
+  /** Turns span recording off (`OTEL_SDK_DISABLED=true`); ids stay valid, nothing is stored. Default: false. */
+  tracingDisabled: boolean;
   /** Port of `pgtel serve` (the OTLP/HTTP port). Default: 4318. */
   port: number;
   /** Interface `pgtel serve` listens on. Default: `127.0.0.1` (loopback). */
@@ -218,6 +220,16 @@ export const optionDefinitions: readonly AnyOptionDefinition[] = [
     description: 'Service name recorded on spans and metrics.',
     parse: (raw) => raw.trim(),
     check: (value) => (value === '' ? 'must not be empty' : undefined),
+  },
+  {
+    key: 'tracingDisabled',
+    env: ['OTEL_SDK_DISABLED'],
+    default: false,
+    defaultText: '`false`',
+    description: '`true` turns span recording off: ids stay valid and propagate, nothing is stored.',
+    // As the OpenTelemetry specification reads it: only `true` (any case) disables, anything else is false.
+    parse: (raw) => /^\s*true\s*$/i.test(raw),
+    check: () => undefined,
   },
   {
     key: 'port',

@@ -81,10 +81,23 @@ export class MigrationError extends PgtelError {
   }
 }
 
-/** The database was migrated by a newer pgtel than this one. */
+/** The database was migrated by a newer pgtel than this one, with a breaking migration this one does not know. */
 export class SchemaTooNewError extends PgtelError {
-  constructor(message: string) {
+  /** Newest migration applied to the database. */
+  readonly schemaVersion: number | undefined;
+  /** Newest migration this pgtel knows. */
+  readonly codeVersion: number | undefined;
+  /** The breaking migrations applied that this pgtel does not know. */
+  readonly breakingVersions: readonly number[];
+
+  constructor(
+    message: string,
+    versions: { schemaVersion?: number; codeVersion?: number; breakingVersions?: readonly number[] } = {},
+  ) {
     super('PGTEL_SCHEMA_TOO_NEW', message);
+    this.schemaVersion = versions.schemaVersion;
+    this.codeVersion = versions.codeVersion;
+    this.breakingVersions = versions.breakingVersions ?? [];
   }
 }
 

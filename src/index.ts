@@ -264,14 +264,23 @@ export {
 export { type RollupOptions, type RollupReport, rollupMetrics } from './metrics/rollupMetrics.js';
 export type { SeriesSnapshot } from './metrics/Series.js';
 export type { RetryDelayOptions } from './retryDelay.js';
-export { ensureObservabilityTables } from './schema/ensureObservabilityTables.js';
+export { BUNDLED_MIGRATIONS } from './schema/bundledMigrations.generated.js';
+export {
+  type EnsureObservabilityTablesOptions,
+  ensureObservabilityTables,
+} from './schema/ensureObservabilityTables.js';
+export type { Migration } from './schema/Migration.js';
 export { type MigrateOptions, type MigrateResult, migrate } from './schema/migrate.js';
-export type { Migration } from './schema/migrationFiles.js';
 export {
   maintainPartitions,
   type PartitionOptions,
   type PartitionReport,
 } from './schema/PartitionManager.js';
+export type {
+  AppliedMigration,
+  ChecksumMismatch,
+  SchemaCompatibility,
+} from './schema/schemaCompatibility.js';
 export { type SchemaStatus, schemaStatus } from './schema/schemaStatus.js';
 export { activeSpanContext, type SpanIds } from './tracing/activeSpanContext.js';
 export { AUTO_INSTRUMENTATIONS, type AutoInstrumentation } from './tracing/autoInstrumentations.js';
@@ -285,8 +294,13 @@ export { listOperations, listServices } from './tracing/listServices.js';
 export {
   PostgreSQLSpanExporter,
   type PostgreSQLSpanExporterOptions,
-  type SpanExporterStats,
+  type SpanExportStats,
 } from './tracing/PostgreSQLSpanExporter.js';
+export {
+  PostgreSQLSpanProcessor,
+  type PostgreSQLSpanProcessorOptions,
+  type SpanExporterStats,
+} from './tracing/PostgreSQLSpanProcessor.js';
 export {
   extractTraceContext,
   type HeaderCarrier,

@@ -123,7 +123,12 @@ export class PgtelServer {
     });
     shutdown.addHook('database', () => db.close());
     try {
-      await migrate(db, { partitionsAhead: config.partitionsAhead, clock });
+      await migrate(db, {
+        partitionsAhead: config.partitionsAhead,
+        retentionDays: config.retentionDays,
+        clock,
+        logger,
+      });
       health.addCheck(databaseCheck(db)).addCheck(migrationsCheck(db));
       // A rule file with problems stops the start, as Prometheus does: no silent half of the rules.
       if (config.rulesFile) {

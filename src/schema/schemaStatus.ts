@@ -1,6 +1,7 @@
 import type { Database } from '../db/Database.js';
-import { quoteIdent } from '../db/quoteIdent.js';
-import { loadMigrations } from './migrationFiles.js';
+import { appliedMigrations } from './appliedMigrations.js';
+import { BUNDLED_MIGRATIONS } from './bundledMigrations.generated.js';
+import { type ChecksumMismatch, migrationLabel, schemaCompatibility } from './schemaCompatibility.js';
 
 export interface SchemaStatus {
   database: string;
@@ -10,20 +11,17 @@ export interface SchemaStatus {
   /** Version this pgtel knows. */
   latest: number;
   pending: string[];
+  /** Applied migrations newer than this pgtel (`NNNN_name`), and which of them are breaking. */
+  newer: string[];
+  breakingAhead: string[];
+  /** Applied migrations whose SQL changed after they ran. */
+  checksumMismatches: ChecksumMismatch[];
   tables: { name: string; estimatedRows: number; partitions: number }[];
 }
 
-/** Reads the schema version and per-table sizes without changing anything. */
+/** Reads the schema version, how it stands against this pgtel's migrations, and per-table sizes, without changing anything. */
 export async function schemaStatus(db: Database): Promise<SchemaStatus> {
-  const known = loadMigrations();
-  const found = await db.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [
-    `${quoteIdent(db.schema)}.schema_migrations`,
-  ]);
-  const applied = found.rows[0]?.found
-    ? (await db.query<{ version: number }>(`SELECT version FROM ${db.table('schema_migrations')}`)).rows.map(
-        (r) => r.version,
-      )
-    : [];
+  const compatibility = schemaCompatibility(await appliedMigrations(db), BUNDLED_MIGRATIONS);
   const tables = await db.query<{ name: string; estimated_rows: number; partitions: number }>(
     `SELECT c.relname AS name,
             greatest(c.reltuples, 0)::int8 + coalesce((SELECT sum(greatest(p.reltuples, 0)) FROM pg_inherits i
@@ -37,11 +35,12 @@ export async function schemaStatus(db: Database): Promise<SchemaStatus> {
   return {
     database: db.description,
     schema: db.schema,
-    version: Math.max(0, ...applied),
-    latest: known.at(-1)?.version ?? 0,
-    pending: known
-      .filter((m) => !applied.includes(m.version))
-      .map((m) => `${String(m.version).padStart(4, '0')}_${m.name}`),
+    version: compatibility.schemaVersion,
+    latest: compatibility.codeVersion,
+    pending: compatibility.pending.map(migrationLabel),
+    newer: compatibility.newer.map(migrationLabel),
+    breakingAhead: compatibility.breakingAhead.map(migrationLabel),
+    checksumMismatches: compatibility.checksumMismatches,
     tables: tables.rows.map((t) => ({
       name: t.name,
       estimatedRows: t.estimated_rows,

@@ -1,5 +1,6 @@
-import type { AttributeValue, Tracer, TracerProvider } from '@opentelemetry/api';
-import type { BufferConfig, Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { AttributeValue, Tracer } from '@opentelemetry/api';
+import type { Sampler } from '@opentelemetry/sdk-trace-base';
+import { resolveOption } from '../config.js';
 import type { DatabaseSession } from '../db/Database.js';
 import { createLogger, type Logger } from '../logger.js';
 import { SingleSetup } from '../SingleSetup.js';
@@ -7,10 +8,10 @@ import { type AutoInstrumentation, enableAutoInstrumentations } from './autoInst
 import { getTracer } from './getTracer.js';
 import { otelApi, tracerProviderRegistered } from './otelApi.js';
 import {
-  PostgreSQLSpanExporter,
-  type PostgreSQLSpanExporterOptions,
+  PostgreSQLSpanProcessor,
+  type PostgreSQLSpanProcessorOptions,
   type SpanExporterStats,
-} from './PostgreSQLSpanExporter.js';
+} from './PostgreSQLSpanProcessor.js';
 import { sdkResource } from './sdkResource.js';
 
 export interface SetupTracingOptions {
@@ -24,11 +25,9 @@ export interface SetupTracingOptions {
   sampler?: Sampler;
   /** OpenTelemetry Node instrumentations to switch on (default none). pgtel's own writes are never traced. */
   instrumentations?: readonly AutoInstrumentation[];
-  /** Exporter settings (queue size, batch size, retry...). Default: the exporter's own defaults. */
-  exporter?: Omit<PostgreSQLSpanExporterOptions, 'db' | 'serviceName' | 'logger'>;
-  /** Batch span processor settings (default: export every 500 ms or 512 spans, queue 2,048). */
-  batch?: BufferConfig;
-  /** Turn tracing off (default: `OTEL_SDK_DISABLED=true`); ids stay valid, nothing is stored. */
+  /** Span pipeline settings (queue size, batch size, flush interval, retries...). Default: the processor's own defaults. */
+  processor?: Omit<PostgreSQLSpanProcessorOptions, 'db' | 'serviceName' | 'logger'>;
+  /** Turn tracing off; ids stay valid, nothing is stored. Default: option `tracingDisabled` (`OTEL_SDK_DISABLED=true`). */
   disabled?: boolean;
   /** Receives setup and export problems. Default: a logger at level warn on stderr. */
   logger?: Logger;
@@ -39,12 +38,11 @@ export interface Tracing {
   /** False when tracing is disabled or OpenTelemetry's SDK is not installed. */
   readonly enabled: boolean;
   readonly tracer: Tracer;
-  /** pgtel's span processor, to add by hand to a provider pgtel could not extend. */
-  readonly spanProcessor: SpanProcessor | undefined;
-  readonly exporter: PostgreSQLSpanExporter | undefined;
-  /** Exporter counters (all zero without a database). */
+  /** pgtel's span processor in the provider `setupTracing` created; undefined without a database or when the application owns the provider. */
+  readonly spanProcessor: PostgreSQLSpanProcessor | undefined;
+  /** Span pipeline counters (all zero without a span processor). */
   stats(): SpanExporterStats;
-  /** Writes every finished span now. */
+  /** Resolves once every finished span is committed; rejects with the error of a batch that failed. */
   forceFlush(): Promise<void>;
   /** Flushes, then undoes the setup (provider, instrumentations), so `setupTracing` may run again. */
   shutdown(): Promise<void>;
@@ -57,6 +55,7 @@ const EMPTY_STATS: SpanExporterStats = {
   exported: 0,
   dropped: 0,
   rejected: 0,
+  failed: 0,
   retries: 0,
   lastError: undefined,
 };
@@ -66,7 +65,6 @@ function disabledTracing(): Tracing {
     enabled: false,
     tracer: getTracer('pgtel'),
     spanProcessor: undefined,
-    exporter: undefined,
     stats: () => ({ ...EMPTY_STATS }),
     forceFlush: async () => {},
     shutdown: async () => {
@@ -75,48 +73,32 @@ function disabledTracing(): Tracing {
   };
 }
 
-/** Adds `processor` to an SDK 2.x provider the application registered (SDK 2 has no public API for it). */
-function addToProvider(provider: TracerProvider, processor: SpanProcessor): (() => void) | undefined {
-  const delegate = (provider as { getDelegate?: () => unknown }).getDelegate?.() ?? provider;
-  const processors = (delegate as { _activeSpanProcessor?: { _spanProcessors?: SpanProcessor[] } })
-    ._activeSpanProcessor?._spanProcessors;
-  if (!Array.isArray(processors)) return undefined;
-  processors.push(processor);
-  return () => {
-    const index = processors.indexOf(processor);
-    if (index >= 0) processors.splice(index, 1);
-  };
-}
-
 async function create(options: SetupTracingOptions, logger: Logger): Promise<Tracing> {
   const api = otelApi;
-  const disabled = options.disabled ?? /^\s*true\s*$/i.test(process.env.OTEL_SDK_DISABLED ?? '');
+  const disabled = resolveOption('tracingDisabled', { tracingDisabled: options.disabled });
   if (disabled || !api) return disabledTracing();
-  let sdk: [
-    typeof import('@opentelemetry/sdk-trace-node'),
-    typeof import('@opentelemetry/sdk-trace-base'),
-    typeof import('@opentelemetry/resources'),
-  ];
+  let sdk: [typeof import('@opentelemetry/sdk-trace-node'), typeof import('@opentelemetry/resources')];
   try {
-    sdk = await Promise.all([
-      import('@opentelemetry/sdk-trace-node'),
-      import('@opentelemetry/sdk-trace-base'),
-      import('@opentelemetry/resources'),
-    ]);
+    sdk = await Promise.all([import('@opentelemetry/sdk-trace-node'), import('@opentelemetry/resources')]);
   } catch (error) {
     logger.warn('tracing disabled: install @opentelemetry/sdk-trace-node 2.x to record spans', { error });
     return disabledTracing();
   }
-  const [{ NodeTracerProvider }, { BatchSpanProcessor }, resources] = sdk;
+  const [{ NodeTracerProvider }, resources] = sdk;
   const { resource, serviceName } = sdkResource(resources, options.serviceName, options.resourceAttributes);
-  const exporter = options.db
-    ? new PostgreSQLSpanExporter({ ...options.exporter, db: options.db, serviceName, logger })
-    : undefined;
-  const processor = exporter
-    ? new BatchSpanProcessor(exporter, { scheduledDelayMillis: 500, ...options.batch })
-    : undefined;
 
   const existing = tracerProviderRegistered() ? api.trace.getTracerProvider() : undefined;
+  if (existing && options.db) {
+    // SDK 2 providers take their processors in the constructor only: the application adds pgtel's.
+    logger.warn(
+      'a tracer provider is already registered, so setupTracing stores no spans: pass ' +
+        'new PostgreSQLSpanProcessor({ db }) in its spanProcessors',
+    );
+  }
+  const processor =
+    options.db && !existing
+      ? new PostgreSQLSpanProcessor({ ...options.processor, db: options.db, serviceName, logger })
+      : undefined;
   const ownProvider = existing
     ? undefined
     : new NodeTracerProvider({
@@ -129,41 +111,24 @@ async function create(options: SetupTracingOptions, logger: Logger): Promise<Tra
   const disableInstrumentations = options.instrumentations?.length
     ? await enableAutoInstrumentations(options.instrumentations, provider)
     : undefined;
-  let detach: (() => void) | undefined;
-  if (ownProvider) {
-    ownProvider.register();
-  } else if (processor) {
-    // The application runs its own SDK: only add pgtel's exporter to it.
-    detach = addToProvider(provider, processor);
-    if (!detach) {
-      logger.warn(
-        "cannot add pgtel's span processor to the registered provider; add tracing.spanProcessor to it",
-      );
-    }
-  }
+  ownProvider?.register();
 
-  const forceFlush = async () => {
-    await processor?.forceFlush();
-    await exporter?.forceFlush();
-  };
   return {
     enabled: true,
     tracer: provider.getTracer('pgtel'),
     spanProcessor: processor,
-    exporter,
-    stats: () => exporter?.stats() ?? { ...EMPTY_STATS },
-    forceFlush,
+    stats: () => processor?.stats() ?? { ...EMPTY_STATS },
+    forceFlush: async () => {
+      await processor?.forceFlush();
+    },
     shutdown: async () => {
       disableInstrumentations?.();
-      detach?.();
       try {
         if (ownProvider) {
           await ownProvider.shutdown();
           api.trace.disable();
           api.context.disable();
           api.propagation.disable();
-        } else {
-          await processor?.shutdown();
         }
       } finally {
         single.clear();
@@ -175,9 +140,10 @@ async function create(options: SetupTracingOptions, logger: Logger): Promise<Tra
 /**
  * Sets up OpenTelemetry tracing whose finished spans are stored in PostgreSQL: a Node tracer
  * provider (resource from the options, `OTEL_SERVICE_NAME` and `OTEL_RESOURCE_ATTRIBUTES`; sampler
- * from `OTEL_TRACES_SAMPLER`), W3C propagation, AsyncLocalStorage context, a batch processor feeding
- * a `PostgreSQLSpanExporter`, and optionally auto-instrumentation. If the application registered
- * its own provider, pgtel only adds its processor to it. Calling it again returns the same setup
+ * from `OTEL_TRACES_SAMPLER`), W3C propagation, AsyncLocalStorage context, a
+ * `PostgreSQLSpanProcessor` in the provider's constructor, and optionally auto-instrumentation. If
+ * the application registered its own provider, pgtel uses it as it is (the application puts a
+ * `PostgreSQLSpanProcessor` in its `spanProcessors` to store spans). Calling it again returns the same setup
  * (a warning says so when the options differ); call `shutdown()` first to change them.
  */
 export function setupTracing(options: SetupTracingOptions = {}): Promise<Tracing> {

@@ -68,3 +68,12 @@ export class TcpProxy {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 }
+
+/** A started proxy in front of the server of `databaseUrl`, with the URL that goes through it. */
+export async function proxyTo(databaseUrl: string): Promise<TcpProxy & { url: string }> {
+  const url = new URL(databaseUrl);
+  const proxy = new TcpProxy(url.hostname, Number(url.port || 5432));
+  await proxy.start();
+  url.host = `127.0.0.1:${proxy.port}`;
+  return Object.assign(proxy, { url: url.toString() });
+}

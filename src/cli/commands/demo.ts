@@ -31,7 +31,11 @@ export const demoCommand: Command = {
     const logger = createLogger(config.logLevel === 'debug' ? 'debug' : 'warn', io.err);
     const db = await openForSql(config, 'pgtel demo (pgtel serve --demo loads demo data itself)');
     try {
-      await migrate(db, { partitionsAhead: config.partitionsAhead });
+      await migrate(db, {
+        partitionsAhead: config.partitionsAhead,
+        retentionDays: config.retentionDays,
+        logger,
+      });
       await saveAlertRules(db, demoAlertRules, systemClock);
       const tracing = await setupTracing({ serviceName: 'demo-pipeline', db, logger });
       const metrics = new MetricsCollector({ db, logger, flushIntervalMs: 0 });

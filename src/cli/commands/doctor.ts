@@ -4,7 +4,8 @@ import { openDatabase } from '../../db/openDatabase.js';
 import { LockedError } from '../../errors.js';
 import { redact } from '../../redact.js';
 import { monthsAhead, partitionName } from '../../schema/partitionMath.js';
-import { schemaStatus } from '../../schema/schemaStatus.js';
+import { describeChecksumMismatch } from '../../schema/schemaCompatibility.js';
+import { type SchemaStatus, schemaStatus } from '../../schema/schemaStatus.js';
 import { explicitServerUrl } from '../api/connectApi.js';
 import { type CliIo, type Command, EXIT } from '../Command.js';
 import { styleFor } from '../Style.js';
@@ -33,26 +34,57 @@ function skewFinding(localMs: number, serverMs: number, against: string): Doctor
       };
 }
 
+function migrationsFinding(status: SchemaStatus): DoctorFinding {
+  if (status.breakingAhead.length > 0) {
+    return {
+      check: 'migrations',
+      status: 'fail',
+      message: `schema "${status.schema}" at version ${status.version} has breaking migration ${status.breakingAhead.join(', ')} this pgtel (up to ${status.latest}) does not know`,
+      fix: 'upgrade pgtel to the version that migrated the schema',
+    };
+  }
+  if (status.pending.length > 0) {
+    return {
+      check: 'migrations',
+      status: 'fail',
+      message: `${status.pending.length} pending: ${status.pending.join(', ')}`,
+      fix: 'run pgtel migrate (pgtel serve also migrates on start)',
+    };
+  }
+  const newer =
+    status.newer.length > 0
+      ? `, newer than this pgtel (${status.latest}): ${status.newer.join(', ')} additive`
+      : '';
+  return {
+    check: 'migrations',
+    status: 'pass',
+    message: `schema "${status.schema}" at version ${status.version}${newer}`,
+  };
+}
+
+function checksumFinding(status: SchemaStatus): DoctorFinding {
+  if (status.checksumMismatches.length === 0) {
+    return {
+      check: 'migration checksums',
+      status: 'pass',
+      message: 'every applied migration matches this pgtel',
+    };
+  }
+  return {
+    check: 'migration checksums',
+    status: 'fail',
+    message: status.checksumMismatches.map(describeChecksumMismatch).join('; '),
+    fix: "the schema may differ from what this pgtel expects: compare it with the migration's file in this pgtel's sql/migrations",
+  };
+}
+
 async function databaseFindings(db: Database, config: PgtelConfig): Promise<DoctorFinding[]> {
   const findings: DoctorFinding[] = [];
   const before = Date.now();
   const now = (await db.query<{ now: Date }>('SELECT now() AS now')).rows[0]!.now.getTime();
   findings.push(skewFinding((before + Date.now()) / 2, now, 'the database server'));
   const status = await schemaStatus(db);
-  findings.push(
-    status.pending.length === 0
-      ? {
-          check: 'migrations',
-          status: 'pass',
-          message: `schema "${status.schema}" at version ${status.version}`,
-        }
-      : {
-          check: 'migrations',
-          status: 'fail',
-          message: `${status.pending.length} pending: ${status.pending.join(', ')}`,
-          fix: 'run pgtel migrate (pgtel serve also migrates on start)',
-        },
-  );
+  findings.push(migrationsFinding(status), checksumFinding(status));
   if (status.version === 0) return findings;
   const tables = await db.query<{ table_name: string; partitions: string[] }>(
     `SELECT t.table_name, coalesce(array_agg(c.relname) FILTER (WHERE c.relname IS NOT NULL), '{}') AS partitions

@@ -1,4 +1,5 @@
 import { resolveConfig } from '../../config.js';
+import { createLogger } from '../../logger.js';
 import { migrate } from '../../schema/migrate.js';
 import { type Command, EXIT } from '../Command.js';
 import { openForSql } from '../openForSql.js';
@@ -10,10 +11,14 @@ export const migrateCommand: Command = {
   options: { 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } },
   async run({ values }, io) {
     const dryRun = values['dry-run'] === true;
-    const db = await openForSql(resolveConfig({}, io.env), 'pgtel migrate');
+    const config = resolveConfig({}, io.env);
+    const db = await openForSql(config, 'pgtel migrate');
     try {
       const result = await migrate(db, {
         dryRun,
+        partitionsAhead: config.partitionsAhead,
+        retentionDays: config.retentionDays,
+        logger: createLogger(config.logLevel, io.err),
         onMigration: (m) =>
           values.json || io.err(`applying ${String(m.version).padStart(4, '0')}_${m.name}...\n`),
       });

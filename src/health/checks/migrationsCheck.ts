@@ -1,19 +1,23 @@
 import type { Database } from '../../db/Database.js';
 import { quoteIdent } from '../../db/quoteIdent.js';
-import { loadMigrations } from '../../schema/migrationFiles.js';
+import { appliedMigrationsSql } from '../../schema/appliedMigrations.js';
+import { BUNDLED_MIGRATIONS } from '../../schema/bundledMigrations.generated.js';
+import {
+  type AppliedMigration,
+  migrationLabel,
+  schemaCompatibility,
+} from '../../schema/schemaCompatibility.js';
 import type { HealthCheck } from '../HealthCheck.js';
 import { boundedQuery } from './boundedQuery.js';
 import { type BuiltinCheckOptions, DEFAULT_CHECK_TIMEOUT_MS } from './databaseCheck.js';
 
 /**
  * Migrations applied (name `migrations`, startup, critical): fails while pgtel's migrations are
- * pending and when the database was migrated by a newer pgtel. Reads only the applied versions
- * (`schemaStatus()` also sizes every table, too slow for a probe on a busy catalog); the migration
- * files are read once, when the check is created.
+ * pending and when a newer pgtel applied a breaking migration; a newer schema whose extra
+ * migrations are all additive passes. Reads only `schema_migrations` (`schemaStatus()` also sizes
+ * every table, too slow for a probe on a busy catalog).
  */
 export function migrationsCheck(db: Database, options: BuiltinCheckOptions = {}): HealthCheck {
-  const known = loadMigrations();
-  const latest = known.at(-1)?.version ?? 0;
   const timeoutMs = options.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
   const trackingTable = `${quoteIdent(db.schema)}.schema_migrations`;
   return {
@@ -30,25 +34,34 @@ export function migrationsCheck(db: Database, options: BuiltinCheckOptions = {})
         signal,
       );
       const applied = found?.found
-        ? (
-            await boundedQuery<{ version: number }>(
-              db,
-              `SELECT version FROM ${db.table('schema_migrations')}`,
-              [],
-              timeoutMs,
-              signal,
-            )
-          ).map((r) => r.version)
+        ? await boundedQuery<AppliedMigration>(
+            db,
+            appliedMigrationsSql(db.table('schema_migrations')),
+            [],
+            timeoutMs,
+            signal,
+          )
         : [];
-      const version = Math.max(0, ...applied);
-      if (version > latest) {
-        return { status: 'fail', message: `Schema version ${version} is newer than this pgtel (${latest})` };
+      const { breakingAhead, pending, newer, schemaVersion, codeVersion } = schemaCompatibility(
+        applied,
+        BUNDLED_MIGRATIONS,
+      );
+      if (breakingAhead.length > 0) {
+        return {
+          status: 'fail',
+          message: `Schema version ${schemaVersion} is newer than this pgtel (${codeVersion}) with breaking migration ${breakingAhead.map(migrationLabel).join(', ')}`,
+        };
       }
-      const pending = known
-        .filter((m) => !applied.includes(m.version))
-        .map((m) => `${String(m.version).padStart(4, '0')}_${m.name}`);
-      if (pending.length > 0) return { status: 'fail', message: `Migrations pending: ${pending.join(', ')}` };
-      return { status: 'pass', message: `Schema at version ${version}` };
+      if (pending.length > 0) {
+        return { status: 'fail', message: `Migrations pending: ${pending.map(migrationLabel).join(', ')}` };
+      }
+      return {
+        status: 'pass',
+        message:
+          newer.length > 0
+            ? `Schema at version ${schemaVersion}, newer than this pgtel (${codeVersion}); the extra migrations are additive`
+            : `Schema at version ${schemaVersion}`,
+      };
     },
   };
 }

@@ -111,13 +111,19 @@ describe('read-only replica check', () => {
 });
 
 describe('migrations check, and a closed database', () => {
-  it('passes once migrated, fails while migrations are pending; "Connection failed" once closed', async () => {
+  it('passes once migrated (a newer additive schema too), fails while pending or behind a breaking one; "Connection failed" once closed', async () => {
     expect(await run(migrationsCheck(ctx.db, slowOk))).toMatchObject({ healthy: true });
     const tracking = ctx.db.table('schema_migrations');
     await ctx.db.exec(`INSERT INTO ${tracking} (version, name, checksum) VALUES (9999, 'future', 'x')`);
     try {
-      expect((await run(migrationsCheck(ctx.db, slowOk))).message).toMatch(
-        /^Schema version 9999 is newer than this pgtel/,
+      const additive = await run(migrationsCheck(ctx.db, slowOk));
+      expect(additive).toMatchObject({ healthy: true });
+      expect(additive.message).toMatch(/^Schema at version 9999, newer than this pgtel .* additive/);
+      await ctx.db.exec(`UPDATE ${tracking} SET breaking = true WHERE version = 9999`);
+      const breaking = await run(migrationsCheck(ctx.db, slowOk));
+      expect(breaking).toMatchObject({ healthy: false });
+      expect(breaking.message).toMatch(
+        /^Schema version 9999 is newer than this pgtel .* breaking migration 9999_future/,
       );
     } finally {
       await ctx.db.exec(`DELETE FROM ${tracking} WHERE version = 9999`);
@@ -126,7 +132,7 @@ describe('migrations check, and a closed database', () => {
     try {
       const result = await run(migrationsCheck(fresh, slowOk));
       expect(result).toMatchObject({ healthy: false });
-      expect(result.message).toMatch(/^Migrations pending: 0001_seed_tables/);
+      expect(result.message).toMatch(/^Migrations pending: 0001_base_tables/);
     } finally {
       await disposeTestDatabase(fresh);
     }

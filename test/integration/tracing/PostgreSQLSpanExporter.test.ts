@@ -1,32 +1,16 @@
 import type { ExportResult } from '@opentelemetry/core';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/db/openDatabase.js';
 import { createLogger } from '../../../src/logger.js';
 import { PostgreSQLSpanExporter } from '../../../src/tracing/PostgreSQLSpanExporter.js';
-import { TcpProxy } from '../../helpers/tcpProxy.js';
-import {
-  disposeTestDatabase,
-  openTestDatabase,
-  testDatabaseUrl,
-  useTestDatabase,
-} from '../../helpers/testDatabase.js';
+import { proxyTo } from '../../helpers/tcpProxy.js';
+import { testDatabaseUrl, useTestDatabase } from '../../helpers/testDatabase.js';
 import { recordSpans, someSpans } from '../../unit/tracing/recordSpans.js';
+import { databaseToLose } from './spanPipelineDatabase.js';
 
 const ctx = useTestDatabase();
-
-async function proxyTo(databaseUrl: string): Promise<TcpProxy & { url: string }> {
-  const url = new URL(databaseUrl);
-  const proxy = new TcpProxy(url.hostname, Number(url.port || 5432));
-  await proxy.start();
-  url.host = `127.0.0.1:${proxy.port}`;
-  return Object.assign(proxy, { url: url.toString() });
-}
 const quiet = createLogger('silent');
-
-function exportNow(exporter: PostgreSQLSpanExporter, spans: ReadableSpan[]): Promise<ExportResult> {
-  return new Promise((resolve) => exporter.export(spans, resolve));
-}
 
 async function countSpans(service: string): Promise<number> {
   const { rows } = await ctx.db.query<{ n: number }>(
@@ -36,8 +20,19 @@ async function countSpans(service: string): Promise<number> {
   return rows[0]!.n;
 }
 
+/** The result, with the number of the spans stored when the exporter called back. */
+function exportNow(
+  exporter: PostgreSQLSpanExporter,
+  spans: ReadableSpan[],
+  service: string,
+): Promise<{ result: ExportResult; storedAtCallback: Promise<number> }> {
+  return new Promise((resolve) =>
+    exporter.export(spans, (result) => resolve({ result, storedAtCallback: countSpans(service) })),
+  );
+}
+
 describe('PostgreSQLSpanExporter', () => {
-  it('stores every field of a span', async () => {
+  it('stores every field of a span and reports SUCCESS once it is committed', async () => {
     const exporter = new PostgreSQLSpanExporter({ db: ctx.db, logger: quiet });
     const spans = recordSpans(
       (tracer) => {
@@ -52,12 +47,12 @@ describe('PostgreSQLSpanExporter', () => {
       },
       { service: 'fields' },
     );
-    expect((await exportNow(exporter, spans)).code).toBe(0);
-    await exporter.forceFlush();
+    const { result, storedAtCallback } = await exportNow(exporter, spans, 'fields');
+    expect(result.code).toBe(0);
+    expect(await storedAtCallback).toBe(1);
     const { rows } = await ctx.db.query<Record<string, unknown>>(
       `SELECT * FROM ${ctx.db.table('spans')} WHERE service_name = 'fields'`,
     );
-    expect(rows).toHaveLength(1);
     const row = rows[0]!;
     expect(row.operation_name).toBe('GET /orders');
     expect(row.kind).toBe('server');
@@ -73,7 +68,7 @@ describe('PostgreSQLSpanExporter', () => {
     expect(row.resource).toMatchObject({ 'service.name': 'fields' });
     expect(row.scope).toEqual({ name: 'unit-scope', version: '1.2.3' });
     await exporter.shutdown();
-    expect(exporter.stats()).toMatchObject({ exported: 1, dropped: 0, rejected: 0, queued: 0 });
+    expect(exporter.stats()).toMatchObject({ exported: 1, rejected: 0, failed: 0 });
   });
 
   it('stores a span with 10,000 attributes and a 1 MB string', async () => {
@@ -87,8 +82,7 @@ describe('PostgreSQLSpanExporter', () => {
       },
       { service: 'wide', attributeCountLimit: 20_000 },
     );
-    await exportNow(exporter, spans);
-    await exporter.shutdown();
+    expect((await exportNow(exporter, spans, 'wide')).result.code).toBe(0);
     const { rows } = await ctx.db.query<{ n: number; big: number }>(
       `SELECT (SELECT count(*) FROM jsonb_object_keys(attributes))::int AS n, length(attributes->>'big') AS big
          FROM ${ctx.db.table('spans')} WHERE service_name = 'wide'`,
@@ -96,77 +90,51 @@ describe('PostgreSQLSpanExporter', () => {
     expect(rows[0]).toEqual({ n: 10_001, big: 1_000_000 });
   });
 
-  it('drops and counts spans beyond the queue bound without blocking, warning once', async () => {
-    const lines: string[] = [];
-    const logger = createLogger('warn', (line) => lines.push(line));
-    const exporter = new PostgreSQLSpanExporter({ db: ctx.db, logger, maxQueueSize: 5 });
-    const result = await exportNow(exporter, someSpans(8, 'bounded'));
-    expect(result.code).toBe(1);
-    expect((await exportNow(exporter, someSpans(2, 'bounded'))).code).toBe(1);
-    expect(exporter.stats()).toMatchObject({ queued: 5, dropped: 5 });
-    expect(lines.filter((l) => l.includes('span queue full'))).toHaveLength(1);
-    await exporter.shutdown();
-    expect(await countSpans('bounded')).toBe(5);
-    expect(exporter.stats()).toMatchObject({ queued: 0, exported: 5, dropped: 5 });
-  });
-
-  it('writes queued spans on shutdown and refuses (and counts) spans after it', async () => {
-    const exporter = new PostgreSQLSpanExporter({ db: ctx.db, logger: quiet, flushIntervalMs: 60_000 });
-    await exportNow(exporter, someSpans(50, 'shutdown'));
-    expect(await countSpans('shutdown')).toBe(0);
-    await exporter.shutdown();
-    expect(await countSpans('shutdown')).toBe(50);
-    expect((await exportNow(exporter, someSpans(2, 'shutdown'))).code).toBe(1);
-    expect(exporter.stats()).toMatchObject({ exported: 50, dropped: 2 });
-  });
-
-  it('writes in batches without losing any span', async () => {
-    const exporter = new PostgreSQLSpanExporter({ db: ctx.db, logger: quiet, maxBatchSize: 7 });
-    await exportNow(exporter, someSpans(100, 'batches'));
-    await exporter.forceFlush();
-    expect(await countSpans('batches')).toBe(100);
-    await exporter.shutdown();
-  });
-
   it('counts a span exported twice once (an earlier attempt got through)', async () => {
     const exporter = new PostgreSQLSpanExporter({ db: ctx.db, logger: quiet });
     const spans = someSpans(4, 'twice');
-    await exportNow(exporter, spans);
-    await exporter.forceFlush();
-    await exportNow(exporter, spans);
-    await exporter.shutdown();
+    await exportNow(exporter, spans, 'twice');
+    expect((await exportNow(exporter, spans, 'twice')).result.code).toBe(0);
     expect(await countSpans('twice')).toBe(4);
     expect(exporter.stats()).toMatchObject({ rejected: 0, exported: 8 });
   });
 
-  it.skipIf(!testDatabaseUrl)('counts the batch being retried against the queue bound', async () => {
-    const proxy = await proxyTo(testDatabaseUrl!);
-    const db = await openDatabase({ databaseUrl: proxy.url, schema: ctx.db.schema, poolSize: 1 });
+  it('reports FAILED after shutdown', async () => {
+    const exporter = new PostgreSQLSpanExporter({ db: ctx.db, logger: quiet });
+    await exporter.shutdown();
+    const { result } = await exportNow(exporter, someSpans(2, 'after-shutdown'), 'after-shutdown');
+    expect(result).toMatchObject({ code: 1, error: { message: /shut down/ } });
+    expect(await countSpans('after-shutdown')).toBe(0);
+    expect(exporter.stats().failed).toBe(2);
+  });
+
+  it("fails the export when the database stays away past its time budget, and the SDK's batch processor sees it", async () => {
+    const away = await databaseToLose(ctx.db.schema);
     const exporter = new PostgreSQLSpanExporter({
-      db,
+      db: away.db,
       logger: quiet,
-      maxQueueSize: 5,
-      maxBatchSize: 3,
       retry: { baseMs: 5, maxMs: 20 },
-      flushTimeoutMs: 200,
+      exportTimeoutMs: 300,
     });
+    const provider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(exporter)] });
     try {
-      await proxy.stop();
-      await exportNow(exporter, someSpans(3, 'bound-retry'));
-      while (exporter.stats().retries === 0) await new Promise((r) => setImmediate(r));
-      // Three spans are in the batch being retried: only two more fit under the bound of five.
-      expect((await exportNow(exporter, someSpans(5, 'bound-retry'))).code).toBe(1);
-      expect(exporter.stats()).toMatchObject({ queued: 5, dropped: 3 });
-      await exporter.shutdown();
-      expect(exporter.stats()).toMatchObject({ queued: 0, dropped: 8, exported: 0 });
+      await away.lose();
+      for (let i = 0; i < 3; i++) provider.getTracer('outage').startSpan(`lost ${i}`).end();
+      // The batch processor rejects its flush with the exporter's error: the SDK knows the spans are lost.
+      // The provider rejects its flush with the list of its processors' errors.
+      await expect(provider.forceFlush()).rejects.toEqual([
+        expect.objectContaining({ message: expect.stringMatching(/connect|terminat|ECONN|closed/i) }),
+      ]);
+      expect(exporter.stats()).toMatchObject({ exported: 0, failed: 3 });
+      expect(exporter.stats().retries).toBeGreaterThan(0);
     } finally {
-      await exporter.shutdown();
-      await db.close();
+      await provider.shutdown();
+      await away.close();
     }
   });
 
   it.skipIf(!testDatabaseUrl)(
-    'keeps spans through a database that stops mid-export and restarts, then stores them',
+    'retries within its time budget: a database that stops mid-export and comes back gets every span',
     async () => {
       const proxy = await proxyTo(testDatabaseUrl!);
       const db = await openDatabase({ databaseUrl: proxy.url, schema: ctx.db.schema, poolSize: 2 });
@@ -174,21 +142,18 @@ describe('PostgreSQLSpanExporter', () => {
         db,
         logger: quiet,
         retry: { baseMs: 5, maxMs: 50 },
-        flushTimeoutMs: 30_000,
+        exportTimeoutMs: 30_000,
       });
       try {
-        await exportNow(exporter, someSpans(10, 'restart'));
-        await exporter.forceFlush();
         await proxy.stop();
-        await exportNow(exporter, someSpans(20, 'restart'));
-        const flushed = exporter.forceFlush();
-        // The writer retries while the server is unreachable; bring it back once it has failed once.
+        const exported = exportNow(exporter, someSpans(20, 'restart'), 'restart');
         while (exporter.stats().retries === 0) await new Promise((r) => setImmediate(r));
         expect(exporter.stats().lastError).toMatch(/connect|terminat|ECONN/i);
         await proxy.start();
-        await flushed;
-        expect(await countSpans('restart')).toBe(30);
-        expect(exporter.stats()).toMatchObject({ exported: 30, dropped: 0, rejected: 0, queued: 0 });
+        const { result, storedAtCallback } = await exported;
+        expect(result.code).toBe(0);
+        expect(await storedAtCallback).toBe(20);
+        expect(exporter.stats()).toMatchObject({ exported: 20, failed: 0, rejected: 0 });
       } finally {
         await exporter.shutdown();
         await db.close();
@@ -196,25 +161,4 @@ describe('PostgreSQLSpanExporter', () => {
       }
     },
   );
-
-  it('gives up at shutdown when the database stays unreachable, counting what it drops', async () => {
-    // Unreachable: a closed embedded database, or the real server behind a proxy that is down.
-    const proxy = testDatabaseUrl ? await proxyTo(testDatabaseUrl) : undefined;
-    const db = proxy
-      ? await openDatabase({ databaseUrl: proxy.url, schema: ctx.db.schema, poolSize: 2 })
-      : await openTestDatabase();
-    const exporter = new PostgreSQLSpanExporter({
-      db,
-      logger: quiet,
-      retry: { baseMs: 1, maxMs: 5 },
-      flushTimeoutMs: 200,
-    });
-    await exportNow(exporter, someSpans(3, 'gone'));
-    if (proxy) await proxy.stop();
-    else await disposeTestDatabase(db);
-    await exporter.shutdown();
-    expect(exporter.stats()).toMatchObject({ exported: 0, dropped: 3, queued: 0 });
-    expect(exporter.stats().retries).toBeGreaterThan(0);
-    if (proxy) await db.close();
-  });
 });

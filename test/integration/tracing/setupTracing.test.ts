@@ -4,6 +4,7 @@ import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base'
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/logger.js';
 import { generateCorrelationId } from '../../../src/tracing/generateCorrelationId.js';
+import { PostgreSQLSpanProcessor } from '../../../src/tracing/PostgreSQLSpanProcessor.js';
 import {
   extractTraceContext,
   injectTraceContext,
@@ -173,7 +174,7 @@ describe('setupTracing with TracingContext', () => {
     );
   });
 
-  it("adds only its exporter to an application's own provider", async () => {
+  it("leaves an application's own provider as it is: the application adds pgtel's processor", async () => {
     const appSpans: ReadableSpan[] = [];
     const appProcessor: SpanProcessor = {
       onStart: () => {},
@@ -181,22 +182,33 @@ describe('setupTracing with TracingContext', () => {
       forceFlush: async () => {},
       shutdown: async () => {},
     };
+    const pgtelProcessor = new PostgreSQLSpanProcessor({ db: ctx.db, logger: quiet });
     const { NodeTracerProvider } = await import('@opentelemetry/sdk-trace-node');
-    const appProvider = new NodeTracerProvider({ spanProcessors: [appProcessor] });
+    const appProvider = new NodeTracerProvider({ spanProcessors: [appProcessor, pgtelProcessor] });
     appProvider.register();
+    const lines: string[] = [];
     try {
-      tracing = await setupTracing({ serviceName: 'ignored', db: ctx.db, logger: quiet });
+      tracing = await setupTracing({
+        serviceName: 'ignored',
+        db: ctx.db,
+        logger: createLogger('warn', (line) => lines.push(line)),
+      });
+      expect(lines.join('\n')).toMatch(/already registered.*PostgreSQLSpanProcessor/);
+      expect(tracing.spanProcessor).toBeUndefined();
+      expect(tracing.enabled).toBe(true);
       const traceId = TracingContext.run('shared', (c) => c.traceId);
-      await tracing.forceFlush();
+      await appProvider.forceFlush();
       expect(appSpans.map((s) => s.name)).toEqual(['shared']);
+      // Stored once: setupTracing added no second processor.
       expect(await spansOf(traceId)).toHaveLength(1);
+      expect(pgtelProcessor.stats()).toMatchObject({ exported: 1, dropped: 0 });
       await tracing.shutdown();
       tracing = undefined;
-      // pgtel's processor is gone from the application's provider; the application's stays.
+      // The application's provider keeps working after pgtel's setup is undone.
       const after = TracingContext.run('after', (c) => c.traceId);
       await appProvider.forceFlush();
       expect(appSpans.map((s) => s.name)).toEqual(['shared', 'after']);
-      expect(await spansOf(after)).toEqual([]);
+      expect(await spansOf(after)).toHaveLength(1);
     } finally {
       await appProvider.shutdown();
       trace.disable();

@@ -3,8 +3,11 @@
 const [indexPath, databaseUrl, schema] = process.argv.slice(2);
 const pgtel = await import(indexPath);
 // The application runs its own OpenTelemetry SDK and records every span that starts, even one that
-// would never end (and so never be stored); pgtel adds its exporter to this provider.
+// would never end (and so never be stored); it puts pgtel's span processor in its provider.
 const { NodeTracerProvider } = await import('@opentelemetry/sdk-trace-node');
+const db = await pgtel.openDatabase({ databaseUrl, schema });
+await pgtel.migrate(db);
+const processor = new pgtel.PostgreSQLSpanProcessor({ db, flushIntervalMs: 20 });
 const started = [];
 const recorder = {
   onStart: (span) => started.push(`${span.name} ${JSON.stringify(span.attributes)}`),
@@ -12,16 +15,9 @@ const recorder = {
   forceFlush: async () => {},
   shutdown: async () => {},
 };
-const provider = new NodeTracerProvider({ spanProcessors: [recorder] });
+const provider = new NodeTracerProvider({ spanProcessors: [recorder, processor] });
 provider.register();
-const db = await pgtel.openDatabase({ databaseUrl, schema });
-await pgtel.migrate(db);
-const tracing = await pgtel.setupTracing({
-  serviceName: 'shop',
-  db,
-  instrumentations: ['http', 'undici', 'pg'],
-  batch: { scheduledDelayMillis: 20 },
-});
+const tracing = await pgtel.setupTracing({ instrumentations: ['http', 'undici', 'pg'] });
 
 const { default: pg } = await import('pg');
 const http = await import('node:http');
@@ -55,15 +51,15 @@ const server = http.createServer(async (_req, res) => {
       droppedLinksCount: 0,
     },
   ]);
-  await tracing.forceFlush();
+  await processor.forceFlush();
   res.end(String(result.rows[0].answer));
 });
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const body = await (await fetch(`http://127.0.0.1:${server.address().port}/answer`)).text();
 // A second round of exports, so spans about pgtel's own writes would show up if there were any.
-await tracing.forceFlush();
-await tracing.forceFlush();
-const stats = tracing.stats();
+await processor.forceFlush();
+await processor.forceFlush();
+const stats = processor.stats();
 await tracing.shutdown();
 server.close();
 await client.end();

@@ -1,0 +1,15 @@
+/** One migration of pgtel's schema, as the code ships it (generated from `sql/migrations`). */
+export interface Migration {
+  /** The `NNNN` of `NNNN_name.sql`: what identifies an applied migration. */
+  version: number;
+  /** The `name` of `NNNN_name.sql`; it may change (a rename) without the migration running again. */
+  name: string;
+  sql: string;
+  /** sha256 of `sql` in hex, stored in `schema_migrations.checksum` when applied. */
+  checksum: string;
+  /**
+   * True when the file's header has a `-- pgtel: breaking` line: code of a release before it cannot
+   * run against the schema once it is applied. Default (no such line): additive, so it can.
+   */
+  breaking?: boolean;
+}
