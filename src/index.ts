@@ -23,7 +23,6 @@ export {
   requeueFailedNotifications,
 } from './alerts/outbox/dispatchOutbox.js';
 export { resendToAlertmanager } from './alerts/outbox/resendToAlertmanager.js';
-export type { BackoffOptions } from './alerts/outbox/retryDelay.js';
 export { type PruneOptions, pruneAlertData } from './alerts/pruneAlertData.js';
 export type {
   AlertRule,
@@ -231,7 +230,7 @@ export {
 } from './metrics/renderPrometheus.js';
 export { type RollupOptions, type RollupReport, rollupMetrics } from './metrics/rollupMetrics.js';
 export type { SeriesSnapshot } from './metrics/Series.js';
-export type { RetryDelayOptions } from './retryDelay.js';
+export type { RetryOptions } from './retryDelay.js';
 export { ensureObservabilityTables } from './schema/ensureObservabilityTables.js';
 export { type MigrateOptions, type MigrateResult, migrate } from './schema/migrate.js';
 export type { Migration } from './schema/migrationFiles.js';

@@ -3,6 +3,7 @@ import { resolveOption } from '../config.js';
 import type { Database } from '../db/Database.js';
 import { ConfigError, ValidationError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
+import type { RetryOptions } from '../retryDelay.js';
 import { describeMetrics } from './describeMetrics.js';
 import { ExemplarReservoir } from './ExemplarReservoir.js';
 import {
@@ -52,10 +53,8 @@ export interface MetricsCollectorOptions {
   rawMetrics?: readonly string[] | undefined;
   /** Rows held while the database is unreachable (oldest dropped beyond). Default 100,000. */
   maxPendingRows?: number | undefined;
-  /** First retry delay after a failed write (jittered down to half), doubled up to `retryMaxMs`. Default 1,000 ms. */
-  retryInitialMs?: number | undefined;
-  /** Longest retry delay. Default 60,000 ms. */
-  retryMaxMs?: number | undefined;
+  /** Backoff between retries of a failed write (rows are kept meanwhile). Default `{ baseMs: 1_000, maxMs: 60_000 }`. */
+  retry?: RetryOptions | undefined;
   /**
    * Exemplars kept per counter or histogram series and flush interval: observations made inside a
    * recorded (sampled) OpenTelemetry span, stored with their trace and span ids in the `exemplars`
@@ -167,8 +166,7 @@ export class MetricsCollector {
         clock: this.clock,
         logger: this.logger,
         maxPendingRows: options.maxPendingRows,
-        retryInitialMs: options.retryInitialMs,
-        retryMaxMs: options.retryMaxMs,
+        retry: options.retry,
       });
     }
     this.sink = {

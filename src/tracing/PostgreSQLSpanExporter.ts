@@ -3,7 +3,7 @@ import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { DatabaseSession } from '../db/Database.js';
 import { TimeoutError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
-import { type RetryDelayOptions, retryDelay } from '../retryDelay.js';
+import { type RetryOptions, retryDelay } from '../retryDelay.js';
 import type { SpanRow } from './SpanRow.js';
 import { spanToRow } from './spanToRow.js';
 import { writeSpanRows } from './writeSpanRows.js';
@@ -24,8 +24,8 @@ export interface PostgreSQLSpanExporterOptions {
   maxBatchSize?: number;
   /** Longest wait before queued spans are written (default 1,000 ms). */
   flushIntervalMs?: number;
-  /** Backoff between retries of a batch after a transient error (default 100 ms doubling to 30 s). */
-  retry?: RetryDelayOptions;
+  /** Backoff between retries of a batch after a transient error (default `{ baseMs: 100, maxMs: 30_000 }`). */
+  retry?: RetryOptions;
   /** How long `forceFlush` and `shutdown` wait for the queue to drain (default 10,000 ms). */
   flushTimeoutMs?: number;
   /** Longest attribute string stored (default 65,536 characters). */
@@ -181,7 +181,7 @@ export class PostgreSQLSpanExporter implements SpanExporter {
       this.counters.retries++;
       this.lastError = String((result.transientError as Error)?.message ?? result.transientError);
       if (attempt === 0) this.logger.warn('span write failed, retrying', { error: this.lastError });
-      await this.pause(retryDelay(attempt++, this.options.retry));
+      await this.pause(retryDelay(++attempt, this.options.retry, { baseMs: 100, maxMs: 30_000 }));
     }
   }
 
