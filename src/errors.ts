@@ -1,4 +1,8 @@
-/** Stable error codes: callers branch on `code`, never on message text. */
+/**
+ * Stable error codes: callers branch on `code`, never on message text. Each is the `code` of an
+ * error class below and of the HTTP error body `{ error: { code, message } }`; the last three exist
+ * only in HTTP answers.
+ */
 export type PgtelErrorCode =
   | 'PGTEL_CONFIG'
   | 'PGTEL_DATABASE'
@@ -10,7 +14,13 @@ export type PgtelErrorCode =
   | 'PGTEL_CONFLICT'
   | 'PGTEL_TIMEOUT'
   | 'PGTEL_UNAVAILABLE'
-  | 'PGTEL_OVERLOADED';
+  | 'PGTEL_OVERLOADED'
+  /** 401: the bearer token is missing or wrong. */
+  | 'PGTEL_UNAUTHORIZED'
+  /** 405: the path exists, the method does not. */
+  | 'PGTEL_METHOD_NOT_ALLOWED'
+  /** 500: an unexpected failure; the message says little on purpose. */
+  | 'PGTEL_INTERNAL';
 
 /** Base class of every error pgtel throws on purpose. */
 export class PgtelError extends Error {
