@@ -1,5 +1,6 @@
 import { ConfigError } from './errors.js';
 
+/** Minimum level of pgtel's own log lines. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
 /** Every setting of pgtel, resolved once: explicit options > environment > defaults. */
@@ -80,6 +81,10 @@ export interface PgtelConfig {
   spoolMaxBytes: number;
 }
 
+/**
+ * Options of `resolveConfig` and `openDatabase`: any field of `PgtelConfig`; unset ones come from the
+ * environment, then the defaults (docs/configuration.md).
+ */
 export type PgtelOptions = Partial<PgtelConfig>;
 
 /** How one setting of `PgtelConfig` is documented, read from the environment, parsed and checked. */

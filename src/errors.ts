@@ -62,6 +62,7 @@ export class ValidationError extends PgtelError {
   }
 }
 
+/** No such trace, workflow, alert, rule or silence. */
 export class NotFoundError extends PgtelError {
   constructor(message: string) {
     super('PGTEL_NOT_FOUND', message);
@@ -85,6 +86,7 @@ export class LockedError extends PgtelError {
   }
 }
 
+/** A migration failed; its transaction was rolled back, so the schema is as before. */
 export class MigrationError extends PgtelError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('PGTEL_MIGRATION', message, options);
@@ -98,6 +100,7 @@ export class SchemaTooNewError extends PgtelError {
   }
 }
 
+/** An operation outlived its deadline (a query past `queryTimeoutMs`, a drain past its timeout). */
 export class TimeoutError extends PgtelError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('PGTEL_TIMEOUT', message, options);

@@ -100,6 +100,7 @@ export function responseForError(
         : status >= 500 && status !== 504
           ? 'internal error'
           : (error as Error).message;
-  const publicCode: PgtelErrorCode = status === 503 ? 'PGTEL_UNAVAILABLE' : status === 429 ? 'PGTEL_OVERLOADED' : code;
+  const publicCode: PgtelErrorCode =
+    status === 503 ? 'PGTEL_UNAVAILABLE' : status === 429 ? 'PGTEL_OVERLOADED' : code;
   return errorResponse(status, publicCode, message, errorHeaders(status, retryAfterOf(error)));
 }

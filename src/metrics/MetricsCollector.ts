@@ -36,6 +36,7 @@ import type { Series, SeriesSnapshot } from './Series.js';
 import { type SeriesOrigin, type StoredSeries, storedSeries } from './StoredSeries.js';
 import { sampledSpanIds } from './sampledSpanIds.js';
 
+/** Options of `MetricsCollector`. */
 export interface MetricsCollectorOptions {
   /** Where rows are written. Default: none, values live in memory only (for `/metrics` exposition). */
   db?: Database | undefined;
@@ -99,6 +100,7 @@ export interface CollectorStats extends WriterStats {
   droppedRawObservations: number;
 }
 
+/** What one flush of a `MetricsCollector` wrote and kept pending. */
 export interface FlushReport extends WriteReport {
   /** Rows produced by this flush (aggregates and raw observations). */
   rows: number;

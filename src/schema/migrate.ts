@@ -5,6 +5,7 @@ import { MigrationError, PgtelError, SchemaTooNewError } from '../errors.js';
 import { loadMigrations, type Migration } from './migrationFiles.js';
 import { maintainPartitions } from './PartitionManager.js';
 
+/** Options of `migrate`. */
 export interface MigrateOptions {
   /** List what would run without changing anything. Default: false. */
   dryRun?: boolean;
@@ -18,6 +19,7 @@ export interface MigrateOptions {
   migrations?: Migration[];
 }
 
+/** What `migrate` applied and the schema version after it. */
 export interface MigrateResult {
   /** Migrations applied by this call (or that would be, on a dry run). */
   applied: Migration[];

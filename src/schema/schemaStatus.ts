@@ -2,6 +2,7 @@ import type { Database } from '../db/Database.js';
 import { quoteIdent } from '../db/quoteIdent.js';
 import { loadMigrations } from './migrationFiles.js';
 
+/** The schema version of a database against the version this pgtel knows. */
 export interface SchemaStatus {
   database: string;
   schema: string;

@@ -13,6 +13,7 @@ const SUCCESS = 0 as ExportResult['code'];
 const FAILED = 1 as ExportResult['code'];
 const UNCUT_ATTRIBUTE_VALUES = { attributeValue: Number.POSITIVE_INFINITY };
 
+/** Options of `PostgreSQLSpanExporter`. */
 export interface PostgreSQLSpanExporterOptions {
   /** Where spans are stored (the `spans` table of its schema). */
   db: DatabaseSession;

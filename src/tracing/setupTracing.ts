@@ -11,6 +11,7 @@ import {
   type SpanExporterStats,
 } from './PostgreSQLSpanExporter.js';
 
+/** Options of `setupTracing`. */
 export interface SetupTracingOptions {
   /** `service.name` of the spans. Default: `OTEL_SERVICE_NAME`, then `OTEL_RESOURCE_ATTRIBUTES`, then the SDK's `unknown_service:node`. */
   serviceName?: string;

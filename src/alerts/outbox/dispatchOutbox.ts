@@ -7,6 +7,7 @@ import { sendNow } from '../notifiers/sendNow.js';
 
 const OUTBOX_RETRY = { baseMs: 5_000, maxMs: 15 * 60_000 };
 
+/** Options of `dispatchOutbox`. */
 export interface DispatchOptions {
   notifiers: readonly Notifier[];
   /** Source of time. Default: the system clock. */
@@ -32,6 +33,7 @@ export interface DispatchOptions {
   ids?: readonly number[];
 }
 
+/** What one `dispatchOutbox` call sent, retried and parked. */
 export interface DispatchOutcome {
   id: number;
   notifier: string;

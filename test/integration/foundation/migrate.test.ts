@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../../src/db/Database.js';
 import { quoteIdent } from '../../../src/db/quoteIdent.js';
 import { MigrationError, SchemaTooNewError } from '../../../src/errors.js';
-import { ensureObservabilityTables } from '../../../src/schema/ensureObservabilityTables.js';
 import { migrate } from '../../../src/schema/migrate.js';
 import { loadMigrations } from '../../../src/schema/migrationFiles.js';
 import { schemaStatus } from '../../../src/schema/schemaStatus.js';
@@ -36,8 +35,8 @@ describe('migrations', () => {
   });
 
   it('creates the seed tables in a schema with an awkward name, and is idempotent', async () => {
-    const first = await ensureObservabilityTables(db);
-    const second = await ensureObservabilityTables(db);
+    const first = await migrate(db);
+    const second = await migrate(db);
     expect(first.applied.length).toBe(loadMigrations().length);
     expect(second.applied).toEqual([]);
     const tables = await db.query<{ relname: string }>(

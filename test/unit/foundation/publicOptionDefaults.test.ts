@@ -1,12 +1,23 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
-const indexPath = fileURLToPath(new URL('../../../src/index.ts', import.meta.url));
+const root = new URL('../../../', import.meta.url);
+/** The source of every entry point in package.json `exports`. */
+const entryPaths = Object.values(
+  (
+    JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as {
+      exports: Record<string, { import: string }>;
+    }
+  ).exports,
+).map((target) =>
+  fileURLToPath(new URL(target.import.replace(/^\.\/dist\//, '').replace(/\.js$/, '.ts'), root)),
+);
 
 /** `Interface.property` for every optional property of a public `*Options` type whose TSDoc states no default. */
 function optionsWithoutDefault(): string[] {
-  const program = ts.createProgram([indexPath], {
+  const program = ts.createProgram(entryPaths, {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.NodeNext,
     moduleResolution: ts.ModuleResolutionKind.NodeNext,
@@ -15,12 +26,16 @@ function optionsWithoutDefault(): string[] {
     noEmit: true,
   });
   const checker = program.getTypeChecker();
-  const index = program.getSourceFile(indexPath);
-  const moduleSymbol = index && checker.getSymbolAtLocation(index);
-  if (!moduleSymbol) throw new Error(`cannot load ${indexPath}`);
+  const exports = entryPaths.flatMap((path) => {
+    const entry = program.getSourceFile(path);
+    const moduleSymbol = entry && checker.getSymbolAtLocation(entry);
+    if (!moduleSymbol) throw new Error(`cannot load ${path}`);
+    return checker.getExportsOfModule(moduleSymbol);
+  });
+  expect(exports.length).toBeGreaterThan(100);
 
   const missing = new Set<string>();
-  for (const exported of checker.getExportsOfModule(moduleSymbol)) {
+  for (const exported of exports) {
     if (!exported.name.endsWith('Options')) continue;
     const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
     if (!(symbol.flags & (ts.SymbolFlags.Interface | ts.SymbolFlags.TypeAlias))) continue;
