@@ -49,9 +49,11 @@ function memberLines(checker, type, location) {
     if (declaration && !isPublicMember(declaration)) continue;
     const propertyType = checker.getTypeOfSymbolAtLocation(property, location);
     const optional = property.flags & ts.SymbolFlags.Optional ? '?' : '';
-    const signatures = declaration && ts.isMethodDeclaration(declaration) ? propertyType.getCallSignatures() : [];
+    const signatures =
+      declaration && ts.isMethodDeclaration(declaration) ? propertyType.getCallSignatures() : [];
     if (signatures.length > 0) {
-      for (const s of signatures) lines.push(`${property.name}${optional}${checker.signatureToString(s, location, flags)}`);
+      for (const s of signatures)
+        lines.push(`${property.name}${optional}${checker.signatureToString(s, location, flags)}`);
     } else {
       lines.push(`${property.name}${optional}: ${checker.typeToString(propertyType, location, flags)}`);
     }
@@ -66,25 +68,36 @@ function describe(checker, exported) {
   const lines = [];
   if (kind === 'function') {
     const type = checker.getTypeOfSymbolAtLocation(symbol, declaration);
-    for (const s of type.getCallSignatures()) lines.push(`${exported.name}${checker.signatureToString(s, declaration, flags)}`);
+    for (const s of type.getCallSignatures())
+      lines.push(`${exported.name}${checker.signatureToString(s, declaration, flags)}`);
   } else if (kind === 'class') {
     const staticType = checker.getTypeOfSymbolAtLocation(symbol, declaration);
     for (const s of staticType.getConstructSignatures()) {
-      lines.push(`new ${exported.name}${checker.signatureToString(s, declaration, flags).replace(/: [^:]*$/, '')}`);
+      lines.push(
+        `new ${exported.name}${checker.signatureToString(s, declaration, flags).replace(/: [^:]*$/, '')}`,
+      );
     }
-    for (const line of memberLines(checker, staticType, declaration)) if (line !== 'prototype') lines.push(`static ${line}`);
+    for (const line of memberLines(checker, staticType, declaration))
+      if (line !== 'prototype') lines.push(`static ${line}`);
     lines.push(...memberLines(checker, checker.getDeclaredTypeOfSymbol(symbol), declaration));
   } else if (kind === 'interface') {
     lines.push(...memberLines(checker, checker.getDeclaredTypeOfSymbol(symbol), declaration));
   } else if (kind === 'type') {
     lines.push(checker.typeToString(checker.getTypeAtLocation(declaration.type), declaration, flags));
   } else {
-    lines.push(checker.typeToString(checker.getTypeOfSymbolAtLocation(symbol, declaration), declaration, flags));
+    lines.push(
+      checker.typeToString(checker.getTypeOfSymbolAtLocation(symbol, declaration), declaration, flags),
+    );
   }
   const documented =
     ts.displayPartsToString(symbol.getDocumentationComment(checker)).trim() !== '' ||
     (symbol.declarations ?? []).some((d) => ts.getJSDocCommentsAndTags(d).length > 0);
-  return { name: exported.name, kind, lines: lines.filter((l) => !l.startsWith('static prototype')), documented };
+  return {
+    name: exported.name,
+    kind,
+    lines: lines.filter((l) => !l.startsWith('static prototype')),
+    documented,
+  };
 }
 
 function report(program, entry) {
@@ -123,7 +136,8 @@ let total = 0;
 for (const entry of entries) {
   const { text, items } = report(program, entry);
   total += items.length;
-  for (const item of items) if (!item.documented) problems.push(`${entry.name}: ${item.name} has no TSDoc comment`);
+  for (const item of items)
+    if (!item.documented) problems.push(`${entry.name}: ${item.name} has no TSDoc comment`);
   const file = join(reportDir, `${entry.name.replace('/', '-')}.md`);
   if (check) {
     let committed = '';
@@ -137,7 +151,11 @@ for (const entry of entries) {
   }
 }
 if (problems.length > 0) {
-  console.error(`${problems.join('\n')}\nThe public API changed: document it, run \`npm run api:report\` and commit api-report/.`);
+  console.error(
+    `${problems.join('\n')}\nThe public API changed: document it, run \`npm run api:report\` and commit api-report/.`,
+  );
   process.exit(1);
 }
-console.log(`API report ${check ? 'up to date' : 'written'}: ${entries.length} entry points, ${total} exported names.`);
+console.log(
+  `API report ${check ? 'up to date' : 'written'}: ${entries.length} entry points, ${total} exported names.`,
+);
