@@ -7,19 +7,11 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { publicApi } from './publicApi.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const reportDir = join(root, 'api-report');
 const check = process.argv.includes('--check');
-
-/** `pgtel/alerts` -> `src/alerts/index.ts`, from the `import` target of each export. */
-function entryPoints() {
-  const { exports } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  return Object.entries(exports).map(([subpath, target]) => ({
-    name: subpath === '.' ? 'pgtel' : `pgtel/${subpath.slice(2)}`,
-    file: join(root, target.import.replace(/^\.\/dist\//, '').replace(/\.js$/, '.ts')),
-  }));
-}
 
 const flags = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseAliasDefinedOutsideCurrentScope;
 
@@ -100,13 +92,8 @@ function describe(checker, exported) {
   };
 }
 
-function report(program, entry) {
-  const checker = program.getTypeChecker();
-  const source = program.getSourceFile(entry.file);
-  const moduleSymbol = source && checker.getSymbolAtLocation(source);
-  if (!moduleSymbol) throw new Error(`cannot load ${entry.file}`);
-  const items = checker
-    .getExportsOfModule(moduleSymbol)
+function report(checker, entry) {
+  const items = entry.exports
     .map((exported) => describe(checker, exported))
     .sort((a, b) => a.name.localeCompare(b.name));
   const text = [
@@ -119,22 +106,11 @@ function report(program, entry) {
   return { text, items };
 }
 
-const entries = entryPoints();
-const program = ts.createProgram(
-  entries.map((e) => e.file),
-  {
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    strict: true,
-    skipLibCheck: true,
-    noEmit: true,
-  },
-);
+const { checker, entries } = publicApi(root);
 const problems = [];
 let total = 0;
 for (const entry of entries) {
-  const { text, items } = report(program, entry);
+  const { text, items } = report(checker, entry);
   total += items.length;
   for (const item of items)
     if (!item.documented) problems.push(`${entry.name}: ${item.name} has no TSDoc comment`);
