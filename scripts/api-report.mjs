@@ -41,13 +41,15 @@ function memberLines(checker, type, location) {
     if (declaration && !isPublicMember(declaration)) continue;
     const propertyType = checker.getTypeOfSymbolAtLocation(property, location);
     const optional = property.flags & ts.SymbolFlags.Optional ? '?' : '';
+    // A well-known symbol's internal name carries a symbol id that changes with unrelated code.
+    const name = property.name.replace(/^__@(\w+)@\d+$/, '[Symbol.$1]');
     const signatures =
       declaration && ts.isMethodDeclaration(declaration) ? propertyType.getCallSignatures() : [];
     if (signatures.length > 0) {
       for (const s of signatures)
-        lines.push(`${property.name}${optional}${checker.signatureToString(s, location, flags)}`);
+        lines.push(`${name}${optional}${checker.signatureToString(s, location, flags)}`);
     } else {
-      lines.push(`${property.name}${optional}: ${checker.typeToString(propertyType, location, flags)}`);
+      lines.push(`${name}${optional}: ${checker.typeToString(propertyType, location, flags)}`);
     }
   }
   return lines;
