@@ -1,9 +1,9 @@
 import type { Database } from '../src/db/Database.js';
 import { openDatabase } from '../src/db/openDatabase.js';
 import { quoteIdent } from '../src/db/quoteIdent.js';
-import { PgtelServer } from '../src/http/PgtelServer.js';
 import { createLogger } from '../src/logger.js';
 import { migrate } from '../src/schema/migrate.js';
+import { PgtelServer } from '../src/serve/PgtelServer.js';
 
 /** Benchmarks run on the real server: PGTEL_BENCH_DATABASE_URL, default the local test database. */
 export const benchDatabaseUrl =

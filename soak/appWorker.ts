@@ -37,8 +37,7 @@ const metrics = new MetricsCollector({
   clock,
   flushIntervalMs: 0,
   maxPendingRows: metricQueue,
-  retryInitialMs: 200,
-  retryMaxMs: 1_000,
+  retry: { baseMs: 200, maxMs: 1_000 },
 });
 const orders = metrics.createCounter('soak_orders', { description: 'orders processed by a soak app' });
 const latency = metrics.createHistogram('soak_order_ms', { unit: 'ms' });

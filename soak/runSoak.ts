@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { saveAlertRules } from '../src/alerts/index.js';
 import { quoteIdent } from '../src/db/quoteIdent.js';
-import { maintainPartitions, migrate, openDatabase, saveAlertRules } from '../src/index.js';
+import { maintainPartitions, migrate, openDatabase } from '../src/index.js';
 import { account, type Check, renderReport } from './accounting.js';
 import { type FaultRecord, lockTable, restartPostgres } from './faults.js';
 import { hostileRequests } from './hostileRequests.js';

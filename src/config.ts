@@ -1,5 +1,6 @@
 import { ConfigError } from './errors.js';
 
+/** Minimum level of pgtel's own log lines. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
 /** Every setting of pgtel, resolved once: explicit options > environment > defaults. */
@@ -82,6 +83,10 @@ export interface PgtelConfig {
   spoolMaxBytes: number;
 }
 
+/**
+ * Options of `resolveConfig` and `openDatabase`: any field of `PgtelConfig`; unset ones come from the
+ * environment, then the defaults (docs/configuration.md).
+ */
 export type PgtelOptions = Partial<PgtelConfig>;
 
 /** How one setting of `PgtelConfig` is documented, read from the environment, parsed and checked. */
@@ -102,6 +107,12 @@ export interface OptionDefinition<K extends keyof PgtelConfig> {
 
 /** The definition of any one setting, as listed in `optionDefinitions`. */
 export type AnyOptionDefinition = { [K in keyof PgtelConfig]: OptionDefinition<K> }[keyof PgtelConfig];
+
+/**
+ * Largest request body pgtel accepts, in bytes, as sent (decompressed it may be 4x this): 16 MiB. The
+ * one default of `maxBodyBytes`, for `pgtel serve` and for OTLP decoding called directly.
+ */
+export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
 
@@ -278,7 +289,7 @@ export const optionDefinitions: readonly AnyOptionDefinition[] = [
   {
     key: 'maxBodyBytes',
     env: ['PGTEL_MAX_BODY_BYTES'],
-    default: 16 * 1024 * 1024,
+    default: DEFAULT_MAX_BODY_BYTES,
     defaultText: '`16777216` (16 MiB)',
     description: 'Largest accepted request body; larger ones get 413. Decompressed bodies may be 4x this.',
     ...integerIn(1024, 1024 * 1024 * 1024),

@@ -1,4 +1,8 @@
-/** Stable error codes: callers branch on `code`, never on message text. */
+/**
+ * Stable error codes: callers branch on `code`, never on message text. Each is the `code` of an
+ * error class below and of the HTTP error body `{ error: { code, message } }`; the last three exist
+ * only in HTTP answers.
+ */
 export type PgtelErrorCode =
   | 'PGTEL_CONFIG'
   | 'PGTEL_DATABASE'
@@ -10,7 +14,13 @@ export type PgtelErrorCode =
   | 'PGTEL_CONFLICT'
   | 'PGTEL_TIMEOUT'
   | 'PGTEL_UNAVAILABLE'
-  | 'PGTEL_OVERLOADED';
+  | 'PGTEL_OVERLOADED'
+  /** 401: the bearer token is missing or wrong. */
+  | 'PGTEL_UNAUTHORIZED'
+  /** 405: the path exists, the method does not. */
+  | 'PGTEL_METHOD_NOT_ALLOWED'
+  /** 500: an unexpected failure; the message says little on purpose. */
+  | 'PGTEL_INTERNAL';
 
 /** Base class of every error pgtel throws on purpose. */
 export class PgtelError extends Error {
@@ -52,6 +62,7 @@ export class ValidationError extends PgtelError {
   }
 }
 
+/** No such trace, workflow, alert, rule or silence. */
 export class NotFoundError extends PgtelError {
   constructor(message: string) {
     super('PGTEL_NOT_FOUND', message);
@@ -75,6 +86,7 @@ export class LockedError extends PgtelError {
   }
 }
 
+/** A migration failed; its transaction was rolled back, so the schema is as before. */
 export class MigrationError extends PgtelError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('PGTEL_MIGRATION', message, options);
@@ -101,6 +113,7 @@ export class SchemaTooNewError extends PgtelError {
   }
 }
 
+/** An operation outlived its deadline (a query past `queryTimeoutMs`, a drain past its timeout). */
 export class TimeoutError extends PgtelError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('PGTEL_TIMEOUT', message, options);

@@ -1,107 +1,11 @@
-export {
-  type AlertInstance,
-  getAlertHistory,
-  type HistoryEntry,
-  listAlertInstances,
-} from './alerts/alertQueries.js';
-export {
-  AlertmanagerNotifier,
-  type AlertmanagerNotifierOptions,
-} from './alerts/notifiers/AlertmanagerNotifier.js';
-export { ChatNotifier, type ChatNotifierOptions } from './alerts/notifiers/ChatNotifier.js';
-export { escapeHtml, formatChatMessage } from './alerts/notifiers/formatChatMessage.js';
-export { LogNotifier } from './alerts/notifiers/LogNotifier.js';
-export type { Notification, NotificationAlert, Notifier, SendContext } from './alerts/notifiers/Notifier.js';
-export { prometheusLabels } from './alerts/notifiers/prometheusLabels.js';
-export type { NotifierOutcome } from './alerts/notifiers/sendNow.js';
-export { WebhookNotifier, type WebhookNotifierOptions } from './alerts/notifiers/WebhookNotifier.js';
-export { notifiersFromConfig } from './alerts/notifiersFromConfig.js';
-export {
-  type DispatchOptions,
-  type DispatchOutcome,
-  dispatchOutbox,
-  requeueFailedNotifications,
-} from './alerts/outbox/dispatchOutbox.js';
-export { resendToAlertmanager } from './alerts/outbox/resendToAlertmanager.js';
-export type { BackoffOptions } from './alerts/outbox/retryDelay.js';
-export { type PruneOptions, pruneAlertData } from './alerts/pruneAlertData.js';
-export type {
-  AlertRule,
-  AlertRuleDefinition,
-  Comparison,
-  ErrorBehaviour,
-  LabelMap,
-  NoDataBehaviour,
-  RuleLevel,
-  RuleSource,
-} from './alerts/rules/AlertRule.js';
-export {
-  type EvaluateOptions,
-  type EvaluationSummary,
-  evaluateDueRules,
-} from './alerts/rules/evaluateDueRules.js';
-export {
-  type ApplyFileRulesOptions,
-  type ApplyFileRulesResult,
-  applyFileRules,
-  applyRuleFile,
-} from './alerts/rules/file/applyFileRules.js';
-export { type FileRule, type ParsedRuleFile, parseRuleFile } from './alerts/rules/file/parseRuleFile.js';
-export type { RuleFileProblem, RuleKind } from './alerts/rules/file/RuleKind.js';
-export { RuleFileError } from './alerts/rules/file/readRuleFile.js';
-export { ALERT_STATES, type AlertState } from './alerts/rules/InstanceState.js';
-export {
-  deleteAlertRule,
-  getAlertRule,
-  listAlertRules,
-  type RuleOrigin,
-  type StoredRule,
-  saveAlertRules,
-} from './alerts/rules/ruleStore.js';
-export { type RuleProblem, RuleValidationError } from './alerts/rules/validateRule.js';
-export { SEVERITIES, type Severity } from './alerts/Severity.js';
-export { sendTestAlert } from './alerts/sendTestAlert.js';
-export type { Silence, SilenceMatcher } from './alerts/silences/Silence.js';
-export {
-  createSilence,
-  expireSilence,
-  listSilences,
-  type NewSilence,
-} from './alerts/silences/silenceStore.js';
-export { ALERT_TYPES, type Alert, type AlertType, type StoredAlert } from './alerts/thresholds/Alert.js';
-export {
-  AlertThresholdChecker,
-  type AlertThresholdCheckerOptions,
-} from './alerts/thresholds/AlertThresholdChecker.js';
-export { acknowledgeAlert } from './alerts/thresholds/acknowledgeAlert.js';
-export { type AlertThresholds, defaultAlertThresholds } from './alerts/thresholds/alertThresholds.js';
-export {
-  type CheckAllOptions,
-  checkAllThresholds,
-  type ThresholdValues,
-} from './alerts/thresholds/checkAllThresholds.js';
-export {
-  type DeliverAlertOptions,
-  type DeliveryResult,
-  deliverAlert,
-} from './alerts/thresholds/deliverAlert.js';
-export { getRecentAlerts, type RecentAlertsQuery } from './alerts/thresholds/getRecentAlerts.js';
-export {
-  type ResolveOptions,
-  resolveAlert,
-  resolveThresholdAlert,
-} from './alerts/thresholds/resolveThresholdAlert.js';
-export { thresholdTitle } from './alerts/thresholds/thresholdAlerts.js';
-export { type Clock, systemClock } from './clock.js';
-export {
-  type AnyOptionDefinition,
-  type LogLevel,
-  type OptionDefinition,
-  optionDefinitions,
-  type PgtelConfig,
-  type PgtelOptions,
-  resolveConfig,
-} from './config.js';
+// The root entry point, `pgtel`: open and migrate the database, tracing, metrics, health probes,
+// workflows and the errors. Alerts, the links between signals, the OpenTelemetry SDK exporters and
+// test helpers have entry points of their own (`pgtel/alerts`, `pgtel/links`, `pgtel/otel`,
+// `pgtel/testing`); everything else is internal. The API report in api-report/ lists each name.
+
+// Configuration, the database and its schema
+export type { Clock } from './clock.js';
+export { type LogLevel, type PgtelConfig, type PgtelOptions, resolveConfig } from './config.js';
 export {
   Database,
   DatabaseSession,
@@ -109,8 +13,8 @@ export {
   type Row,
   type TransactionOptions,
 } from './db/Database.js';
-export type { Driver, DriverSession } from './db/Driver.js';
 export { openDatabase } from './db/openDatabase.js';
+// Errors
 export {
   ConfigError,
   ConflictError,
@@ -126,6 +30,7 @@ export {
   UnavailableError,
   ValidationError,
 } from './errors.js';
+// Health probes and shutdown
 export {
   type BuiltinCheckOptions,
   type DatabaseCheckOptions,
@@ -156,7 +61,6 @@ export {
   type HealthTransitionStoreOptions,
   type StoredHealthTransition,
 } from './health/HealthTransitionStore.js';
-export { HEALTH_DEFAULTS } from './health/healthDefaults.js';
 export {
   createHealthHandlers,
   type FetchHandler,
@@ -165,35 +69,8 @@ export {
 } from './health/healthHandlers.js';
 export { nodeHealthListener } from './health/nodeHealthListener.js';
 export type { HealthEndpoint } from './health/renderHealthResponse.js';
-export {
-  type AlertErrorSpans,
-  type AlertErrorSpansOptions,
-  alertErrorSpans,
-  type ErrorSpanOperation,
-} from './links/alertErrorSpans.js';
-export {
-  type AlertLinkedTrace,
-  type AlertLinkedWorkflow,
-  type AlertLinks,
-  alertLinks,
-} from './links/alertLinks.js';
-export { alertsOfTrace } from './links/alertsOfTrace.js';
-export { alertsOfWorkflow } from './links/alertsOfWorkflow.js';
-export { type ExemplarTrace, type ExemplarTracesOptions, exemplarTraces } from './links/exemplarTraces.js';
-export type { AlertSummary, LinkedAlert } from './links/LinkedAlert.js';
-export { tracesOfWorkflow, type WorkflowTrace } from './links/tracesOfWorkflow.js';
-export { type TraceWorkflow, workflowsOfTrace } from './links/workflowsOfTrace.js';
 export { createLogger, type Logger } from './logger.js';
-export type { LogRow } from './logs/LogRow.js';
-export { LOG_TEXT_LIMITS, type LogTextLimits, otlpLogRow, otlpLogRows } from './logs/otlpLogRows.js';
-export {
-  type LogExporterStats,
-  PostgreSQLLogRecordExporter,
-  type PostgreSQLLogRecordExporterOptions,
-} from './logs/PostgreSQLLogRecordExporter.js';
-export { type Logging, type SetupLoggingOptions, setupLogging } from './logs/setupLogging.js';
-export { writeLogRows } from './logs/writeLogRows.js';
-export { LogTail } from './logs/LogTail.js';
+// Logs
 export type { LogFilter } from './logs/logFilterSql.js';
 export {
   DEFAULT_LOG_WINDOW_MS,
@@ -201,21 +78,12 @@ export {
   type LogPage,
   type LogRecord,
   type LogSearch,
-  listLogServices,
-  logSeverityHistogram,
   logsOfTrace,
-  logsSince,
-  type PositionedLogRecord,
-  type SeverityHistogram,
   searchLogs,
 } from './logs/logQueries.js';
-export {
-  LOG_SEVERITIES,
-  LOG_SEVERITY_NAMES,
-  type LogSeverityName,
-  minSeverityNumber,
-  severityName,
-} from './logs/logSeverity.js';
+export { type LogSeverityName, minSeverityNumber } from './logs/logSeverity.js';
+export { type Logging, type SetupLoggingOptions, setupLogging } from './logs/setupLogging.js';
+// Metrics
 export type { Exemplar } from './metrics/ExemplarReservoir.js';
 export type { InstrumentKind, InstrumentOptions, MetricType } from './metrics/Instrument.js';
 export type {
@@ -228,15 +96,7 @@ export type {
   Histogram,
   UpDownCounter,
 } from './metrics/instruments.js';
-export {
-  bucketKey,
-  bucketValue,
-  LogSketch,
-  RELATIVE_ACCURACY,
-  type SketchBuckets,
-  sketchQuantile,
-} from './metrics/LogSketch.js';
-export type { CanonicalLabels, Labels } from './metrics/labelKey.js';
+export type { Labels } from './metrics/labelKey.js';
 export {
   type CollectorStats,
   type FlushReport,
@@ -246,7 +106,6 @@ export {
   type MetricsCollectorOptions,
 } from './metrics/MetricsCollector.js';
 export type { WriterStats } from './metrics/MetricWriter.js';
-export { PgtelMetricExporter, type PgtelMetricExporterOptions } from './metrics/PgtelMetricExporter.js';
 export {
   getPercentile,
   type MetricQueryOptions,
@@ -255,7 +114,6 @@ export {
   queryMetrics,
 } from './metrics/queryMetrics.js';
 export {
-  DEFAULT_PROMETHEUS_BUCKETS,
   type ExpositionFormat,
   OPENMETRICS_CONTENT_TYPE,
   PROMETHEUS_CONTENT_TYPE,
@@ -263,13 +121,7 @@ export {
 } from './metrics/renderPrometheus.js';
 export { type RollupOptions, type RollupReport, rollupMetrics } from './metrics/rollupMetrics.js';
 export type { SeriesSnapshot } from './metrics/Series.js';
-export type { RetryDelayOptions } from './retryDelay.js';
-export { BUNDLED_MIGRATIONS } from './schema/bundledMigrations.generated.js';
-export {
-  type EnsureObservabilityTablesOptions,
-  ensureObservabilityTables,
-} from './schema/ensureObservabilityTables.js';
-export type { Migration } from './schema/Migration.js';
+export type { RetryOptions } from './retryDelay.js';
 export { type MigrateOptions, type MigrateResult, migrate } from './schema/migrate.js';
 export {
   maintainPartitions,
@@ -282,39 +134,20 @@ export type {
   SchemaCompatibility,
 } from './schema/schemaCompatibility.js';
 export { type SchemaStatus, schemaStatus } from './schema/schemaStatus.js';
+// Tracing
 export { activeSpanContext, type SpanIds } from './tracing/activeSpanContext.js';
-export { AUTO_INSTRUMENTATIONS, type AutoInstrumentation } from './tracing/autoInstrumentations.js';
+export type { AutoInstrumentation } from './tracing/autoInstrumentations.js';
 export type { SpanNode } from './tracing/buildSpanTree.js';
 export { generateCorrelationId } from './tracing/generateCorrelationId.js';
 export { getTrace, type Trace } from './tracing/getTrace.js';
 export { getTracer } from './tracing/getTracer.js';
-export { isValidSpanId, isValidTraceId, randomSpanId, randomTraceId } from './tracing/ids.js';
-export { SPAN_TEXT_LIMITS, type SpanTextLimits } from './tracing/limitSpanRow.js';
 export { listOperations, listServices } from './tracing/listServices.js';
-export {
-  PostgreSQLSpanExporter,
-  type PostgreSQLSpanExporterOptions,
-  type SpanExportStats,
-} from './tracing/PostgreSQLSpanExporter.js';
-export {
-  PostgreSQLSpanProcessor,
-  type PostgreSQLSpanProcessorOptions,
-  type SpanExporterStats,
-} from './tracing/PostgreSQLSpanProcessor.js';
 export {
   extractTraceContext,
   type HeaderCarrier,
   injectTraceContext,
   withRemoteParent,
 } from './tracing/propagation.js';
-export type {
-  SpanKindName,
-  SpanRow,
-  SpanStatusName,
-  StoredAttributes,
-  StoredEvent,
-  StoredLink,
-} from './tracing/SpanRow.js';
 export type { StoredSpan } from './tracing/StoredSpan.js';
 export {
   type SpanSearch,
@@ -323,24 +156,11 @@ export {
   searchSpans,
 } from './tracing/searchSpans.js';
 export { type SetupTracingOptions, setupTracing, type Tracing } from './tracing/setupTracing.js';
-export { type SpanToRowOptions, spanToRow } from './tracing/spanToRow.js';
 export { type TracingAttributes, TracingContext, type TracingStatus } from './tracing/TracingContext.js';
-export {
-  formatTraceparent,
-  parseTraceparent,
-  parseTracestate,
-  type RemoteSpanContext,
-} from './tracing/traceparent.js';
-export {
-  type RejectedSpanRow,
-  type WriteSpanRowsOptions,
-  type WriteSpanRowsResult,
-  writeSpanRows,
-} from './tracing/writeSpanRows.js';
+
+// Workflows
 export { countWorkflows, type WorkflowCounts } from './workflows/countWorkflows.js';
-export { DEFAULT_MAX_METADATA_BYTES } from './workflows/metadataJson.js';
 export {
-  DEFAULT_WORKFLOW_RETENTION_DAYS,
   type PruneWorkflowsOptions,
   type PruneWorkflowsResult,
   pruneWorkflows,
@@ -349,7 +169,6 @@ export { type SweepOptions, type SweepResult, sweepStuckWorkflows } from './work
 export type { Workflow, WorkflowHistoryEntry } from './workflows/Workflow.js';
 export { WorkflowConflictError, type WorkflowPosition } from './workflows/WorkflowConflictError.js';
 export {
-  defaultLifecycle,
   defineWorkflow,
   isTerminalStatus,
   type PhaseDefinition,

@@ -1,6 +1,10 @@
 import type { LogLevel } from './config.js';
 import { redact } from './redact.js';
 
+/**
+ * Where pgtel writes its own log lines (`createLogger` gives one on stderr); any object with these methods
+ * will do.
+ */
 export interface Logger {
   debug(message: string, fields?: Record<string, unknown>): void;
   info(message: string, fields?: Record<string, unknown>): void;

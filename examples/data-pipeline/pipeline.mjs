@@ -3,13 +3,10 @@
 // alerts checked at the end. Run it with `node examples/data-pipeline/pipeline.mjs` after `npm run build`.
 import { readFile } from 'node:fs/promises';
 import {
-  AlertThresholdChecker,
   createLogger,
   defineWorkflow,
-  deliverAlert,
-  ensureObservabilityTables,
   MetricsCollector,
-  notifiersFromConfig,
+  migrate,
   openDatabase,
   resolveConfig,
   resolveThresholdAlert,
@@ -18,6 +15,7 @@ import {
   thresholdTitle,
   WorkflowStateTracker,
 } from 'pgtel';
+import { AlertThresholdChecker, deliverAlert, notifiersFromConfig } from 'pgtel/alerts';
 
 const input = process.argv[2] ?? new URL('./sales.csv', import.meta.url);
 const targetSchema = process.env.PIPELINE_SCHEMA ?? 'public'; // where the business table lives
@@ -25,7 +23,7 @@ const slowLoadMs = Number(process.env.PIPELINE_SLOW_LOAD_MS ?? 0); // simulates 
 
 const config = resolveConfig();
 const db = await openDatabase(config);
-await ensureObservabilityTables(db);
+await migrate(db);
 const tracing = await setupTracing({ serviceName: 'sales-pipeline', db });
 const metrics = new MetricsCollector({ db });
 const rowsCounter = metrics.createCounter('pipeline_rows_total', {

@@ -5,10 +5,10 @@ import http from 'node:http';
 import {
   createHealthHandlers,
   databaseCheck,
-  ensureObservabilityTables,
   GracefulShutdown,
   HealthChecker,
   MetricsCollector,
+  migrate,
   migrationsCheck,
   nodeHealthListener,
   openDatabase,
@@ -20,7 +20,7 @@ import {
 
 const config = resolveConfig(); // PGTEL_DATABASE_URL / DATABASE_URL, else embedded PGlite in PGTEL_DATA_DIR
 const db = await openDatabase(config);
-await ensureObservabilityTables(db);
+await migrate(db);
 
 const tracing = await setupTracing({ serviceName: 'orders-api', db });
 const metrics = new MetricsCollector({ db });

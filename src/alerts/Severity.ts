@@ -3,6 +3,7 @@ import { ValidationError } from '../errors.js';
 /** Alert severities, most severe first. */
 export const SEVERITIES = ['critical', 'warning', 'info'] as const;
 
+/** The severity of an alert: one of `SEVERITIES`. */
 export type Severity = (typeof SEVERITIES)[number];
 
 /** Higher is more severe: critical 3, warning 2, info 1. */

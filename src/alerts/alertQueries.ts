@@ -121,6 +121,7 @@ export async function listAlertInstances(
   }));
 }
 
+/** One state change of an alert instance, as `getAlertHistory` returns it. */
 export interface HistoryEntry {
   id: number;
   rule: string;

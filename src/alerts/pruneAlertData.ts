@@ -2,6 +2,7 @@ import { type Clock, systemClock } from '../clock.js';
 import type { DatabaseSession } from '../db/Database.js';
 import { ValidationError } from '../errors.js';
 
+/** Options of `pruneAlertData`. */
 export interface PruneOptions {
   /** Days sent outbox rows are kept (default 7); pending and failed rows are never pruned. */
   outboxDays?: number;

@@ -7,6 +7,7 @@ import { quoteIdent } from './quoteIdent.js';
 
 export type { QueryResult, Row } from './Driver.js';
 
+/** Options of `Database.transaction`. */
 export interface TransactionOptions {
   /** Run as `READ ONLY`: the server refuses any write. Default: false. */
   readOnly?: boolean;

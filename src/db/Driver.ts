@@ -1,6 +1,7 @@
 /** Rows as plain objects keyed by column name. */
 export type Row = Record<string, unknown>;
 
+/** The rows of a statement and how many rows it affected. */
 export interface QueryResult<R = Row> {
   rows: R[];
   rowCount: number;

@@ -1,4 +1,4 @@
-import { PGlite, type Transaction } from '@electric-sql/pglite';
+import type { PGlite, Transaction } from '@electric-sql/pglite';
 import type { Driver, DriverSession } from './Driver.js';
 import { scalarParsers } from './typeParsers.js';
 
@@ -22,8 +22,12 @@ function sessionOn(db: PgliteLike): DriverSession {
   };
 }
 
-/** Embedded PostgreSQL (WASM). `dataDir` is a folder, or `memory://` for an in-memory database. */
+/**
+ * Embedded PostgreSQL (WASM). `dataDir` is a folder, or `memory://` for an in-memory database.
+ * PGlite (27 MB) is imported here, on first use, so an application on a PostgreSQL server never loads it.
+ */
 export async function createPgliteDriver(dataDir: string): Promise<Driver> {
+  const { PGlite } = await import('@electric-sql/pglite');
   const db = await PGlite.create(dataDir, { parsers: scalarParsers });
   const session = sessionOn(db);
   let transactions = 0;

@@ -7,6 +7,7 @@ import { HEALTH_DEFAULTS } from './healthDefaults.js';
 import { errorText } from './runBoundedCheck.js';
 import { checkShutdownBudget } from './shutdownBudget.js';
 
+/** Options of `GracefulShutdown`. */
 export interface GracefulShutdownOptions {
   /** Its readiness fails the moment shutdown starts; liveness keeps passing. Default: none. */
   checker?: HealthChecker;
@@ -29,6 +30,7 @@ export interface GracefulShutdownOptions {
   logger?: Logger;
 }
 
+/** How one shutdown hook ended, and how long it took. */
 export interface HookReport {
   name: string;
   outcome: 'ok' | 'failed' | 'timed out';
@@ -36,6 +38,7 @@ export interface HookReport {
   durationMs: number;
 }
 
+/** How a graceful shutdown went: drained or not, and each hook. */
 export interface ShutdownReport {
   reason: string;
   /** All requests and tasks finished within the drain timeout. */

@@ -14,6 +14,7 @@ import type { CheckResult, CheckStatus, HealthStatus, ProbeName } from './Health
 import { HEALTH_DEFAULTS } from './healthDefaults.js';
 import { probeDeadline } from './probeDeadline.js';
 
+/** Options of `HealthChecker`. */
 export interface HealthCheckerOptions {
   /** Time source for `checkedAt`, cache ages and staleness. Default: the system clock. */
   clock?: Clock;
@@ -44,6 +45,7 @@ export interface HealthTransition {
   at: Date;
 }
 
+/** Options of one probe run (`HealthChecker.probe`). */
 export interface ProbeOptions {
   /** Check names to leave out of this evaluation (like kube-apiserver's `?exclude=`). Default: none. */
   exclude?: Iterable<string>;

@@ -4,6 +4,7 @@ import { createLogger, type Logger } from '../logger.js';
 import type { HealthTransition } from './HealthChecker.js';
 import { errorText } from './runBoundedCheck.js';
 
+/** Options of `HealthTransitionStore`. */
 export interface HealthTransitionStoreOptions {
   /** Recorded with each row. Default: the host name (the pod name in Kubernetes). */
   instance?: string;

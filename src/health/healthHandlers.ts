@@ -8,6 +8,7 @@ import { type HealthEndpoint, renderHealthResponse } from './renderHealthRespons
 /** A fetch-style handler: what `pgtel serve`, Hono, Bun, Deno or the node adapter can mount. */
 export type FetchHandler = (request: Request) => Promise<Response>;
 
+/** Options of `createHealthHandlers`. */
 export interface HealthHandlerOptions {
   /** Show check names, messages and errors to every caller. Default false. */
   exposeDetails?: boolean;
@@ -20,6 +21,10 @@ export interface HealthHandlerOptions {
   responseDeadlineMs?: number;
 }
 
+/**
+ * The probe endpoints of `createHealthHandlers`, as `(Request) => Promise<Response>` handlers and a route
+ * table.
+ */
 export interface HealthHandlers {
   livez: FetchHandler;
   readyz: FetchHandler;

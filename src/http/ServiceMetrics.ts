@@ -1,6 +1,5 @@
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/Database.js';
-import type { JobStats } from '../jobs/JobRunner.js';
 import type { Logger } from '../logger.js';
 import type { Counter, Gauge, Histogram } from '../metrics/instruments.js';
 import { MetricsCollector } from '../metrics/MetricsCollector.js';
@@ -105,8 +104,11 @@ export class ServiceMetrics {
     this.ingestDuration.record(durationMs, { signal });
   }
 
-  /** Pass as the JobRunner's `onFinished`. */
-  readonly recordJob = (stats: JobStats, error: unknown): void => {
+  /** Pass as the JobRunner's `onFinished` (its job stats' shape, so http/ needs no import of serve/). */
+  readonly recordJob = (
+    stats: { name: string; lastDurationMs: number | undefined },
+    error: unknown,
+  ): void => {
     this.jobRuns.add(1, { job: stats.name });
     if (error !== undefined) this.jobFailures.add(1, { job: stats.name });
     if (stats.lastDurationMs !== undefined)

@@ -6,7 +6,7 @@ import { redact } from '../redact.js';
 /** The JSON error body of every pgtel endpoint: `{ error: { code, message } }`. */
 export function errorResponse(
   status: number,
-  code: string,
+  code: PgtelErrorCode,
   message: string,
   headers: Record<string, string> = {},
 ): Response {
@@ -91,7 +91,7 @@ export function responseForError(
     const url = new URL(log.request.url);
     logServerError(log.logger, status, { method: log.request.method, path: url.pathname }, error);
   }
-  const code = error instanceof PgtelError ? error.code : 'PGTEL_INTERNAL';
+  const code: PgtelErrorCode = error instanceof PgtelError ? error.code : 'PGTEL_INTERNAL';
   const message =
     status === 503
       ? 'database unavailable, retry later'
@@ -100,6 +100,7 @@ export function responseForError(
         : status >= 500 && status !== 504
           ? 'internal error'
           : (error as Error).message;
-  const publicCode = status === 503 ? 'PGTEL_UNAVAILABLE' : status === 429 ? 'PGTEL_OVERLOADED' : code;
+  const publicCode: PgtelErrorCode =
+    status === 503 ? 'PGTEL_UNAVAILABLE' : status === 429 ? 'PGTEL_OVERLOADED' : code;
   return errorResponse(status, publicCode, message, errorHeaders(status, retryAfterOf(error)));
 }

@@ -14,6 +14,7 @@ export interface ErrorSpanOperation {
   lastAt: Date;
 }
 
+/** The spans that failed while an alert episode fired, grouped by operation. */
 export interface AlertErrorSpans {
   /** The window searched: the alert's trigger time less `beforeMs`, to its resolution (or now). */
   from: Date;
@@ -22,6 +23,7 @@ export interface AlertErrorSpans {
   operations: ErrorSpanOperation[];
 }
 
+/** Options of `alertErrorSpans`. */
 export interface AlertErrorSpansOptions {
   /** How long before the trigger time to search too, in ms, 0 to 1 day. Default: 300000 (5 minutes). */
   beforeMs?: number;

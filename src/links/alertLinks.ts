@@ -26,6 +26,7 @@ export interface AlertLinkedWorkflow {
   currentPhase: string | null;
 }
 
+/** What an alert episode involved: the traces and workflows recorded for it, with dashboard URLs. */
 export interface AlertLinks {
   alert: AlertSummary;
   traces: AlertLinkedTrace[];

@@ -19,6 +19,7 @@ export interface ExemplarTrace {
   status: 'unset' | 'ok' | 'error' | null;
 }
 
+/** Options of `exemplarTraces`. */
 export interface ExemplarTracesOptions {
   metric: string;
   /** Observations at or after this time. */

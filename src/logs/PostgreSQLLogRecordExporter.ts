@@ -2,7 +2,7 @@ import type { ExportResult } from '@opentelemetry/core';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { DatabaseSession } from '../db/Database.js';
 import { createLogger, type Logger } from '../logger.js';
-import { type RetryDelayOptions, retryDelay } from '../retryDelay.js';
+import { type RetryOptions, retryDelay } from '../retryDelay.js';
 import type { LogRow } from './LogRow.js';
 import { otlpLogRow } from './otlpLogRows.js';
 import { sdkLogRecordToOtlp } from './sdkLogRecordToOtlp.js';
@@ -12,13 +12,14 @@ import { writeLogRows } from './writeLogRows.js';
 const SUCCESS = 0 as ExportResult['code'];
 const FAILED = 1 as ExportResult['code'];
 
+/** Options of `PostgreSQLLogRecordExporter`. */
 export interface PostgreSQLLogRecordExporterOptions {
   /** Where log records are stored (the `logs` table of its schema). */
   db: DatabaseSession;
   /** Service name for records whose resource has none (default `unknown_service`). */
   serviceName?: string;
-  /** Backoff between tries of a batch after a transient error (default 100 ms doubling to 30 s). */
-  retry?: RetryDelayOptions;
+  /** Backoff between tries of a batch after a transient error (default `{ baseMs: 100, maxMs: 30_000 }`). */
+  retry?: RetryOptions;
   /** Longest time one batch is retried before it is reported failed (default 20,000 ms). */
   retryForMs?: number;
   /** Where refused rows and retries are reported (default: warnings on stderr). */
@@ -101,7 +102,7 @@ export class PostgreSQLLogRecordExporter implements LogRecordExporter {
         return { code: SUCCESS };
       }
       this.lastError = String((result.transientError as Error)?.message ?? result.transientError);
-      const wait = retryDelay(attempt, this.options.retry);
+      const wait = retryDelay(attempt + 1, this.options.retry, { baseMs: 100, maxMs: 30_000 });
       if (this.stopped || Date.now() + wait > deadline) {
         this.counters.failed += rows.length;
         this.logger.warn('log records not stored: the database stayed unavailable', {

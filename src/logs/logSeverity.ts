@@ -10,6 +10,7 @@ export const LOG_SEVERITIES = {
   fatal: 21,
 } as const;
 
+/** A severity by name: `trace`, `debug`, `info`, `warn`, `error` or `fatal` (OpenTelemetry's ranges). */
 export type LogSeverityName = keyof typeof LOG_SEVERITIES;
 
 export const LOG_SEVERITY_NAMES = Object.keys(LOG_SEVERITIES) as LogSeverityName[];

@@ -11,6 +11,7 @@ import {
   type PostgreSQLLogRecordExporterOptions,
 } from './PostgreSQLLogRecordExporter.js';
 
+/** Options of `setupLogging`. */
 export interface SetupLoggingOptions {
   /** `service.name` of the records. Default: `OTEL_SERVICE_NAME`, then `OTEL_RESOURCE_ATTRIBUTES`, then the SDK's `unknown_service:node`. */
   serviceName?: string;

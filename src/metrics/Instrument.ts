@@ -14,6 +14,7 @@ export function storedType(kind: InstrumentKind): MetricType {
   return kind === 'updowncounter' ? 'counter' : kind;
 }
 
+/** Options of an instrument (`createCounter`, `createHistogram`...). */
 export interface InstrumentOptions {
   /** Human description, stored in `metric_descriptions` and shown as Prometheus HELP. Default: none. */
   description?: string;

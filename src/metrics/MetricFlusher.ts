@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/Database.js';
 import type { Logger } from '../logger.js';
+import type { RetryOptions } from '../retryDelay.js';
 import { describeMetrics } from './describeMetrics.js';
 import { type Instrument, storedType } from './Instrument.js';
 import type { MetricRecorder } from './MetricRecorder.js';
@@ -21,8 +22,8 @@ export interface MetricFlusherOptions {
   flushIntervalMs: number;
   /** Rows held while the database is unreachable, and raw observations held between flushes (default 100,000). */
   maxPendingRows?: number | undefined;
-  retryInitialMs?: number | undefined;
-  retryMaxMs?: number | undefined;
+  /** Backoff between retries of a failed write. Default `{ baseMs: 1_000, maxMs: 60_000 }`. */
+  retry?: RetryOptions | undefined;
   /** Whether raw rows carry the ids of the recorded span they were made in. */
   exemplars: boolean;
   /** Resource and scope of every series. */
@@ -70,8 +71,7 @@ export class MetricFlusher {
         clock,
         logger: options.logger,
         maxPendingRows: options.maxPendingRows,
-        retryInitialMs: options.retryInitialMs,
-        retryMaxMs: options.retryMaxMs,
+        retry: options.retry,
       });
     }
     if (flushIntervalMs > 0) {

@@ -2,7 +2,7 @@ import type { Clock } from '../clock.js';
 import type { Database } from '../db/Database.js';
 import { DatabaseError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { retryDelay } from '../retryDelay.js';
+import { type RetryOptions, retryDelay } from '../retryDelay.js';
 import type { MetricRow } from './metricRows.js';
 import type { StoredSeries } from './StoredSeries.js';
 import { storeMetricRows } from './storeMetricRows.js';
@@ -15,10 +15,8 @@ export interface MetricWriterOptions {
   maxPendingRows?: number | undefined;
   /** Rows per COPY. Default 5,000. */
   batchSize?: number | undefined;
-  /** Ceiling of the first retry delay after a failed write (jittered down to half), doubled per failure up to `retryMaxMs`. Default 1,000 ms. */
-  retryInitialMs?: number | undefined;
-  /** Longest retry delay. Default 60,000 ms. */
-  retryMaxMs?: number | undefined;
+  /** Backoff between retries of a failed write. Default `{ baseMs: 1_000, maxMs: 60_000 }`. */
+  retry?: RetryOptions | undefined;
 }
 
 /** Counters of the write path; every row that was not stored is in `droppedRows` or `poisonRows`. */
@@ -141,10 +139,7 @@ export class MetricWriter {
         this.failures++;
         this.stats.failedWrites++;
         this.stats.lastError = (error as Error).message;
-        const delay = retryDelay(this.failures - 1, {
-          baseMs: this.options.retryInitialMs ?? 1_000,
-          maxMs: this.options.retryMaxMs ?? 60_000,
-        });
+        const delay = retryDelay(this.failures, this.options.retry, { baseMs: 1_000, maxMs: 60_000 });
         this.nextAttemptAt = this.options.clock.now() + delay;
         this.options.logger?.warn('metrics write failed; rows kept for a retry', {
           pendingRows: this.stats.pendingRows,

@@ -3,6 +3,7 @@ import { resolveOption } from '../config.js';
 import type { Database } from '../db/Database.js';
 import { ConfigError, ValidationError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
+import type { RetryOptions } from '../retryDelay.js';
 import type { InstrumentOptions } from './Instrument.js';
 import {
   type Counter,
@@ -22,6 +23,7 @@ import type { MetricQueryOptions, MetricRecord, PercentileOptions } from './quer
 export type { FlushReport } from './MetricFlusher.js';
 export type { MetricSnapshot } from './MetricQueries.js';
 
+/** Options of `MetricsCollector`. */
 export interface MetricsCollectorOptions {
   /** Where rows are written. Default: none, values live in memory only (for `/metrics` exposition). */
   db?: Database | undefined;
@@ -39,10 +41,8 @@ export interface MetricsCollectorOptions {
   rawMetrics?: readonly string[] | undefined;
   /** Rows held while the database is unreachable (oldest dropped beyond). Default 100,000. */
   maxPendingRows?: number | undefined;
-  /** First retry delay after a failed write (jittered down to half), doubled up to `retryMaxMs`. Default 1,000 ms. */
-  retryInitialMs?: number | undefined;
-  /** Longest retry delay. Default 60,000 ms. */
-  retryMaxMs?: number | undefined;
+  /** Backoff between retries of a failed write (rows are kept meanwhile). Default `{ baseMs: 1_000, maxMs: 60_000 }`. */
+  retry?: RetryOptions | undefined;
   /**
    * Exemplars kept per counter or histogram series and flush interval: observations made inside a
    * recorded (sampled) OpenTelemetry span, stored with their trace and span ids in the `exemplars`
@@ -116,8 +116,7 @@ export class MetricsCollector {
       logger,
       flushIntervalMs: interval,
       maxPendingRows: options.maxPendingRows,
-      retryInitialMs: options.retryInitialMs,
-      retryMaxMs: options.retryMaxMs,
+      retry: options.retry,
       exemplars: exemplars > 0,
       origin: {
         serviceName: resolveOption('serviceName', { serviceName: options.serviceName }),

@@ -14,6 +14,7 @@ import { otelMetricsToOtlp } from './otelMetricsToOtlp.js';
 import { otlpMetricRows } from './otlpMetricRows.js';
 import { SeriesCache } from './SeriesCache.js';
 
+/** Options of `PgtelMetricExporter`. */
 export interface PgtelMetricExporterOptions {
   db: Database;
   /** Source of time. Default: the system clock. */

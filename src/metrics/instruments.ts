@@ -13,6 +13,7 @@ export interface Counter {
   /** A handle for one fixed label set: no label lookup on each call. */
   bind(labels?: Labels): BoundCounter;
 }
+/** A counter bound to one label set (`Counter.bind`): no label lookup per call. */
 export interface BoundCounter {
   add(value?: number): void;
 }
@@ -30,6 +31,7 @@ export interface Gauge {
   set(value: number, labels?: Labels): void;
   bind(labels?: Labels): BoundGauge;
 }
+/** A gauge bound to one label set (`Gauge.bind`): no label lookup per call. */
 export interface BoundGauge {
   set(value: number): void;
 }
@@ -42,6 +44,7 @@ export interface Histogram {
   startTimer(labels?: Labels): EndTimer;
   bind(labels?: Labels): BoundHistogram;
 }
+/** A histogram bound to one label set (`Histogram.bind`): no label lookup per call. */
 export interface BoundHistogram {
   record(value: number): void;
   startTimer(): () => number;

@@ -22,6 +22,7 @@ export interface MetricRecord {
   max: number | null;
 }
 
+/** Filters of `queryMetrics`. */
 export interface MetricQueryOptions {
   /** Oldest `recorded_at` included. Default: no bound. */
   start?: Date | undefined;
@@ -37,6 +38,7 @@ export interface MetricQueryOptions {
   limit?: number | undefined;
 }
 
+/** Window and filters of `getPercentile`. */
 export interface PercentileOptions {
   /** Window ending now, in hours, when `start` is not given. Default 24. */
   hours?: number | undefined;

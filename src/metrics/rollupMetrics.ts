@@ -1,6 +1,7 @@
 import { type Clock, systemClock } from '../clock.js';
 import type { Database, DatabaseSession } from '../db/Database.js';
 
+/** Options of `rollupMetrics`. */
 export interface RollupOptions {
   /** Source of time. Default: the system clock. */
   clock?: Clock | undefined;
@@ -10,6 +11,7 @@ export interface RollupOptions {
   lookbackHours?: number | undefined;
 }
 
+/** What `rollupMetrics` rolled up. */
 export interface RollupReport {
   /** Hours rolled up (or rolled again after late rows) by this call. */
   rolled: Date[];

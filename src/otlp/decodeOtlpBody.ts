@@ -1,17 +1,15 @@
 import type protobuf from 'protobufjs';
+import { DEFAULT_MAX_BODY_BYTES } from '../config.js';
 import { ConfigError } from '../errors.js';
 import { gunzipLimited } from './gunzipLimited.js';
 import { OtlpDecodeError } from './OtlpDecodeError.js';
 import { type OtlpFormat, otlpFormatOf } from './otlpFormat.js';
 import { readOtlpJson } from './readOtlpJson.js';
 
-/** The OTLP specification's recommended request size limit: 64 MiB. */
-export const DEFAULT_MAX_OTLP_BODY_BYTES = 64 * 1024 * 1024;
-
 export interface OtlpDecodeOptions {
   /**
    * Largest body accepted, checked both as received and after gzip decompression (413 beyond).
-   * Default {@link DEFAULT_MAX_OTLP_BODY_BYTES} (64 MiB).
+   * Default {@link DEFAULT_MAX_BODY_BYTES} (16 MiB), as for `pgtel serve`'s `maxBodyBytes`.
    */
   maxBodyBytes?: number;
   /**
@@ -45,7 +43,7 @@ export async function otlpPayloadOf(
   options: OtlpDecodeOptions = {},
 ): Promise<{ format: OtlpFormat; payload: Uint8Array }> {
   const format = otlpFormatOf(contentType);
-  const maxBytes = options.maxBodyBytes ?? DEFAULT_MAX_OTLP_BODY_BYTES;
+  const maxBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) {
     throw new ConfigError(`maxBodyBytes must be a non-negative integer, got ${maxBytes}`);
   }

@@ -10,6 +10,7 @@ import {
   retentionCutoff,
 } from './partitionMath.js';
 
+/** Options of `maintainPartitions`. */
 export interface PartitionOptions {
   /** Months to create after the current one (default 2). */
   ahead?: number | undefined;
@@ -19,6 +20,7 @@ export interface PartitionOptions {
   clock?: Clock | undefined;
 }
 
+/** What `maintainPartitions` created, dropped and moved. */
 export interface PartitionReport {
   created: string[];
   dropped: string[];

@@ -15,6 +15,7 @@ import {
   schemaCompatibility,
 } from './schemaCompatibility.js';
 
+/** Options of `migrate`. */
 export interface MigrateOptions {
   /** List what would run without changing anything. Default: false. */
   dryRun?: boolean;
@@ -32,6 +33,7 @@ export interface MigrateOptions {
   logger?: Logger;
 }
 
+/** What `migrate` applied and the schema version after it. */
 export interface MigrateResult {
   /** Migrations applied by this call (or that would be, on a dry run). */
   applied: Migration[];

@@ -3,6 +3,7 @@ import { appliedMigrations } from './appliedMigrations.js';
 import { BUNDLED_MIGRATIONS } from './bundledMigrations.generated.js';
 import { type ChecksumMismatch, migrationLabel, schemaCompatibility } from './schemaCompatibility.js';
 
+/** The schema version of a database against the version this pgtel knows. */
 export interface SchemaStatus {
   database: string;
   schema: string;

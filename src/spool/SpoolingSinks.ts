@@ -5,7 +5,7 @@ import { statusOf } from '../http/httpError.js';
 import type { OtlpSinks } from '../http/otlpHandlers.js';
 import type { Logger } from '../logger.js';
 import type { DecodedLogs, DecodedMetrics, DecodedTraces } from '../otlp/otlpModel.js';
-import { type RetryDelayOptions, retryDelay } from '../retryDelay.js';
+import { type RetryOptions, retryDelay } from '../retryDelay.js';
 import { claimOrphanSlots, claimSpoolSlots, removeIfEmpty, type SpoolSlot } from './claimSpoolSlots.js';
 import { Spool, type SpoolEntry, type SpoolStats } from './Spool.js';
 
@@ -27,8 +27,8 @@ export interface SpoolingSinksOptions {
   clock?: Clock;
   /** Segment file size. Default: maxBytes / 16, within 1–64 MiB. */
   segmentBytes?: number;
-  /** Backoff of the drainer while the database is away. Default: 100 ms doubling up to 2 s, with jitter. */
-  retry?: RetryDelayOptions;
+  /** Backoff of the drainer while the database is away. Default: `{ baseMs: 100, maxMs: 2_000 }`. */
+  retry?: RetryOptions;
   /**
    * A direct store still running after this long is treated as the database being away: the request
    * is kept in the spool and answered, so the sender (the OpenTelemetry SDKs wait 10 s) gets its 200
@@ -272,7 +272,7 @@ export class SpoolingSinks implements OtlpSinks {
         entry = await current.spool.next();
       } catch (error) {
         this.options.logger.error('spool: reading a record failed', { folder: current.slot.folder, error });
-        await this.backoff(failures++);
+        await this.backoff(++failures);
         continue;
       }
       if (!entry) {
@@ -308,13 +308,13 @@ export class SpoolingSinks implements OtlpSinks {
           folder: current.slot.folder,
           error,
         });
-        await this.backoff(failures++);
+        await this.backoff(++failures);
         continue;
       }
       if (outcome === 'retry') {
         // Shutting down with the database away: stop waiting, the next start stores what is left.
         if (this.options.shuttingDown?.()) this.settle();
-        await this.backoff(failures++);
+        await this.backoff(++failures);
         continue;
       }
       failures = 0;
@@ -370,9 +370,10 @@ export class SpoolingSinks implements OtlpSinks {
     });
   }
 
-  private backoff(attempt: number): Promise<void> {
+  /** Waits before the next try after `failures` consecutive failures (1 after the first). */
+  private backoff(failures: number): Promise<void> {
     if (this.stopping) return Promise.resolve();
-    const ms = retryDelay(attempt, { baseMs: 100, maxMs: 2_000, ...this.options.retry });
+    const ms = retryDelay(failures, this.options.retry, { baseMs: 100, maxMs: 2_000 });
     return new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);

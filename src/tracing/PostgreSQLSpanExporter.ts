@@ -2,7 +2,7 @@ import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { DatabaseSession } from '../db/Database.js';
 import { createLogger, type Logger } from '../logger.js';
-import { type RetryDelayOptions, retryDelay } from '../retryDelay.js';
+import { type RetryOptions, retryDelay } from '../retryDelay.js';
 import type { SpanRow } from './SpanRow.js';
 import { spanToRow } from './spanToRow.js';
 import { writeSpanRows } from './writeSpanRows.js';
@@ -12,13 +12,14 @@ const SUCCESS = 0 as ExportResult['code'];
 const FAILED = 1 as ExportResult['code'];
 const UNCUT_ATTRIBUTE_VALUES = { attributeValue: Number.POSITIVE_INFINITY };
 
+/** Options of `PostgreSQLSpanExporter`. */
 export interface PostgreSQLSpanExporterOptions {
   /** Where spans are stored (the `spans` table of its schema). */
   db: DatabaseSession;
   /** Service name for spans whose resource has none (default `unknown_service`). */
   serviceName?: string;
-  /** Backoff between retries of a batch after a transient error (default 100 ms doubling to 30 s). */
-  retry?: RetryDelayOptions;
+  /** Backoff between retries of a batch after a transient error (default `{ baseMs: 100, maxMs: 30_000 }`). */
+  retry?: RetryOptions;
   /**
    * Time budget of one `export` call: transient failures are retried until it is spent, then the
    * export fails (default 10,000 ms, below the 30 s `exportTimeoutMillis` of the SDK's batch processor).
@@ -121,7 +122,7 @@ export class PostgreSQLSpanExporter implements SpanExporter {
       rows = result.retryable;
       if (rows.length === 0) break;
       this.lastError = messageOf(result.transientError);
-      const delay = retryDelay(attempt, this.options.retry);
+      const delay = retryDelay(attempt + 1, this.options.retry, { baseMs: 100, maxMs: 30_000 });
       if (this.stopped || Date.now() + delay > deadline) {
         this.counters.failed += rows.length;
         this.logger.warn('span export failed: database unreachable', {

@@ -11,6 +11,7 @@ import {
 
 const SAMPLED = 1;
 
+/** Options of `PostgreSQLSpanProcessor`: the exporter's, and its queue and timer. */
 export interface PostgreSQLSpanProcessorOptions extends PostgreSQLSpanExporterOptions {
   /**
    * Finished spans held in memory, the batch being written included; beyond, new spans are dropped

@@ -3,7 +3,9 @@ import { activeFallbackFrame, type FallbackFrame, fallbackStore } from './fallba
 import { randomSpanId, randomTraceId } from './ids.js';
 import { otelApi } from './otelApi.js';
 
+/** Attributes of a span; undefined values are left out. */
 export type TracingAttributes = Record<string, AttributeValue | undefined>;
+/** The status of a span. */
 export type TracingStatus = 'unset' | 'ok' | 'error';
 
 interface Scope {

@@ -2,6 +2,7 @@ import { activeFallbackFrame } from './fallbackContext.js';
 import { isValidTraceId } from './ids.js';
 import { otelApi } from './otelApi.js';
 
+/** The trace and span ids of the active span. */
 export interface SpanIds {
   traceId: string;
   spanId: string;

@@ -1,5 +1,6 @@
 import type { StoredSpan } from './StoredSpan.js';
 
+/** A stored span with its children: one node of the tree `getTrace` returns. */
 export interface SpanNode extends StoredSpan {
   children: SpanNode[];
 }

@@ -4,6 +4,7 @@ import { buildSpanTree, type SpanNode } from './buildSpanTree.js';
 import { isValidTraceId } from './ids.js';
 import { STORED_SPAN_COLUMNS, type StoredSpan } from './StoredSpan.js';
 
+/** A stored trace: its spans as a tree, with its root and duration. */
 export interface Trace {
   traceId: string;
   /** Spans without a stored parent, each with its descendants. */

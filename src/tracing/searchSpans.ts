@@ -4,6 +4,7 @@ import { ValidationError } from '../errors.js';
 import type { SpanKindName, SpanStatusName } from './SpanRow.js';
 import { decodeSpanCursor, encodeSpanCursor } from './spanCursor.js';
 
+/** Filters of `searchSpans`. */
 export interface SpanSearch {
   service?: string;
   operation?: string;
@@ -26,6 +27,7 @@ export interface SpanSearch {
   cursor?: string;
 }
 
+/** One span as `searchSpans` lists it. */
 export interface SpanSummary {
   traceId: string;
   spanId: string;
@@ -39,6 +41,7 @@ export interface SpanSummary {
   statusMessage: string | null;
 }
 
+/** One page of `searchSpans`, with the cursor of the next. */
 export interface SpanSearchPage {
   spans: SpanSummary[];
   /** Pass it as `cursor` for the next page; undefined on the last page. */

@@ -14,6 +14,7 @@ import {
 } from './PostgreSQLSpanProcessor.js';
 import { sdkResource } from './sdkResource.js';
 
+/** Options of `setupTracing`. */
 export interface SetupTracingOptions {
   /** `service.name` of the spans. Default: `OTEL_SERVICE_NAME`, then `OTEL_RESOURCE_ATTRIBUTES`, then the SDK's `unknown_service:node`. */
   serviceName?: string;

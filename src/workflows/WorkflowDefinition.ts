@@ -2,6 +2,7 @@ import { ConfigError } from '../errors.js';
 
 /** The five statuses of a workflow (the `workflow_state.status` values). */
 export const WORKFLOW_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
+/** The status of a workflow: one of `WORKFLOW_STATUSES`. */
 export type WorkflowStatus = (typeof WORKFLOW_STATUSES)[number];
 
 const TERMINAL: ReadonlySet<WorkflowStatus> = new Set(['completed', 'failed', 'cancelled']);

@@ -26,6 +26,7 @@ import {
 
 export type { PhaseDuration } from './workflowReads.js';
 
+/** Options of `WorkflowStateTracker`. */
 export interface WorkflowStateTrackerOptions {
   /** Source of time for timestamps, deadlines and heartbeats (default the system clock). */
   clock?: Clock;
@@ -37,6 +38,7 @@ export interface WorkflowStateTrackerOptions {
   actor?: string;
 }
 
+/** What `WorkflowStateTracker.createWorkflow` takes. */
 export interface CreateWorkflowInput {
   /** A UUID (default: a random one). */
   workflowId?: string;
@@ -50,6 +52,7 @@ export interface CreateWorkflowInput {
   reason?: string;
 }
 
+/** What `WorkflowStateTracker.transition` takes. */
 export interface TransitionInput {
   /** New phase (default: unchanged). */
   phase?: string;
@@ -67,6 +70,7 @@ export interface TransitionInput {
   idempotencyKey?: string;
 }
 
+/** Filters of `WorkflowStateTracker.listWorkflows`. */
 export interface ListWorkflowsOptions {
   /** Only workflows in this status. Default: any status. */
   status?: WorkflowStatus;

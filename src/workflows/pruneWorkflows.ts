@@ -5,6 +5,7 @@ import { ValidationError } from '../errors.js';
 /** Default age, in days since they closed, after which closed workflows are removed. */
 export const DEFAULT_WORKFLOW_RETENTION_DAYS = 30;
 
+/** Options of `pruneWorkflows`. */
 export interface PruneWorkflowsOptions {
   /** Remove workflows closed more than this many days ago (default 30). */
   retentionDays?: number;
@@ -16,6 +17,7 @@ export interface PruneWorkflowsOptions {
   clock?: Clock;
 }
 
+/** What `pruneWorkflows` removed. */
 export interface PruneWorkflowsResult {
   workflows: number;
   historyEntries: number;

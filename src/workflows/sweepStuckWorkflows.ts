@@ -3,6 +3,7 @@ import type { Database } from '../db/Database.js';
 import { ValidationError } from '../errors.js';
 import { toWorkflow, type Workflow } from './Workflow.js';
 
+/** Options of `sweepStuckWorkflows`. */
 export interface SweepOptions {
   /** Source of time. Default: the system clock. */
   clock?: Clock;
@@ -16,6 +17,7 @@ export interface SweepOptions {
   type?: string;
 }
 
+/** What `sweepStuckWorkflows` found and marked. */
 export interface SweepResult {
   /** Workflows found past their deadline by this call. */
   swept: Workflow[];

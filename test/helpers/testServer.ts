@@ -1,7 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { quoteIdent } from '../../src/db/quoteIdent.js';
-import { PgtelServer, type ServerOptions } from '../../src/http/PgtelServer.js';
 import { createLogger } from '../../src/logger.js';
+import { PgtelServer, type ServerOptions } from '../../src/serve/PgtelServer.js';
 import { testDatabaseUrl, uniqueSchema } from './testDatabase.js';
 
 /** Starts `pgtel serve` in-process on a free loopback port and its own schema. */

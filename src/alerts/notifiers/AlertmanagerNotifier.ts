@@ -11,6 +11,7 @@ export const ALERTMANAGER_BATCH_SIZE = 64;
 /** Default `firingTtlMs`: 4 re-send periods of one minute, as Prometheus's default. */
 export const DEFAULT_FIRING_TTL_MS = 4 * 60_000;
 
+/** Options of `AlertmanagerNotifier`. */
 export interface AlertmanagerNotifierOptions {
   /** Alertmanager base URL, e.g. `http://alertmanager:9093`; unset means not configured. */
   url: string | undefined;

@@ -3,6 +3,7 @@ import { formatChatMessage } from './formatChatMessage.js';
 import type { Notification, Notifier, SendContext } from './Notifier.js';
 import { postJson } from './postJson.js';
 
+/** Options of `ChatNotifier`. */
 export interface ChatNotifierOptions {
   /** Bot token; unset means not configured (skipped, not a failure). */
   botToken: string | undefined;

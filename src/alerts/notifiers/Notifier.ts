@@ -54,6 +54,7 @@ export interface Notification {
   createdAt: string;
 }
 
+/** What a notifier gets with each send: an idempotency key and an abort signal. */
 export interface SendContext {
   /** Stable per notification: a retry sends the same key so receivers can drop duplicates. */
   idempotencyKey: string;

@@ -4,6 +4,7 @@ import type { Notification, Notifier, SendContext } from './Notifier.js';
 import { type UrlSource, urlOf } from './notificationLinks.js';
 import { postJson } from './postJson.js';
 
+/** Options of `WebhookNotifier`. */
 export interface WebhookNotifierOptions {
   /** Receiver URL; unset means not configured (skipped, not a failure). */
   url: string | undefined;

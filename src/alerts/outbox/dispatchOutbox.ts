@@ -1,10 +1,13 @@
 import { type Clock, systemClock } from '../../clock.js';
 import type { DatabaseSession } from '../../db/Database.js';
 import type { Logger } from '../../logger.js';
+import { type RetryOptions, retryDelay } from '../../retryDelay.js';
 import type { Notification, Notifier } from '../notifiers/Notifier.js';
 import { sendNow } from '../notifiers/sendNow.js';
-import { type BackoffOptions, retryDelay } from './retryDelay.js';
 
+const OUTBOX_RETRY = { baseMs: 5_000, maxMs: 15 * 60_000 };
+
+/** Options of `dispatchOutbox`. */
 export interface DispatchOptions {
   notifiers: readonly Notifier[];
   /** Source of time. Default: the system clock. */
@@ -22,14 +25,15 @@ export interface DispatchOptions {
    * permanent refusal (a 4xx such as Alertmanager's 400 for an invalid alert) parks it at once.
    */
   maxAttempts?: number;
-  /** Retry delays. Default: 5 s doubling up to 15 min. */
-  backoff?: BackoffOptions;
+  /** Delays between delivery attempts of a row. Default: `{ baseMs: 5_000, maxMs: 900_000 }` (5 s doubling up to 15 min). */
+  retry?: RetryOptions;
   /** Jitter source in [0, 1). Default: `Math.random`. */
   random?: () => number;
   /** Only these outbox rows (immediate delivery of one alert). Default: all due rows. */
   ids?: readonly number[];
 }
 
+/** What one `dispatchOutbox` call sent, retried and parked. */
 export interface DispatchOutcome {
   id: number;
   notifier: string;
@@ -96,7 +100,7 @@ export async function dispatchOutbox(
         return { id: row.id, notifier: row.notifier, ok: true };
       }
       const parked = sent.permanent || row.attempts >= (options.maxAttempts ?? 20);
-      const delay = retryDelay(row.attempts, options.backoff, options.random);
+      const delay = retryDelay(row.attempts, options.retry, OUTBOX_RETRY, options.random);
       await db.query(
         `UPDATE ${outbox} SET status = $2, next_attempt_at = $3, last_error = $4 WHERE id = $1`,
         [row.id, parked ? 'failed' : 'pending', new Date(clock.now() + delay), sent.error],

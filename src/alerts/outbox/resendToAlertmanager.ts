@@ -12,6 +12,7 @@ import { enqueueNotification } from './enqueueNotification.js';
 /** `group_key` of re-send rows in the outbox. */
 export const RESEND_GROUP_KEY = 'alertmanager-resend';
 
+/** Options of `resendToAlertmanager`. */
 export interface ResendOptions {
   /** The notifiers of the process; its configured Alertmanager ones get the re-sends. */
   notifiers: readonly Notifier[];

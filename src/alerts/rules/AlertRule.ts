@@ -82,6 +82,7 @@ export interface RuleLevel {
   resolveThreshold?: number;
 }
 
+/** How a rule compares its value with a level's threshold. */
 export type Comparison = '>' | '>=' | '<' | '<=';
 
 /** What to do when the source returns no row at all: an explicit state, or treat as ok / alerting / unchanged. */

@@ -2,6 +2,7 @@ import type { Severity } from '../Severity.js';
 
 /** States of an alert instance; `nodata` and `error` are explicit and never count as a recovery. */
 export const ALERT_STATES = ['inactive', 'pending', 'firing', 'resolved', 'nodata', 'error'] as const;
+/** The state of an alert instance: one of `ALERT_STATES`. */
 export type AlertState = (typeof ALERT_STATES)[number];
 
 /** Everything the state machine needs to resume an alert instance; persisted in `alert_instances`. */

@@ -8,6 +8,7 @@ import { claimDueRules } from './ruleStore.js';
 import { runRuleSource } from './runRuleSource.js';
 import { writeEvaluation } from './writeEvaluation.js';
 
+/** Options of `evaluateDueRules`. */
 export interface EvaluateOptions {
   /** Notifiers to queue notifications for (sending is the outbox worker's job). Default: none. */
   notifiers?: readonly Notifier[];
@@ -26,6 +27,7 @@ export interface EvaluateOptions {
   publicUrl?: string;
 }
 
+/** What one `evaluateDueRules` call evaluated and changed. */
 export interface EvaluationSummary {
   /** Names of the rules this call evaluated. */
   evaluated: string[];

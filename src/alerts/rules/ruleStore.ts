@@ -92,6 +92,7 @@ export async function deleteAlertRule(
   });
 }
 
+/** An alert rule as stored, with its evaluation state. */
 export interface StoredRule {
   rule: AlertRule;
   origin: RuleOrigin;
@@ -135,6 +136,7 @@ function toStoredRule(r: RuleRow): StoredRule {
 }
 
 /** Every rule with its origin and evaluation status, by name; only those of `origin` when given. */
+/** Every stored alert rule with its evaluation state, by name. */
 export async function listAlertRules(
   db: DatabaseSession,
   options: { origin?: RuleOrigin } = {},

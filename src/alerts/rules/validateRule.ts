@@ -84,7 +84,10 @@ function checkSource(report: Report, source: unknown): void {
     return;
   }
   if (!METRIC_KINDS.includes(source.kind as string)) {
-    report('source.kind', `must be ${METRIC_KINDS.join(', ')}, logs or sql (got ${JSON.stringify(source.kind)})`);
+    report(
+      'source.kind',
+      `must be ${METRIC_KINDS.join(', ')}, logs or sql (got ${JSON.stringify(source.kind)})`,
+    );
     return;
   }
   if (typeof source.metric !== 'string' || source.metric === '')

@@ -9,6 +9,7 @@ export interface SilenceMatcher {
   op?: '=' | '!=' | '=~' | '!~';
 }
 
+/** A stored silence: notifications of alerts matching all its matchers are held back until `endsAt`. */
 export interface Silence {
   id: number;
   matchers: SilenceMatcher[];

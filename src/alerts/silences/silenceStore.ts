@@ -4,6 +4,7 @@ import { toJsonText } from '../../db/jsonText.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
 import { type Silence, type SilenceMatcher, validateMatchers } from './Silence.js';
 
+/** What `createSilence` takes. */
 export interface NewSilence {
   matchers: SilenceMatcher[];
   /** Default: now. */

@@ -8,6 +8,7 @@ export const ALERT_TYPES = [
   'resource_exhaustion',
 ] as const;
 
+/** The kind of a threshold alert: one of `ALERT_TYPES`. */
 export type AlertType = (typeof ALERT_TYPES)[number];
 
 /** One alert as the threshold checks produce it and `deliverAlert` stores it in the `alerts` table. */

@@ -11,6 +11,7 @@ import {
   resourceExhaustionAlert,
 } from './thresholdAlerts.js';
 
+/** Options of `AlertThresholdChecker`. */
 export interface AlertThresholdCheckerOptions {
   /** Overrides of the default thresholds. */
   thresholds?: Partial<AlertThresholds>;

@@ -20,6 +20,7 @@ export interface AlertThresholds {
   resourceCriticalPercent: number;
 }
 
+/** The thresholds `AlertThresholdChecker` uses where its options set none. */
 export const defaultAlertThresholds: AlertThresholds = {
   degradationMultiplier: 2.0,
   degradationMultipliers: { task_duration: 2.0, search_duration: 2.0, refresh_duration: 2.0 },

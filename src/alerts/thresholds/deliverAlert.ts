@@ -13,6 +13,7 @@ import type { Alert } from './Alert.js';
 import { thresholdFingerprint, thresholdNotification } from './thresholdNotification.js';
 import { validateAlert } from './validateAlert.js';
 
+/** What `deliverAlert` did: the stored row and the outcome of each notifier. */
 export interface DeliveryResult {
   /** Id of the stored `alerts` row, or null when storing failed. */
   id: number | null;
@@ -22,6 +23,7 @@ export interface DeliveryResult {
   notifiers: Record<string, NotifierOutcome>;
 }
 
+/** Options of `deliverAlert`. */
 export interface DeliverAlertOptions {
   /** Notifiers the alert is routed to. Default: none (the alert is only stored). */
   notifiers?: readonly Notifier[];

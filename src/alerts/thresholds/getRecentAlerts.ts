@@ -4,6 +4,7 @@ import { ValidationError } from '../../errors.js';
 import { assertSeverity, type Severity } from '../Severity.js';
 import type { StoredAlert } from './Alert.js';
 
+/** Filters of `getRecentAlerts`. */
 export interface RecentAlertsQuery {
   type?: string;
   severity?: Severity;

@@ -7,6 +7,7 @@ import type { Alert, StoredAlert } from './Alert.js';
 import { ALERT_COLUMNS, toStoredAlert } from './getRecentAlerts.js';
 import { thresholdFingerprint, thresholdNotification } from './thresholdNotification.js';
 
+/** Options of `resolveAlert` and `resolveThresholdAlert`. */
 export interface ResolveOptions {
   /** Source of time. Default: the system clock. */
   clock?: Clock;

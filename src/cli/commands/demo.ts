@@ -1,15 +1,15 @@
 import { saveAlertRules } from '../../alerts/rules/ruleStore.js';
 import { systemClock } from '../../clock.js';
 import { resolveConfig } from '../../config.js';
+import { createLogger } from '../../logger.js';
+import { MetricsCollector } from '../../metrics/MetricsCollector.js';
+import { migrate } from '../../schema/migrate.js';
 import {
   DEMO_WORKFLOW_TYPE,
   DemoPipeline,
   demoAlertRules,
   demoWorkflowDefinition,
-} from '../../demo/DemoPipeline.js';
-import { createLogger } from '../../logger.js';
-import { MetricsCollector } from '../../metrics/MetricsCollector.js';
-import { migrate } from '../../schema/migrate.js';
+} from '../../serve/demo/DemoPipeline.js';
 import { setupTracing } from '../../tracing/setupTracing.js';
 import { WorkflowStateTracker } from '../../workflows/WorkflowStateTracker.js';
 import { type Command, EXIT } from '../Command.js';

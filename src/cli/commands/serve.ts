@@ -1,5 +1,5 @@
 import { parseGrpcPort } from '../../config.js';
-import { PgtelServer } from '../../http/PgtelServer.js';
+import { PgtelServer } from '../../serve/PgtelServer.js';
 import type { Command } from '../Command.js';
 
 /**

@@ -16,6 +16,7 @@ export interface BuiltinCheckOptions {
   critical?: boolean;
 }
 
+/** Options of `databaseCheck`. */
 export interface DatabaseCheckOptions extends BuiltinCheckOptions {
   /** The probe query. Default `SELECT 1`. */
   sql?: string;

@@ -2,6 +2,7 @@ import { ValidationError } from '../../errors.js';
 import type { HealthCheck } from '../HealthCheck.js';
 import type { BuiltinCheckOptions } from './databaseCheck.js';
 
+/** Options of `httpCheck`. */
 export interface HttpCheckOptions extends BuiltinCheckOptions {
   /** Default `GET`. */
   method?: 'GET' | 'HEAD';

@@ -4,6 +4,7 @@ import type { HealthCheck } from '../HealthCheck.js';
 import type { BuiltinCheckOptions } from './databaseCheck.js';
 import { poolSaturation } from './poolSaturation.js';
 
+/** Options of `poolSaturationCheck`. */
 export interface PoolSaturationCheckOptions extends BuiltinCheckOptions {
   /** Share of the pool in use (0..1] from which the check warns. Default 0.9. */
   warnAt?: number;

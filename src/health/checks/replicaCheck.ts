@@ -3,6 +3,7 @@ import type { HealthCheck } from '../HealthCheck.js';
 import { boundedQuery } from './boundedQuery.js';
 import { type BuiltinCheckOptions, DEFAULT_CHECK_TIMEOUT_MS } from './databaseCheck.js';
 
+/** Options of `replicaCheck`. */
 export interface ReplicaCheckOptions extends BuiltinCheckOptions {
   /** What this service needs. Default `writable` (fails on a replica or a read-only default). */
   expect?: 'writable' | 'read-only';

@@ -12,6 +12,7 @@ import { onRealServer, testDatabaseUrl, useTestDatabase } from '../../helpers/te
 import { type HttpReceiver, startHttpReceiver } from '../../integration/alerts/httpReceiver.js';
 
 const dist = fileURLToPath(new URL('../../../dist/src/index.js', import.meta.url));
+const distAlerts = fileURLToPath(new URL('../../../dist/src/alerts/index.js', import.meta.url));
 const MIN = 60_000;
 const LOCK_KEY = 737373;
 
@@ -25,7 +26,7 @@ function child(
   hookUrl: string,
   body: string,
 ): { process: ChildProcess; output: Promise<string> } {
-  const script = `const pgtel = await import(${JSON.stringify(dist)});
+  const script = `const pgtel = { ...(await import(${JSON.stringify(dist)})), ...(await import(${JSON.stringify(distAlerts)})) };
     const db = await pgtel.openDatabase({ databaseUrl: ${JSON.stringify(testDatabaseUrl)}, schema: ${JSON.stringify(schema)}, poolSize: 2 });
     const clock = { now: () => ${now} };
     const notifiers = [new pgtel.WebhookNotifier({ url: ${JSON.stringify(hookUrl)} })];

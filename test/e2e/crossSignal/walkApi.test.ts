@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PgtelServer } from '../../../src/http/PgtelServer.js';
+import type { PgtelServer } from '../../../src/serve/PgtelServer.js';
 import { ManualClock } from '../../../src/testing/ManualClock.js';
 import { startTestServer, stopTestServer } from '../../helpers/testServer.js';
 import { buildSlowRequest, FAILING_OPERATION, LATENCY, RULE, type SlowRequest } from './slowRequest.js';

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../../src/db/Database.js';
-import type { PgtelServer } from '../../../src/http/PgtelServer.js';
+import type { PgtelServer } from '../../../src/serve/PgtelServer.js';
 import { ManualClock } from '../../../src/testing/ManualClock.js';
 import type { SpanRow } from '../../../src/tracing/SpanRow.js';
 import { writeSpanRows } from '../../../src/tracing/writeSpanRows.js';

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Database } from '../../../src/db/Database.js';
-import type { PgtelServer } from '../../../src/http/PgtelServer.js';
+import type { PgtelServer } from '../../../src/serve/PgtelServer.js';
 import { ManualClock } from '../../../src/testing/ManualClock.js';
 import { WorkflowStateTracker } from '../../../src/workflows/WorkflowStateTracker.js';
 import { startTestServer, stopTestServer } from '../../helpers/testServer.js';

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PgtelServer } from '../../../src/http/PgtelServer.js';
+import type { PgtelServer } from '../../../src/serve/PgtelServer.js';
 import type { SpanRow } from '../../../src/tracing/SpanRow.js';
 import { writeSpanRows } from '../../../src/tracing/writeSpanRows.js';
 import { insertLogRows } from '../../helpers/insertLogRows.js';

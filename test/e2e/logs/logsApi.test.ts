@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readServerSentEvents } from '../../../src/cli/api/readServerSentEvents.js';
-import type { PgtelServer } from '../../../src/http/PgtelServer.js';
+import type { PgtelServer } from '../../../src/serve/PgtelServer.js';
 import { insertLogRows } from '../../helpers/insertLogRows.js';
 import { startTestServer, stopTestServer } from '../../helpers/testServer.js';
 

@@ -14,8 +14,8 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { PgtelServer } from '../../../src/http/PgtelServer.js';
 import { otlpTypes } from '../../../src/otlp/protoRoot.js';
+import type { PgtelServer } from '../../../src/serve/PgtelServer.js';
 import { rawExport } from '../../helpers/otlpGrpcClient.js';
 import { startTestServer, stopTestServer, useTestServer } from '../../helpers/testServer.js';
 

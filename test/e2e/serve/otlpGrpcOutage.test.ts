@@ -13,7 +13,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import { readRetryInfoStatus } from '../../../src/grpc/retryInfoStatus.js';
-import type { PgtelServer } from '../../../src/http/PgtelServer.js';
+import type { PgtelServer } from '../../../src/serve/PgtelServer.js';
 import { eventually } from '../../helpers/eventually.js';
 import { TcpProxy } from '../../helpers/tcpProxy.js';
 import { onRealServer, testDatabaseUrl } from '../../helpers/testDatabase.js';

@@ -7,7 +7,6 @@ import { quoteIdent } from '../../../src/db/quoteIdent.js';
 import { MigrationError, SchemaTooNewError } from '../../../src/errors.js';
 import { createLogger } from '../../../src/logger.js';
 import { BUNDLED_MIGRATIONS } from '../../../src/schema/bundledMigrations.generated.js';
-import { ensureObservabilityTables } from '../../../src/schema/ensureObservabilityTables.js';
 import { migrate } from '../../../src/schema/migrate.js';
 import { partitionName } from '../../../src/schema/partitionMath.js';
 import { schemaStatus } from '../../../src/schema/schemaStatus.js';
@@ -41,8 +40,8 @@ describe('migrations', () => {
   });
 
   it('creates the base tables in a schema with an awkward name, and is idempotent', async () => {
-    const first = await ensureObservabilityTables(db);
-    const second = await ensureObservabilityTables(db);
+    const first = await migrate(db);
+    const second = await migrate(db);
     expect(first.applied.length).toBe(BUNDLED_MIGRATIONS.length);
     expect(second.applied).toEqual([]);
     const tables = await db.query<{ relname: string }>(
@@ -295,8 +294,8 @@ describe('applied migrations checked against the code', () => {
   });
 });
 
-describe('ensureObservabilityTables', () => {
-  it('honours partitionsAhead and retention as given, as migrate does', async () => {
+describe('migrate and the partition settings', () => {
+  it('honours partitionsAhead and retention as given', async () => {
     const db = await openTestDatabase({ migrated: false });
     const months = async (table: string) =>
       (
@@ -310,13 +309,13 @@ describe('ensureObservabilityTables', () => {
         .filter((name) => name !== `${table}_default`);
     try {
       const january = Date.UTC(2026, 0, 15);
-      await ensureObservabilityTables(db, { partitionsAhead: 4, clock: { now: () => january } });
+      await migrate(db, { partitionsAhead: 4, clock: { now: () => january } });
       expect(await months('spans')).toEqual(
         [0, 1, 2, 3, 4].map((m) => partitionName('spans', new Date(Date.UTC(2026, m, 1)))),
       );
       // In August, spans keep January by the override (spans' own retention is 30 days); metrics drop it (90).
       const august = Date.UTC(2026, 7, 15);
-      await ensureObservabilityTables(db, {
+      await migrate(db, {
         partitionsAhead: 0,
         retentionDays: { spans: 365 },
         clock: { now: () => august },

@@ -37,8 +37,7 @@ describe.runIf(onRealServer)('metrics while the database is away', () => {
       db,
       clock,
       flushIntervalMs: 10_000,
-      retryInitialMs: 1_000,
-      retryMaxMs: 8_000,
+      retry: { baseMs: 1_000, maxMs: 8_000 },
       logger: createLogger('silent'),
     });
     try {

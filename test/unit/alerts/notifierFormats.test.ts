@@ -4,7 +4,6 @@ import { labelSetFingerprint } from '../../../src/alerts/notifiers/alertmanagerL
 import { alertmanagerWebhookPayload } from '../../../src/alerts/notifiers/alertmanagerWebhookPayload.js';
 import { CHAT_MESSAGE_LIMIT, formatChatMessage } from '../../../src/alerts/notifiers/formatChatMessage.js';
 import type { NotificationAlert } from '../../../src/alerts/notifiers/Notifier.js';
-import { retryDelay } from '../../../src/alerts/outbox/retryDelay.js';
 import { groupNotifications } from '../../../src/alerts/rules/groupNotifications.js';
 
 function alert(name: string, extra: Partial<NotificationAlert> = {}): NotificationAlert {
@@ -103,14 +102,5 @@ describe('chat message', () => {
     const text = formatChatMessage(n!);
     expect(text.length).toBeLessThanOrEqual(CHAT_MESSAGE_LIMIT);
     expect(text).toMatch(/… and \d+ more$/);
-  });
-});
-
-describe('retry backoff', () => {
-  it('grows exponentially with jitter and is capped', () => {
-    expect(retryDelay(1, { baseMs: 1000 }, () => 0)).toBe(500);
-    expect(retryDelay(1, { baseMs: 1000 }, () => 0.999999)).toBe(1000);
-    expect(retryDelay(4, { baseMs: 1000 }, () => 0.999999)).toBe(8000);
-    expect(retryDelay(40, { baseMs: 1000, maxMs: 60_000 }, () => 0.999999)).toBe(60_000);
   });
 });

@@ -1,7 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
+import { DEFAULT_MAX_BODY_BYTES, resolveConfig } from '../../../src/config.js';
 import { ConfigError } from '../../../src/errors.js';
-import { DEFAULT_MAX_OTLP_BODY_BYTES } from '../../../src/otlp/decodeOtlpBody.js';
+import { otlpPayloadOf } from '../../../src/otlp/decodeOtlpBody.js';
 import { decodeTraceRequest } from '../../../src/otlp/decodeTraceRequest.js';
 import { OtlpDecodeError } from '../../../src/otlp/OtlpDecodeError.js';
 import { encodings, hexId, SPAN_ID, TRACE_ID, traceRequest, traceType } from './otlpFixtures.js';
@@ -73,8 +74,17 @@ describe('content type and content encoding', () => {
 });
 
 describe('size limits', () => {
-  test('the default limit is the 64 MiB the OTLP specification recommends', () => {
-    expect(DEFAULT_MAX_OTLP_BODY_BYTES).toBe(64 * 1024 * 1024);
+  test('the default limit is the one of pgtel serve, 16 MiB: one byte more is a 413', async () => {
+    expect(DEFAULT_MAX_BODY_BYTES).toBe(16 * 1024 * 1024);
+    expect(resolveConfig({}).maxBodyBytes).toBe(DEFAULT_MAX_BODY_BYTES);
+    const atLimit = new Uint8Array(DEFAULT_MAX_BODY_BYTES);
+    await expect(otlpPayloadOf(atLimit, 'application/x-protobuf', undefined)).resolves.toMatchObject({
+      format: 'protobuf',
+    });
+    const over = new Uint8Array(DEFAULT_MAX_BODY_BYTES + 1);
+    await expect(otlpPayloadOf(over, 'application/x-protobuf', undefined)).rejects.toMatchObject({
+      httpStatus: 413,
+    });
   });
 
   test.each([-1, 1.5, Number.POSITIVE_INFINITY, Number.NaN])(

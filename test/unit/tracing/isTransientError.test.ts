@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isTransientError } from '../../../src/db/isTransientError.js';
 import { DatabaseError } from '../../../src/errors.js';
-import { retryDelay } from '../../../src/retryDelay.js';
 
 describe('isTransientError', () => {
   it('retries connection, shutdown, resource and conflict errors', () => {
@@ -21,14 +20,5 @@ describe('isTransientError', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
     expect(isTransientError(new DatabaseError('wrapped', { cause: refused }))).toBe(true);
     expect(isTransientError(new Error('Connection terminated unexpectedly'))).toBe(true);
-  });
-});
-
-describe('retryDelay', () => {
-  it('grows exponentially with jitter and is capped', () => {
-    expect(retryDelay(0, { baseMs: 100 }, () => 0)).toBe(50);
-    expect(retryDelay(0, { baseMs: 100 }, () => 0.999999)).toBe(100);
-    expect(retryDelay(3, { baseMs: 100 }, () => 0.5)).toBe(600);
-    expect(retryDelay(50, { baseMs: 100, maxMs: 1_000 }, () => 1)).toBe(1_000);
   });
 });

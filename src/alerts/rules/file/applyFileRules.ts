@@ -8,6 +8,7 @@ import { validateRule } from '../validateRule.js';
 import type { FileRule } from './parseRuleFile.js';
 import { RuleFileError, readRuleFile } from './readRuleFile.js';
 
+/** Options of `applyFileRules` and `applyRuleFile`. */
 export interface ApplyFileRulesOptions {
   /** Source of time. Default: the system clock. */
   clock?: Clock;

@@ -2,6 +2,9 @@
 // auto-instrumentation. Arguments: pgtel's index.js, database URL, schema.
 const [indexPath, databaseUrl, schema] = process.argv.slice(2);
 const pgtel = await import(indexPath);
+// Internals the application stores through directly, as OTLP ingest does.
+const { writeSpanRows } = await import(new URL('./tracing/writeSpanRows.js', `file://${indexPath}`).href);
+const { randomSpanId, randomTraceId } = await import(new URL('./tracing/ids.js', `file://${indexPath}`).href);
 // The application runs its own OpenTelemetry SDK and records every span that starts, even one that
 // would never end (and so never be stored); it puts pgtel's span processor in its provider.
 const { NodeTracerProvider } = await import('@opentelemetry/sdk-trace-node');
@@ -27,10 +30,10 @@ const server = http.createServer(async (_req, res) => {
   const result = await client.query('SELECT 41 + 1 AS answer');
   // Storing spans from inside a traced request (as OTLP ingest does): pgtel's COPY must not become a span.
   const now = new Date().toISOString();
-  await pgtel.writeSpanRows(db, [
+  await writeSpanRows(db, [
     {
-      traceId: pgtel.randomTraceId(),
-      spanId: pgtel.randomSpanId(),
+      traceId: randomTraceId(),
+      spanId: randomSpanId(),
       parentSpanId: null,
       traceState: null,
       operationName: 'ingested',

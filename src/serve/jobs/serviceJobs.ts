@@ -1,16 +1,16 @@
-import { notifiersFromConfig } from '../alerts/notifiersFromConfig.js';
-import { dispatchOutbox } from '../alerts/outbox/dispatchOutbox.js';
-import { resendToAlertmanager } from '../alerts/outbox/resendToAlertmanager.js';
-import { evaluateDueRules } from '../alerts/rules/evaluateDueRules.js';
-import type { Clock } from '../clock.js';
-import type { PgtelConfig } from '../config.js';
-import type { Database } from '../db/Database.js';
-import type { Logger } from '../logger.js';
-import { pruneCumulativeStates } from '../metrics/pruneCumulativeStates.js';
-import { rollupMetrics } from '../metrics/rollupMetrics.js';
-import { maintainPartitions } from '../schema/PartitionManager.js';
-import { pruneWorkflows } from '../workflows/pruneWorkflows.js';
-import { sweepStuckWorkflows } from '../workflows/sweepStuckWorkflows.js';
+import { notifiersFromConfig } from '../../alerts/notifiersFromConfig.js';
+import { dispatchOutbox } from '../../alerts/outbox/dispatchOutbox.js';
+import { resendToAlertmanager } from '../../alerts/outbox/resendToAlertmanager.js';
+import { evaluateDueRules } from '../../alerts/rules/evaluateDueRules.js';
+import type { Clock } from '../../clock.js';
+import type { PgtelConfig } from '../../config.js';
+import type { Database } from '../../db/Database.js';
+import type { Logger } from '../../logger.js';
+import { pruneCumulativeStates } from '../../metrics/pruneCumulativeStates.js';
+import { rollupMetrics } from '../../metrics/rollupMetrics.js';
+import { maintainPartitions } from '../../schema/PartitionManager.js';
+import { pruneWorkflows } from '../../workflows/pruneWorkflows.js';
+import { sweepStuckWorkflows } from '../../workflows/sweepStuckWorkflows.js';
 import type { Job } from './JobRunner.js';
 
 /**

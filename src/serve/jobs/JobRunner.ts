@@ -1,4 +1,4 @@
-import type { Logger } from '../logger.js';
+import type { Logger } from '../../logger.js';
 
 /** A background job of `pgtel serve`. Jobs must be safe to run on several processes at once. */
 export interface Job {

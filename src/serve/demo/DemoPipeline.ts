@@ -1,10 +1,10 @@
-import type { AlertRuleDefinition } from '../alerts/rules/AlertRule.js';
-import type { Counter, Gauge, Histogram } from '../metrics/instruments.js';
-import type { MetricsCollector } from '../metrics/MetricsCollector.js';
-import { TracingContext } from '../tracing/TracingContext.js';
-import type { Workflow } from '../workflows/Workflow.js';
-import { defineWorkflow } from '../workflows/WorkflowDefinition.js';
-import type { WorkflowStateTracker } from '../workflows/WorkflowStateTracker.js';
+import type { AlertRuleDefinition } from '../../alerts/rules/AlertRule.js';
+import type { Counter, Gauge, Histogram } from '../../metrics/instruments.js';
+import type { MetricsCollector } from '../../metrics/MetricsCollector.js';
+import { TracingContext } from '../../tracing/TracingContext.js';
+import type { Workflow } from '../../workflows/Workflow.js';
+import { defineWorkflow } from '../../workflows/WorkflowDefinition.js';
+import type { WorkflowStateTracker } from '../../workflows/WorkflowStateTracker.js';
 
 /** The workflow type of the demo's batches: three phases, each with a deadline the sweep enforces. */
 export const DEMO_WORKFLOW_TYPE = 'demo.etl_batch';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { JobRunner } from '../../../src/jobs/JobRunner.js';
-import { createLogger } from '../../../src/logger.js';
+import { createLogger } from '../../../../src/logger.js';
+import { JobRunner } from '../../../../src/serve/jobs/JobRunner.js';
 
 describe('JobRunner', () => {
   it('runs a job on demand, counts failures and keeps going', async () => {

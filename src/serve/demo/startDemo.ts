@@ -1,11 +1,11 @@
-import { saveAlertRules } from '../alerts/rules/ruleStore.js';
-import type { Clock } from '../clock.js';
-import type { Database } from '../db/Database.js';
+import { saveAlertRules } from '../../alerts/rules/ruleStore.js';
+import type { Clock } from '../../clock.js';
+import type { Database } from '../../db/Database.js';
+import type { Logger } from '../../logger.js';
+import type { MetricsCollector } from '../../metrics/MetricsCollector.js';
+import { setupTracing } from '../../tracing/setupTracing.js';
+import { WorkflowStateTracker } from '../../workflows/WorkflowStateTracker.js';
 import type { Job } from '../jobs/JobRunner.js';
-import type { Logger } from '../logger.js';
-import type { MetricsCollector } from '../metrics/MetricsCollector.js';
-import { setupTracing } from '../tracing/setupTracing.js';
-import { WorkflowStateTracker } from '../workflows/WorkflowStateTracker.js';
 import { DEMO_WORKFLOW_TYPE, DemoPipeline, demoAlertRules, demoWorkflowDefinition } from './DemoPipeline.js';
 
 export interface RunningDemo {
