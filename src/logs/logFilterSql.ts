@@ -9,6 +9,7 @@ import { minSeverityNumber } from './logSeverity.js';
  */
 export const LOG_BODY_TSVECTOR = "to_tsvector('simple', left(body, 100000))";
 
+/** Which log records a read selects; every field optional, all given must hold. */
 export interface LogFilter {
   /** Records at or after this time. */
   from?: Date | undefined;

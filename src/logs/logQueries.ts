@@ -31,6 +31,7 @@ export interface LogCursor {
 /** A record with its keyset position. */
 export type PositionedLogRecord = LogRecord & { cursor: LogCursor };
 
+/** A search: the filter, how many records at most, and where the previous page ended. */
 export interface LogSearch extends LogFilter {
   /** Page size, 1 to 1,000. Default 100. */
   limit?: number;
@@ -38,6 +39,7 @@ export interface LogSearch extends LogFilter {
   after?: LogCursor | undefined;
 }
 
+/** One page of a search, newest first, with the cursor of the next page (absent on the last). */
 export interface LogPage {
   /** Newest first (time, then record id). */
   logs: LogRecord[];

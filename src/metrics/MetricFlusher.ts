@@ -30,6 +30,7 @@ export interface MetricFlusherOptions {
   origin: Omit<SeriesOrigin, 'name'>;
 }
 
+/** What one flush of a `MetricsCollector` wrote and kept pending. */
 export interface FlushReport extends WriteReport {
   /** Rows produced by this flush (aggregates and raw observations). */
   rows: number;
