@@ -30,6 +30,7 @@ import { vendorAssets } from './api/vendorAssets.js';
 import { hasBearerToken } from './bearerAuth.js';
 import { createApp } from './createApp.js';
 import { createOtlpSinks } from './otlpSinks.js';
+import { createRemoteWriteSink } from './remoteWriteSink.js';
 import { ServiceMetrics } from './ServiceMetrics.js';
 
 export interface ServerOptions extends PgtelOptions {
@@ -166,6 +167,7 @@ export class PgtelServer {
         }),
         renderMetrics: (format) => metrics.render(format),
         otlp,
+        remoteWrite: createRemoteWriteSink(db, clock, metrics, config.retentionDays),
         api: createApiRoutes({ db, health, healthChanges, config, clock, logger }),
         vendor: vendorAssets(),
         webRoot: join(packageRoot(), 'web'),
