@@ -74,7 +74,8 @@ function readDouble(reader: protobuf.Reader): { value: number; stale: boolean } 
 
 /** Fields of one embedded message, calling `field(number, wireType)` for each (which must consume it). */
 function readMessage(reader: protobuf.Reader, field: (number: number, wireType: number) => boolean): void {
-  const end = reader.pos + reader.uint32();
+  const length = reader.uint32();
+  const end = reader.pos + length;
   if (end > reader.len) throw invalid('truncated message');
   readFields(reader, end, field);
 }
