@@ -22,7 +22,12 @@ describe('decodeWriteRequest', () => {
       remoteWriteBody(
         [
           {
-            labels: [['job', 'api'], ['__name__', 'http_requests_total'], ['code', '200'], ['empty', '']],
+            labels: [
+              ['job', 'api'],
+              ['__name__', 'http_requests_total'],
+              ['code', '200'],
+              ['empty', ''],
+            ],
             samples: [
               { value: 1.5, timestampMs: 1_700_000_000_000 },
               { value: 2, timestampMs: 1_700_000_015_000 },
@@ -73,7 +78,9 @@ describe('decodeWriteRequest', () => {
     const notSnappy = refusal(new TextEncoder().encode('\xff\xff\xff\xff\xff\xffhello'));
     expect(notSnappy.httpStatus).toBe(400);
     expect(notSnappy.message).toMatch(/Snappy/);
-    const raw = refusal(writeRequestProtobuf([{ labels: [['__name__', 'up']], samples: [{ value: 1, timestampMs: 1 }] }]));
+    const raw = refusal(
+      writeRequestProtobuf([{ labels: [['__name__', 'up']], samples: [{ value: 1, timestampMs: 1 }] }]),
+    );
     expect(raw.httpStatus).toBe(400);
     const garbage = refusal(compress(new Uint8Array([0x0a, 0x50, 0x01, 0x02])));
     expect(garbage.httpStatus).toBe(400);
@@ -85,9 +92,25 @@ describe('decodeWriteRequest', () => {
       refusal(remoteWriteBody([{ labels, samples: [{ value: 1, timestampMs: 1 }] }]));
     expect(series([['job', 'x']]).message).toMatch(/no __name__ label/);
     expect(series([['__name__', 'a-b']]).message).toMatch(/invalid metric name "a-b"/);
-    expect(series([['__name__', 'up'], ['bad.name', 'x']]).message).toMatch(/invalid label name "bad.name"/);
-    expect(series([['__name__', 'up'], ['job', 'a'], ['job', 'b']]).message).toMatch(/duplicate label name "job"/);
-    expect(series([['__name__', 'up'], ['', 'x']]).message).toMatch(/invalid label name ""/);
+    expect(
+      series([
+        ['__name__', 'up'],
+        ['bad.name', 'x'],
+      ]).message,
+    ).toMatch(/invalid label name "bad.name"/);
+    expect(
+      series([
+        ['__name__', 'up'],
+        ['job', 'a'],
+        ['job', 'b'],
+      ]).message,
+    ).toMatch(/duplicate label name "job"/);
+    expect(
+      series([
+        ['__name__', 'up'],
+        ['', 'x'],
+      ]).message,
+    ).toMatch(/invalid label name ""/);
   });
 
   it('refuses bodies over the limits with 413, before inflating them', () => {
