@@ -21,7 +21,11 @@ export function anchoredRegex(regex: string): { pattern: string; caseInsensitive
  * expressions are fully anchored, `__name__` is `metric_name`. Equality on a label is a jsonb
  * containment the GIN index on `labels` serves, on the name the btree on `metric_name`. Pure.
  */
-export function labelMatcherSql(matchers: readonly LabelMatcher[], alias: string, firstParam: number): MatcherSql {
+export function labelMatcherSql(
+  matchers: readonly LabelMatcher[],
+  alias: string,
+  firstParam: number,
+): MatcherSql {
   const conditions: string[] = [];
   const params: unknown[] = [];
   const param = (value: unknown) => {
@@ -30,7 +34,8 @@ export function labelMatcherSql(matchers: readonly LabelMatcher[], alias: string
   };
   for (const m of matchers) {
     const isName = m.name === '__name__';
-    const column = () => (isName ? `${alias}.metric_name` : `coalesce(${alias}.labels->>${param(m.name)}, '')`);
+    const column = () =>
+      isName ? `${alias}.metric_name` : `coalesce(${alias}.labels->>${param(m.name)}, '')`;
     switch (m.type) {
       case '=':
         if (isName) conditions.push(`${alias}.metric_name = ${param(m.value)}`);
