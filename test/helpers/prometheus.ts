@@ -15,11 +15,11 @@ export interface RunningPrometheus {
 }
 
 /**
- * Starts Prometheus scraping `target` (host:port) every second, with `args` added to its command line
+ * Starts Prometheus scraping `target` (host:port, or several) every second, with `args` added to its command line
  * and, with `remoteWriteUrl`, remote writing there on its default queue settings.
  */
 export async function startPrometheus(
-  target: string,
+  target: string | string[],
   args: string[] = [],
   remoteWriteUrl?: string,
 ): Promise<RunningPrometheus> {
@@ -27,9 +27,12 @@ export async function startPrometheus(
   const port = await freePort();
   writeFileSync(
     join(dir, 'prometheus.yml'),
-    `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: pgtel\n    static_configs:\n      - targets: ['${target}']\n${
-      remoteWriteUrl ? `remote_write:\n  - url: ${remoteWriteUrl}\n` : ''
-    }`,
+    `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: pgtel\n    static_configs:\n      - targets: [${[
+      target,
+    ]
+      .flat()
+      .map((t) => `'${t}'`)
+      .join(', ')}]\n${remoteWriteUrl ? `remote_write:\n  - url: ${remoteWriteUrl}\n` : ''}`,
   );
   const child: ChildProcess = spawn('prometheus', [
     `--config.file=${join(dir, 'prometheus.yml')}`,
