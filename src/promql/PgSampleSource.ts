@@ -149,8 +149,8 @@ export class PgSampleSource implements SampleSource {
     if (rows.length > maxSamples) throw new QueryLimitError(maxSamples);
     const out = new Map<string, { timestamps: number[]; values: number[]; stale: boolean[] }>();
     for (const row of rows) {
-      let s = out.get(row.id);
-      if (!s) out.set(row.id, (s = { timestamps: [], values: [], stale: [] }));
+      const s = out.get(row.id) ?? { timestamps: [], values: [], stale: [] };
+      if (s.timestamps.length === 0) out.set(row.id, s);
       s.timestamps.push(Number(row.t));
       s.values.push(row.stale ? Number.NaN : Number(row.v));
       s.stale.push(row.stale);

@@ -99,7 +99,8 @@ export function prometheusLabels(
   for (const key of Object.keys(attributes).sort()) {
     const value = attributes[key]!;
     if (value === '') continue;
-    (collected[prometheusLabelName(key)] ??= []).push(value);
+    const name = prometheusLabelName(key);
+    collected[name] = [...(collected[name] ?? []), value];
   }
   const labels: Record<string, string> = {};
   for (const [name, values] of Object.entries(collected)) labels[name] = values.join(';');
