@@ -211,17 +211,19 @@ export class PgSampleSource implements SampleSource {
     const { rows } = await this.db.query<{
       id: string;
       t: number;
+      type: string;
       v: number;
-      rv: number;
+      rv: number | null;
       rs: number;
       rc: number;
     }>(
       `WITH base AS (
-         SELECT series_id, sum(metric_value) AS v, sum(coalesce(sample_sum, 0)) AS s, sum(sample_count) AS c
+         SELECT series_id, sum(metric_value) FILTER (WHERE metric_type = 'counter') AS v,
+                sum(coalesce(sample_sum, 0)) AS s, sum(sample_count) AS c
            FROM ${metrics} WHERE series_id = ANY($1::bigint[]) AND metric_type <> 'sample' AND recorded_at < $2
           GROUP BY series_id)
-       SELECT m.series_id::text AS id, ${MS} AS t, m.metric_value AS v,
-              coalesce(b.v, 0) + sum(m.metric_value) OVER w AS rv,
+       SELECT m.series_id::text AS id, ${MS} AS t, m.metric_type AS type, m.metric_value AS v,
+              coalesce(b.v, 0) + sum(m.metric_value) FILTER (WHERE m.metric_type = 'counter') OVER w AS rv,
               coalesce(b.s, 0) + sum(coalesce(m.sample_sum, 0)) OVER w AS rs,
               coalesce(b.c, 0) + sum(m.sample_count) OVER w AS rc
          FROM ${metrics} m LEFT JOIN base b ON b.series_id = m.series_id
@@ -248,7 +250,8 @@ export class PgSampleSource implements SampleSource {
       result.push({
         labels: s.labels,
         timestamps: own.map((r) => Number(r.t)),
-        values: own.map((r) => Number(r[pick[s.value]])),
+        // A level (an up-down counter sent cumulative is stored as gauge rows) is read as it is.
+        values: own.map((r) => Number(r.type === 'gauge' ? r.v : r[pick[s.value]])),
       });
     }
     return result;
