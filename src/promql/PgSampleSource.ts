@@ -18,6 +18,26 @@ interface OtelSeries {
 /** Epoch milliseconds of `recorded_at`, as float8 (exact for millisecond times). */
 const MS = 'round(extract(epoch FROM m.recorded_at) * 1000)::float8';
 
+/**
+ * The SELECT of remote-written series matching `matchers` that have samples (in `range` when given):
+ * conditions on `metric_series` its indexes serve, then one probe of `metrics_sample_key` per series.
+ */
+function remoteSeriesQuery(
+  db: Pick<Database, 'table'>,
+  matchers: readonly LabelMatcher[],
+  range?: [Date, Date],
+): { sql: string; params: unknown[] } {
+  const { conditions, params } = labelMatcherSql(matchers, 's', range ? 3 : 1);
+  const within = range ? ' AND m.recorded_at BETWEEN $1 AND $2' : '';
+  const hasSamples = `EXISTS (SELECT 1 FROM ${db.table('metrics')} m
+     WHERE m.series_id = s.series_id AND m.metric_type = 'sample'${within})`;
+  return {
+    sql: `SELECT s.series_id::text AS id, s.metric_name AS name, s.labels FROM ${db.table('metric_series')} s
+           WHERE ${[...conditions, hasSamples].join(' AND ')}`,
+    params: [...(range ?? []), ...params],
+  };
+}
+
 /** Whether a label value matches a matcher, in memory (absent labels are ''). */
 function matches(matcher: LabelMatcher, value: string): boolean {
   switch (matcher.type) {
@@ -114,16 +134,11 @@ export class PgSampleSource implements SampleSource {
     matchers: readonly LabelMatcher[],
     range?: [Date, Date],
   ): Promise<Map<string, Labels>> {
-    const { conditions, params } = labelMatcherSql(matchers, 's', range ? 3 : 1);
-    const inRange = range
-      ? `EXISTS (SELECT 1 FROM ${this.db.table('metrics')} m WHERE m.series_id = s.series_id
-           AND m.metric_type = 'sample' AND m.recorded_at BETWEEN $1 AND $2)`
-      : `EXISTS (SELECT 1 FROM ${this.db.table('metrics')} m WHERE m.series_id = s.series_id AND m.metric_type = 'sample')`;
+    const { sql, params } = remoteSeriesQuery(this.db, matchers, range);
     try {
       const { rows } = await this.db.query<{ id: string; name: string; labels: Record<string, string> }>(
-        `SELECT s.series_id::text AS id, s.metric_name AS name, s.labels FROM ${this.db.table('metric_series')} s
-          WHERE ${[...conditions, inRange].join(' AND ')}`,
-        [...(range ?? []), ...params],
+        sql,
+        params,
       );
       return new Map(rows.map((r) => [r.id, { __name__: r.name, ...r.labels }]));
     } catch (error) {

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../src/errors.js';
 import type { RemoteSeries } from '../../../src/prometheus/RemoteWrite.js';
 import { storeRemoteWrite } from '../../../src/prometheus/storeRemoteWrite.js';
+import { labelMatcherSql } from '../../../src/promql/labelMatcherSql.js';
 import { PgSampleSource } from '../../../src/promql/PgSampleSource.js';
 import { QueryLimitError } from '../../../src/promql/QueryLimitError.js';
 import type { LabelMatcher } from '../../../src/promql/SampleSource.js';
@@ -178,5 +179,25 @@ describe('PgSampleSource', () => {
     expect(
       await source().labelValues('job', [m('__name__', '=', 'req_total')], T + 20_000, T + 60_000),
     ).toEqual(['api']);
+  });
+});
+
+describe('PgSampleSource series selection', () => {
+  it('has matchers the metric_series indexes serve (btree on the name, GIN on the labels)', async () => {
+    const plan = async (matchers: LabelMatcher[]) =>
+      ctx.db.transaction(async (tx) => {
+        // Tables this small are read whole by choice; the question is whether an index can serve.
+        await tx.exec('SET LOCAL enable_seqscan = off');
+        const { conditions, params } = labelMatcherSql(matchers, 's', 1);
+        const { rows } = await tx.query(
+          `EXPLAIN SELECT s.series_id FROM ${tx.table('metric_series')} s WHERE ${conditions.join(' AND ')}`,
+          params,
+        );
+        return rows.map((r) => Object.values(r as object)[0]).join('\n');
+      });
+    expect(await plan([m('__name__', '=', 'req_total'), m('code', '!=', '200')])).toMatch(
+      /metric_series_name_idx/,
+    );
+    expect(await plan([m('job', '=', 'api'), m('code', '=~', '5..')])).toMatch(/metric_series_labels_idx/);
   });
 });
