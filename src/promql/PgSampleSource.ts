@@ -1,8 +1,9 @@
 import type { Database } from '../db/Database.js';
 import { ValidationError } from '../errors.js';
-import { anchoredRegex, labelMatcherSql } from './labelMatcherSql.js';
+import { matches } from './labelMatch.js';
+import { labelMatcherSql } from './labelMatcherSql.js';
 import { type OtelInstrument, prometheusLabels, prometheusMetricName } from './otelToPrometheus.js';
-import { QueryLimitError } from './QueryLimitError.js';
+import { QueryLimitError } from './PromQLError.js';
 import type { LabelMatcher, Labels, SampleSource, SelectLimits, SeriesSamples } from './SampleSource.js';
 
 /** How a Prometheus series is read from the rows of a stored OpenTelemetry series. */
@@ -36,21 +37,6 @@ function remoteSeriesQuery(
            WHERE ${[...conditions, hasSamples].join(' AND ')}`,
     params: [...(range ?? []), ...params],
   };
-}
-
-/** Whether a label value matches a matcher, in memory (absent labels are ''). */
-function matches(matcher: LabelMatcher, value: string): boolean {
-  switch (matcher.type) {
-    case '=':
-      return value === matcher.value;
-    case '!=':
-      return value !== matcher.value;
-    default: {
-      const { pattern, caseInsensitive } = anchoredRegex(matcher.value);
-      const found = new RegExp(pattern, caseInsensitive ? 'iu' : 'u').test(value);
-      return matcher.type === '=~' ? found : !found;
-    }
-  }
 }
 
 /** A PostgreSQL error for a malformed regular expression, as the caller's 400. */
@@ -205,7 +191,7 @@ export class PgSampleSource implements SampleSource {
           : [[base, row.instrument === 'gauge' ? 'value' : 'running']];
       for (const [name, value] of variants) {
         const full = { __name__: name, ...labels };
-        if (matchers.every((m) => matches(m, full[m.name as keyof typeof full] ?? ''))) {
+        if (matchers.every((m) => matches(m, full))) {
           result.push({ id: row.id, labels: full, value });
         }
       }

@@ -10,7 +10,7 @@ export interface MatcherSql {
  * A Prometheus (RE2) regular expression as a fully anchored PostgreSQL one, and whether it is case
  * insensitive (a leading `(?i)`, which PostgreSQL only takes as the `~*` operator).
  */
-export function anchoredRegex(regex: string): { pattern: string; caseInsensitive: boolean } {
+function anchoredRegex(regex: string): { pattern: string; caseInsensitive: boolean } {
   const caseInsensitive = regex.startsWith('(?i)');
   return { pattern: `^(?:${caseInsensitive ? regex.slice(4) : regex})$`, caseInsensitive };
 }

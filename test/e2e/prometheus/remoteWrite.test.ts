@@ -54,7 +54,9 @@ async function pgtelSamples(endMs: number): Promise<Samples> {
   return Object.fromEntries(
     series.map((s) => [
       key(s.labels),
-      s.timestamps.flatMap((t, i): [number, number][] => (s.stale?.[i] ? [] : [[t, s.values[i]!]])),
+      Array.from(s.timestamps).flatMap((t, i): [number, number][] =>
+        s.stale?.[i] ? [] : [[t, s.values[i]!]],
+      ),
     ]),
   );
 }

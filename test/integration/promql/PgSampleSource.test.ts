@@ -4,7 +4,7 @@ import type { RemoteSeries } from '../../../src/prometheus/RemoteWrite.js';
 import { storeRemoteWrite } from '../../../src/prometheus/storeRemoteWrite.js';
 import { labelMatcherSql } from '../../../src/promql/labelMatcherSql.js';
 import { PgSampleSource } from '../../../src/promql/PgSampleSource.js';
-import { QueryLimitError } from '../../../src/promql/QueryLimitError.js';
+import { QueryLimitError } from '../../../src/promql/PromQLError.js';
 import type { LabelMatcher } from '../../../src/promql/SampleSource.js';
 import { insertMetricRow } from '../../helpers/insertMetricRow.js';
 import { useTestDatabase } from '../../helpers/testDatabase.js';
