@@ -10,35 +10,46 @@ const METRIC_POINT_KEY = ['series_id', 'recorded_at', 'start_time'];
 /** The unique key of a stored Prometheus sample (`metrics_sample_key`). */
 const SAMPLE_KEY = ['series_id', 'recorded_at'];
 
+/** How rows of one kind are written: their columns and the unique key that skips resent ones. */
+const POINT_SHAPE = { columns: METRIC_COLUMNS, key: METRIC_POINT_KEY };
+const SAMPLE_SHAPE = { columns: SAMPLE_COLUMNS, key: SAMPLE_KEY };
+
 /**
  * Stores metric rows and their series in the caller's transaction: new series registered, rows whose
  * point is already stored (same series, time and start) skipped, and hours that had ended by `now`
  * (a rollup may already hold them) marked for a new rollup. Returns the rows inserted.
  */
-export async function storeMetricRows(
+export function storeMetricRows(
   tx: DatabaseSession,
   rows: readonly MetricRow[],
   series: Iterable<StoredSeries>,
   now: number,
 ): Promise<number> {
-  await registerSeries(tx, series);
-  const written = await copyNewRows(tx, 'metrics', METRIC_COLUMNS, rows, METRIC_POINT_KEY);
-  await markClosedHoursDirty(tx, rows, now);
-  return written;
+  return storeRows(tx, POINT_SHAPE, rows, series, now);
 }
 
 /**
  * Stores Prometheus samples and their series like `storeMetricRows`: a sample already stored (same
  * series and timestamp) is skipped. Returns the rows inserted.
  */
-export async function storeSampleRows(
+export function storeSampleRows(
   tx: DatabaseSession,
   rows: readonly SampleRow[],
   series: Iterable<StoredSeries>,
   now: number,
 ): Promise<number> {
+  return storeRows(tx, SAMPLE_SHAPE, rows, series, now);
+}
+
+async function storeRows(
+  tx: DatabaseSession,
+  shape: { columns: readonly string[]; key: readonly string[] },
+  rows: readonly (MetricRow | SampleRow)[],
+  series: Iterable<StoredSeries>,
+  now: number,
+): Promise<number> {
   await registerSeries(tx, series);
-  const written = await copyNewRows(tx, 'metrics', SAMPLE_COLUMNS, rows, SAMPLE_KEY);
+  const written = await copyNewRows(tx, 'metrics', shape.columns, rows, shape.key);
   await markClosedHoursDirty(tx, rows, now);
   return written;
 }
