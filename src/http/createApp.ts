@@ -11,6 +11,7 @@ import { IngestBudget } from '../otlp/IngestBudget.js';
 import { hasBearerToken } from './bearerAuth.js';
 import { errorResponse, responseForError } from './httpError.js';
 import { createOtlpHandlers, type OtlpSinks } from './otlpHandlers.js';
+import { createRemoteWriteHandler, type RemoteWriteSink } from './remoteWriteHandler.js';
 import { serveStatic } from './serveStatic.js';
 
 export interface AppDeps {
@@ -22,6 +23,8 @@ export interface AppDeps {
   /** Exposition of pgtel's own and the collector's metrics, in the format the scraper asked for. */
   renderMetrics(format: ExpositionFormat): string | Promise<string>;
   otlp: OtlpSinks;
+  /** Where Prometheus remote write (`POST /api/v1/write`) stores; without it the route is absent. */
+  remoteWrite?: RemoteWriteSink;
   /** The JSON API, mounted under `/api`. */
   api?: Hono;
   /** Folder of the dashboard's static files, served at `/`. */
@@ -37,6 +40,8 @@ export interface AppDeps {
   ingestBudget?: IngestBudget;
 }
 
+/** Prometheus remote write's path, as Prometheus itself serves it. */
+const REMOTE_WRITE_PATH = '/api/v1/write';
 const PROBE_PATHS = new Set(['/livez', '/readyz', '/startupz', '/health']);
 
 /** OpenMetrics when the Accept header lists `application/openmetrics-text` (q above 0), else Prometheus 0.0.4. */
@@ -54,7 +59,7 @@ export function expositionFormat(accept: string | undefined): ExpositionFormat {
 export function scopeOf(path: string): 'probes' | 'metrics' | 'ingest' | 'api' | 'dashboard' {
   if (PROBE_PATHS.has(path)) return 'probes';
   if (path === '/metrics') return 'metrics';
-  if (path.startsWith('/v1/')) return 'ingest';
+  if (path.startsWith('/v1/') || path === REMOTE_WRITE_PATH) return 'ingest';
   if (path === '/api' || path.startsWith('/api/')) return 'api';
   return 'dashboard';
 }
@@ -92,16 +97,21 @@ export function createApp(deps: AppDeps): Hono {
       },
     });
   });
-  const otlp = createOtlpHandlers(deps.otlp, maxBodyBytes, {
+  const guard = {
     deadlineMs: deps.config.ingestDeadlineMs,
     budget: deps.ingestBudget ?? new IngestBudget(deps.config.ingestMemoryBytes),
     maxItems: deps.config.maxItemsPerRequest,
     maxJsonDepth: deps.config.maxJsonDepth,
     logger: deps.logger,
-  });
+  };
+  const otlp = createOtlpHandlers(deps.otlp, maxBodyBytes, guard);
   app.post('/v1/traces', (c) => otlp.traces(c.req.raw));
   app.post('/v1/metrics', (c) => otlp.metrics(c.req.raw));
   app.post('/v1/logs', (c) => otlp.logs(c.req.raw));
+  if (deps.remoteWrite) {
+    const remoteWrite = createRemoteWriteHandler(deps.remoteWrite, maxBodyBytes, guard);
+    app.post(REMOTE_WRITE_PATH, (c) => remoteWrite(c.req.raw));
+  }
   if (deps.api) app.route('/api', deps.api);
   for (const path of [...PROBE_PATHS, '/metrics', '/v1/traces', '/v1/metrics', '/v1/logs']) {
     app.all(path, (c) =>

@@ -59,7 +59,7 @@ function send(encoded: EncodedOtlpResponse, status: number, headers: Record<stri
 }
 
 /** Resolves with `work`, or rejects with the abort reason as soon as `signal` aborts. */
-function beforeAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+export function beforeAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
     const onAbort = () => reject(signal.reason);

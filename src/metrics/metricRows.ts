@@ -45,6 +45,30 @@ export type MetricRow = [
   startTime: Date | null,
 ];
 
+/** Columns of a Prometheus sample row: a `MetricRow`'s and whether it is a staleness marker. */
+export const SAMPLE_COLUMNS = [...METRIC_COLUMNS, 'stale'] as const;
+
+/** One `metrics` row of type 'sample' (a raw Prometheus sample), values in `SAMPLE_COLUMNS` order. */
+export type SampleRow = [
+  name: string,
+  type: 'sample',
+  value: number,
+  recordedAt: Date,
+  labels: Readonly<Record<string, string>>,
+  count: 1,
+  sum: null,
+  min: null,
+  max: null,
+  sketchKeys: null,
+  sketchCounts: null,
+  exemplars: string | null,
+  seriesId: string,
+  serviceName: string,
+  startTime: null,
+  /** A staleness marker (its value is NaN); a real NaN sample is not one. */
+  stale: boolean,
+];
+
 /**
  * The `exemplars` column: `[{"trace_id", "span_id", "value", "observed_at", "attributes"?}]` as JSON
  * text, or null when there are none.

@@ -30,7 +30,8 @@ const HOURLY_EXEMPLARS = 8;
 function rollupSql(db: DatabaseSession): string {
   return `
 WITH rows AS (
-  SELECT * FROM ${db.table('metrics')} WHERE recorded_at >= $1 AND recorded_at < $1 + interval '1 hour'
+  -- Staleness markers end a Prometheus series; they are no value to aggregate.
+  SELECT * FROM ${db.table('metrics')} WHERE recorded_at >= $1 AND recorded_at < $1 + interval '1 hour' AND NOT stale
 ), buckets AS (
   SELECT series_id, metric_type, k, sum(c)::bigint AS c FROM (
     SELECT r.series_id, r.metric_type, u.k, u.c

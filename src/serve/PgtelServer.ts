@@ -22,6 +22,7 @@ import { vendorAssets } from '../http/api/vendorAssets.js';
 import { hasBearerToken } from '../http/bearerAuth.js';
 import { createApp } from '../http/createApp.js';
 import { createOtlpSinks } from '../http/otlpSinks.js';
+import { createRemoteWriteSink } from '../http/remoteWriteSink.js';
 import { ServiceMetrics } from '../http/ServiceMetrics.js';
 import { createLogger, type Logger } from '../logger.js';
 import { IngestBudget } from '../otlp/IngestBudget.js';
@@ -171,6 +172,7 @@ export class PgtelServer {
         }),
         renderMetrics: (format) => metrics.render(format),
         otlp,
+        remoteWrite: createRemoteWriteSink(db, clock, metrics, config.retentionDays),
         api: createApiRoutes({ db, health, healthChanges, config, clock, logger }),
         vendor: vendorAssets(),
         webRoot: join(packageRoot(), 'web'),

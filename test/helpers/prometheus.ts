@@ -14,13 +14,25 @@ export interface RunningPrometheus {
   stop(): Promise<void>;
 }
 
-/** Starts Prometheus scraping `target` (host:port) every second, with `args` added to its command line. */
-export async function startPrometheus(target: string, args: string[] = []): Promise<RunningPrometheus> {
+/**
+ * Starts Prometheus scraping `target` (host:port, or several) every second, with `args` added to its command line
+ * and, with `remoteWriteUrl`, remote writing there on its default queue settings.
+ */
+export async function startPrometheus(
+  target: string | string[],
+  args: string[] = [],
+  remoteWriteUrl?: string,
+): Promise<RunningPrometheus> {
   const dir = mkdtempSync(join(tmpdir(), 'pgtel-prom-'));
   const port = await freePort();
   writeFileSync(
     join(dir, 'prometheus.yml'),
-    `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: pgtel\n    static_configs:\n      - targets: ['${target}']\n`,
+    `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: pgtel\n    static_configs:\n      - targets: [${[
+      target,
+    ]
+      .flat()
+      .map((t) => `'${t}'`)
+      .join(', ')}]\n${remoteWriteUrl ? `remote_write:\n  - url: ${remoteWriteUrl}\n` : ''}`,
   );
   const child: ChildProcess = spawn('prometheus', [
     `--config.file=${join(dir, 'prometheus.yml')}`,

@@ -6,6 +6,7 @@ import { quoteIdent } from '../../../src/db/quoteIdent.js';
 import { otlpLogRows } from '../../../src/logs/otlpLogRows.js';
 import { writeLogRows } from '../../../src/logs/writeLogRows.js';
 import { MetricsCollector } from '../../../src/metrics/MetricsCollector.js';
+import { storeRemoteWrite } from '../../../src/prometheus/storeRemoteWrite.js';
 import { writeSpanRows } from '../../../src/tracing/writeSpanRows.js';
 import { WorkflowStateTracker } from '../../../src/workflows/WorkflowStateTracker.js';
 import { insertMetricRow } from '../../helpers/insertMetricRow.js';
@@ -139,6 +140,29 @@ async function seed(db: Database): Promise<void> {
     message: 'Found 3 null_prices issues',
     metadata: {},
   });
+  // Two scrapes of `up` as Prometheus remote write stores them, with the family's metadata.
+  const scrape = (value: number, secondsAgo: number) => ({
+    timestampMs: Date.now() - secondsAgo * 1000,
+    value,
+    stale: false,
+  });
+  await storeRemoteWrite(
+    db,
+    {
+      series: [
+        {
+          name: 'up',
+          labels: { job: 'node', instance: 'host-1:9100' },
+          samples: [scrape(1, 30), scrape(1, 15)],
+          exemplars: [],
+        },
+      ],
+      metadata: [{ family: 'up', type: 'gauge', help: 'Whether the target was reachable.', unit: '' }],
+      sampleCount: 2,
+      skippedHistograms: 0,
+    },
+    Date.now(),
+  );
   await db.exec(`
     INSERT INTO ${db.table('alert_rules')} (name, definition, interval_ms, next_eval_at, updated_at)
     VALUES ('HighLatency', '{}', 15000, now(), now());
