@@ -11,6 +11,7 @@ const srcDir = fileURLToPath(new URL('../../../src/', import.meta.url));
  */
 const LAYERS: Record<string, string[]> = {
   base: [
+    'SingleSetup.ts',
     'clock.ts',
     'config.ts',
     'configTable.ts',
@@ -31,6 +32,7 @@ const LAYERS: Record<string, string[]> = {
     'metrics',
     'otel',
     'otlp',
+    'prometheus',
     'promql',
     'testing',
     'tracing',
