@@ -7,16 +7,19 @@ import { openDatabase } from '../../../src/db/openDatabase.js';
 import type { SpanRow } from '../../../src/tracing/SpanRow.js';
 import { writeSpanRows } from '../../../src/tracing/writeSpanRows.js';
 import { testDatabaseUrl, uniqueSchema } from '../../helpers/testDatabase.js';
-import { json, runPgtel } from './runPgtel.js';
+import { json, runPgtel, runPgtelInProcess } from './runPgtel.js';
 
 // The real PostgreSQL on its own schema when PGTEL_TEST_DATABASE_URL is set, else an embedded folder
-// nobody holds: either way the data commands answer through the in-process API app.
+// nobody holds: either way the data commands answer through the in-process API app. Commands run
+// in this process (`runCli`, as bin.js does); a real process only where the process is the subject:
+// exit codes, --help, terminal detection and what a failing connection prints.
 const folder = mkdtempSync(join(tmpdir(), 'pgtel-cli-direct-'));
 const schema = uniqueSchema('cli');
 const env: Record<string, string> = testDatabaseUrl
   ? { DATABASE_URL: testDatabaseUrl, PGTEL_SCHEMA: schema, NO_COLOR: '1' }
   : { PGTEL_DATA_DIR: join(folder, 'data'), NO_COLOR: '1' };
-const pgtel = (...args: string[]) => runPgtel(args, env);
+const pgtel = (...args: string[]) => runPgtelInProcess(args, env);
+const pgtelProcess = (...args: string[]) => runPgtel(args, env);
 const TRACE_ID = 'c11c11c11c11c11c11c11c11c11c1100';
 const TRACE_START = Date.now() - 60_000;
 
@@ -128,10 +131,10 @@ describe('pgtel data commands with direct database access', () => {
   }, 240_000);
 
   it('answers an unknown trace with exit 1 and a bad id with exit 2 and the usage', async () => {
-    const missing = await pgtel('trace', 'f'.repeat(32));
+    const missing = await pgtelProcess('trace', 'f'.repeat(32));
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/not found|no .*trace/i);
-    const bad = await pgtel('trace', 'xyz');
+    const bad = await pgtelProcess('trace', 'xyz');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('Usage: pgtel trace <traceId>');
   }, 240_000);
@@ -192,7 +195,10 @@ describe('pgtel data commands with direct database access', () => {
   it.skipIf(!testDatabaseUrl)(
     'stops a query at the statement timeout',
     async () => {
-      const run = await runPgtel(['query', 'SELECT pg_sleep(5)'], { ...env, PGTEL_QUERY_TIMEOUT_MS: '200' });
+      const run = await runPgtelInProcess(['query', 'SELECT pg_sleep(5)'], {
+        ...env,
+        PGTEL_QUERY_TIMEOUT_MS: '200',
+      });
       expect(run.code).toBe(1);
       expect(run.stderr).toMatch(/statement timeout/);
     },
@@ -259,7 +265,7 @@ describe('pgtel data commands with direct database access', () => {
       log: { status: 'sent' },
       webhook: { status: 'not_configured' },
     });
-    const down = await runPgtel(['alerts', 'test'], {
+    const down = await runPgtelInProcess(['alerts', 'test'], {
       ...env,
       PGTEL_ALERT_WEBHOOK_URL: 'http://127.0.0.1:1/hook',
     });
@@ -298,11 +304,15 @@ describe('pgtel data commands with direct database access', () => {
       ['alerts', 'history'],
       ['doctor'],
     ]) {
-      const run = await runPgtel([...args, '--json'], { ...env, NO_COLOR: '' });
+      const run = await runPgtelInProcess([...args, '--json'], { ...env, NO_COLOR: '' });
       expect(() => JSON.parse(run.stdout), args.join(' ')).not.toThrow();
-      const text = await runPgtel(args, { ...env, NO_COLOR: '' });
+      const text = await runPgtelInProcess(args, { ...env, NO_COLOR: '' });
       expect(text.stdout + text.stderr, args.join(' ')).not.toContain('\u001b[');
     }
+    // bin.js itself decides there is no terminal: a piped process, NO_COLOR unset.
+    const piped = await runPgtel(['doctor'], { ...env, NO_COLOR: '' });
+    expect(piped.stdout).toMatch(/migrations/);
+    expect(piped.stdout + piped.stderr).not.toContain('\u001b[');
   }, 240_000);
 });
 
@@ -319,7 +329,7 @@ describe('pgtel errors', () => {
   }, 240_000);
 
   it('answers --help per command and documents the exit codes', async () => {
-    const help = await pgtel('--help');
+    const help = await pgtelProcess('--help');
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/Exit codes: 0 ok; 1 failure; 2 usage error/);
     for (const name of [
@@ -335,9 +345,9 @@ describe('pgtel errors', () => {
       'demo',
     ])
       expect(help.stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
-    const traces = await pgtel('traces', '--help');
+    const traces = await pgtelProcess('traces', '--help');
     expect(traces.stdout).toContain('Usage: pgtel traces');
-    const badOption = await pgtel('traces', '--nope');
+    const badOption = await pgtelProcess('traces', '--nope');
     expect(badOption.code).toBe(2);
   }, 240_000);
 });

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runCli } from '../../../src/cli/runCli.js';
 
 export const bin = fileURLToPath(new URL('../../../dist/src/cli/bin.js', import.meta.url));
 
@@ -9,20 +10,52 @@ export interface PgtelRun {
   stderr: string;
 }
 
-/** Runs `node dist/src/cli/bin.js <args>` with `env` over a clean pgtel environment (no TTY). */
-export function runPgtel(args: readonly string[], env: Record<string, string>): Promise<PgtelRun> {
+/** The current environment without any pgtel setting, so that only `env` configures a run. */
+function cleanEnv(env: Record<string, string>): Record<string, string> {
   const base: Record<string, string> = { ...(process.env as Record<string, string>) };
   for (const key of Object.keys(base)) if (/^(PGTEL_|DATABASE_URL|NO_COLOR)/.test(key)) delete base[key];
+  return { ...base, ...env };
+}
+
+/**
+ * Runs `node dist/src/cli/bin.js <args>` with `env` over a clean pgtel environment (no TTY). Spawning
+ * costs a process start and, on PGlite, opening the embedded database: use it where the process
+ * itself is the subject (exit codes, terminal detection, what reaches stdout/stderr).
+ */
+export function runPgtel(args: readonly string[], env: Record<string, string>): Promise<PgtelRun> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [bin, ...args],
-      { env: { ...base, ...env }, timeout: 60_000 },
+      { env: cleanEnv(env), timeout: 60_000 },
       (error, stdout, stderr) => {
         resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
       },
     );
   });
+}
+
+/**
+ * Runs the same command in this process through `runCli`, with the same clean environment, output
+ * captured and no TTY: what bin.js does, without the process start.
+ */
+export async function runPgtelInProcess(
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<PgtelRun> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, {
+    out: (text) => {
+      stdout += text;
+    },
+    err: (text) => {
+      stderr += text;
+    },
+    env: cleanEnv(env),
+    isTTY: false,
+  });
+  return { code, stdout, stderr };
 }
 
 /** Parses the one JSON document a `--json` run prints. */
