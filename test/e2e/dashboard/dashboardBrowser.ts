@@ -38,3 +38,14 @@ export async function openDashboardBrowser(height = 820): Promise<DashboardBrows
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
+
+/**
+ * Opens `base` + each hash and waits until its selector shows the view's data: a console check run
+ * after it has seen every view with something in it, even when its test file runs alone.
+ */
+export async function visitViews(page: Page, base: string, views: Record<string, string>): Promise<void> {
+  for (const [hash, selector] of Object.entries(views)) {
+    await page.goto(`${base}${hash}`);
+    await page.locator(selector).first().waitFor();
+  }
+}
