@@ -171,9 +171,9 @@ describe('metrics', () => {
     const histogram = await get(
       `/api/metrics/${LATENCY_METRIC}/series?from=${from}&to=${to}&step=1m&labels=route:/health`,
     );
-    expect(histogram.body.lines[0].points.every(([, v]: [number, number]) => Math.abs(v - 10.5) < 1e-9)).toBe(
-      true,
-    );
+    const means: number[] = histogram.body.lines[0].points.map(([, v]: [number, number]) => v);
+    expect(means.length).toBeGreaterThan(0);
+    expect(means.filter((v) => Math.abs(v - 10.5) >= 1e-9)).toEqual([]);
   });
 
   it('gives p50/p95/p99 lines within the sketch accuracy', async () => {
