@@ -4,10 +4,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bin, json, otlpTrace, runPgtel, runPgtelInProcess } from './runPgtel.js';
+import { bin, json, otlpTrace, runPgtel } from './runPgtel.js';
 
 // A running `pgtel serve` holds the embedded folder: every data command must reach it over HTTP.
-// The commands run in this process (as bin.js runs them), a real one where the exit code is the point.
 const folder = mkdtempSync(join(tmpdir(), 'pgtel-cli-http-'));
 const TOKEN = 'cli-secret-token';
 const TRACE_ID = 'd22d22d22d22d22d22d22d22d22d2200';
@@ -74,62 +73,55 @@ afterAll(async () => {
 
 describe('pgtel commands while pgtel serve holds the embedded database', () => {
   it('finds the trace and draws its waterfall through the server', async () => {
-    const list = json<{ traces: { traceId: string }[] }>(await runPgtelInProcess(['traces', '--json'], env));
+    const list = json<{ traces: { traceId: string }[] }>(await runPgtel(['traces', '--json'], env));
     expect(list.traces.map((t) => t.traceId)).toContain(TRACE_ID);
-    const trace = await runPgtelInProcess(['trace', TRACE_ID], env);
+    const trace = await runPgtel(['trace', TRACE_ID], env);
     expect(trace.code).toBe(0);
     expect(trace.stdout).toMatch(/^ {2}✗ charge card \[cli-shop\].*card declined$/m);
   }, 240_000);
 
   it('works the same with an explicit --url and with PGTEL_URL', async () => {
     const other = { ...env, PGTEL_DATA_DIR: join(folder, 'unused') };
-    const viaFlag = json<{ traces: unknown[] }>(
-      await runPgtelInProcess(['traces', '--url', url, '--json'], other),
-    );
+    const viaFlag = json<{ traces: unknown[] }>(await runPgtel(['traces', '--url', url, '--json'], other));
     expect(viaFlag.traces).toHaveLength(1);
     const viaEnv = json<{ traces: unknown[] }>(
-      await runPgtelInProcess(['traces', '--json'], { ...other, PGTEL_URL: url }),
+      await runPgtel(['traces', '--json'], { ...other, PGTEL_URL: url }),
     );
     expect(viaEnv.traces).toHaveLength(1);
   }, 240_000);
 
   it('sends the bearer token, and says how to fix a missing one without printing it', async () => {
     const { PGTEL_API_TOKEN: _, ...withoutToken } = env;
-    const denied = await runPgtelInProcess(['workflows'], withoutToken);
+    const denied = await runPgtel(['workflows'], withoutToken);
     expect(denied.code).toBe(1);
     expect(denied.stderr).toContain('PGTEL_API_TOKEN');
-    const wrong = await runPgtelInProcess(['alerts'], {
-      ...env,
-      PGTEL_API_TOKEN: 'not-the-token-either-0123',
-    });
+    const wrong = await runPgtel(['alerts'], { ...env, PGTEL_API_TOKEN: 'not-the-token-either-0123' });
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).not.toContain('not-the-token-either');
     expect(wrong.stderr).not.toContain(TOKEN);
   }, 240_000);
 
   it('lists workflows, metrics, alerts and silences over HTTP', async () => {
+    expect(json<{ workflows: unknown[] }>(await runPgtel(['workflows', '--json'], env)).workflows).toEqual(
+      [],
+    );
     expect(
-      json<{ workflows: unknown[] }>(await runPgtelInProcess(['workflows', '--json'], env)).workflows,
-    ).toEqual([]);
-    expect(
-      Array.isArray(
-        json<{ metrics: unknown[] }>(await runPgtelInProcess(['metrics', '--json'], env)).metrics,
-      ),
+      Array.isArray(json<{ metrics: unknown[] }>(await runPgtel(['metrics', '--json'], env)).metrics),
     ).toBe(true);
     const silence = json<{ silence: { id: number } }>(
-      await runPgtelInProcess(['alerts', 'silence', 'alertname=X', '--by', 'ops', '--json'], env),
+      await runPgtel(['alerts', 'silence', 'alertname=X', '--by', 'ops', '--json'], env),
     );
     const listed = json<{ silences: { id: number }[] }>(
-      await runPgtelInProcess(['alerts', 'silences', '--json'], env),
+      await runPgtel(['alerts', 'silences', '--json'], env),
     );
     expect(listed.silences.map((s) => s.id)).toEqual([silence.silence.id]);
-    const alerts = await runPgtelInProcess(['alerts'], env);
+    const alerts = await runPgtel(['alerts'], env);
     expect(alerts.code).toBe(0);
   }, 240_000);
 
   it('refuses commands that need the database itself, naming the holder', async () => {
     for (const args of [['query', 'SELECT 1'], ['prune'], ['demo']]) {
-      const run = await runPgtelInProcess(args, env);
+      const run = await runPgtel(args, env);
       expect(run.code, args[0]).toBe(1);
       expect(run.stderr, args[0]).toMatch(/held by the running pgtel serve \(process \d+\)/);
     }
@@ -137,7 +129,7 @@ describe('pgtel commands while pgtel serve holds the embedded database', () => {
 
   it('doctor reports the lock holder and checks the server', async () => {
     const report = json<{ ok: boolean; findings: { check: string; status: string; message: string }[] }>(
-      await runPgtelInProcess(['doctor', '--json'], env),
+      await runPgtel(['doctor', '--json'], env),
     );
     expect(report.findings.find((f) => f.check === 'lock')?.message).toMatch(/held by process \d+/);
     expect(report.findings.find((f) => f.check === 'server')).toMatchObject({ status: 'pass' });
