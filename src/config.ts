@@ -39,7 +39,10 @@ export interface PgtelConfig {
   jobIntervalMs: number;
   /** Period of maintenance (partitions, rollups, retention), ms. Default: 3600000 (one hour). */
   maintenanceIntervalMs: number;
-  /** On SIGTERM, how long readiness fails before `pgtel serve` stops taking requests, ms. Default: 5000. */
+  /**
+   * On SIGTERM, how long readiness fails before `pgtel serve` stops taking requests, ms. Default: 5000
+   * inside Kubernetes (`KUBERNETES_SERVICE_HOST` set), 0 elsewhere so Ctrl-C stops at once.
+   */
   shutdownDelayMs: number;
   /** Days a completed, failed or cancelled workflow and its history are kept after it closed. Default: 30. */
   workflowRetentionDays: number;
@@ -95,6 +98,8 @@ export interface OptionDefinition<K extends keyof PgtelConfig> {
   /** Environment variables read, first set wins. */
   env: readonly string[];
   default: PgtelConfig[K];
+  /** Default that depends on the environment (e.g. running in Kubernetes); replaces `default` when given. */
+  defaultFor?(env: NodeJS.ProcessEnv): PgtelConfig[K];
   /** Human form of the default for documentation. */
   defaultText: string;
   /** Never echo the value in an error (connection strings, tokens, URLs that may carry credentials). */
@@ -321,8 +326,10 @@ export const optionDefinitions: readonly AnyOptionDefinition[] = [
   {
     key: 'shutdownDelayMs',
     env: ['PGTEL_SHUTDOWN_DELAY_MS'],
-    default: 5000,
-    defaultText: '`5000`',
+    default: 0,
+    // Only Kubernetes needs the pause (endpoints update after readiness fails); elsewhere it only delays Ctrl-C.
+    defaultFor: (env) => (env.KUBERNETES_SERVICE_HOST ? 5000 : 0),
+    defaultText: '`5000` in Kubernetes (`KUBERNETES_SERVICE_HOST` set), else `0`',
     description:
       'On SIGTERM, how long readiness fails before `pgtel serve` stops taking requests (endpoints update meanwhile).',
     ...integerIn(0, 60_000),
@@ -557,7 +564,7 @@ function resolveOne(
     }
     return [definition.key, value];
   }
-  return [definition.key, definition.default];
+  return [definition.key, definition.defaultFor ? definition.defaultFor(env) : definition.default];
 }
 
 /** Resolves one option (explicit > environment > default); throws ConfigError naming it and the fix. */

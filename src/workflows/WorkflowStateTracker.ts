@@ -6,7 +6,7 @@ import { ConflictError, DatabaseError, NotFoundError, ValidationError } from '..
 import { activeSpanContext } from '../tracing/activeSpanContext.js';
 import { generateCorrelationId } from '../tracing/generateCorrelationId.js';
 import { DEFAULT_MAX_METADATA_BYTES, metadataJson } from './metadataJson.js';
-import { planEntry, planTransition } from './planTransition.js';
+import { changesNothing, planEntry, planTransition } from './planTransition.js';
 import { toWorkflow, type Workflow, type WorkflowHistoryEntry } from './Workflow.js';
 import { WorkflowConflictError } from './WorkflowConflictError.js';
 import {
@@ -150,7 +150,9 @@ export class WorkflowStateTracker {
   /**
    * Moves a workflow to a new status and/or phase in one guarded statement that also appends the
    * history entry (with the caller's active trace and span). Unknown id: NotFoundError. Illegal move,
-   * stale `expectedVersion` or a lost race: WorkflowConflictError naming the current state.
+   * stale `expectedVersion` or a lost race: WorkflowConflictError naming the current state. Asking an
+   * open workflow to stay in its status and phase with no metadata and no error changes nothing: the
+   * current state is returned, same version, no history entry (so duplicate "start" calls all succeed).
    */
   async transition(workflowId: string, input: TransitionInput): Promise<Workflow> {
     const trace = activeSpanContext();
@@ -184,6 +186,7 @@ export class WorkflowStateTracker {
     if (input.expectedVersion !== undefined && input.expectedVersion !== workflow.version)
       throw new WorkflowConflictError(`expected version ${input.expectedVersion}`, position);
     const to = { status: input.status ?? workflow.status, phase: phaseInput ?? workflow.currentPhase };
+    if (changesNothing(workflow, to, { metadata, error })) return workflow;
     const now = new Date(this.clock.now());
     const plan = planTransition(
       this.definitionOf(workflow.workflowType),
@@ -221,6 +224,8 @@ export class WorkflowStateTracker {
     const retried = this.remembered(after, key, hash);
     if (retried) return retried;
     const latest = toWorkflow(after);
+    // A duplicate of the winning call (same target, nothing to record) succeeds as a no-op.
+    if (input.expectedVersion === undefined && changesNothing(latest, to, { metadata, error })) return latest;
     throw new WorkflowConflictError(
       `transition to ${to.status}${to.phase === null ? '' : ` (phase "${to.phase}")`} lost the race against a concurrent change made after version ${workflow.version}`,
       { workflowId: id, status: latest.status, phase: latest.currentPhase, version: latest.version },

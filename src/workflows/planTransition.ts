@@ -84,6 +84,25 @@ export function planEntry(
 }
 
 /**
+ * Whether a move of `current` to (status, phase) would record nothing new: an open workflow asked to
+ * stay where it is with no metadata (`metadata` as serialised, `{}` when none) and no error. Such a
+ * repeat, a retried or duplicated "start", is a no-op rather than a new version and history entry.
+ */
+export function changesNothing(
+  current: Pick<CurrentState, 'status' | 'currentPhase'>,
+  to: { status: WorkflowStatus; phase: string | null },
+  recorded: { metadata: string; error: string | null },
+): boolean {
+  return (
+    !isTerminalStatus(current.status) &&
+    to.status === current.status &&
+    to.phase === current.currentPhase &&
+    recorded.metadata === '{}' &&
+    recorded.error === null
+  );
+}
+
+/**
  * Checks a move of `current` to (status, phase) against the type's rules and plans the new state.
  * Illegal moves throw a WorkflowConflictError naming the current state; unknown phases a
  * ValidationError. Staying in the same (status, phase) keeps the deadline and counts as a heartbeat.

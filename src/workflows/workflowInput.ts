@@ -3,9 +3,14 @@ import { isValidTraceId } from '../tracing/ids.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Whether `id` is a workflow id (a UUID, any case). */
+export function isWorkflowId(id: unknown): id is string {
+  return typeof id === 'string' && UUID.test(id);
+}
+
 /** A workflow id in canonical lowercase UUID form; anything else is a ValidationError. */
 export function parseWorkflowId(id: unknown): string {
-  if (typeof id !== 'string' || !UUID.test(id))
+  if (!isWorkflowId(id))
     throw new ValidationError(
       `Workflow id must be a UUID such as 0b8e4e8a-3f2c-4d6b-9a51-5c3d2e1f0a9b (got ${JSON.stringify(id)}).`,
     );

@@ -54,7 +54,7 @@ export function logRoutes(deps: ApiDeps, timing: TailTiming = {}): Hono {
       ...timeWindow(params, clock, HOUR),
       ...logFilter(params),
       limit: params.integer('limit', 1, 1000, 100),
-      after: decodeCursor(params.string('cursor')),
+      after: decodeCursor(params.string('cursor'), (id) => /^-?\d{1,19}$/.test(id)),
     };
     params.done();
     const page = await readOnlyQuery(deps, (tx) => searchLogs(tx, search));

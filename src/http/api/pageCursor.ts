@@ -12,8 +12,14 @@ export function encodeCursor(cursor: PageCursor): string {
   return Buffer.from(JSON.stringify([cursor.at, cursor.id])).toString('base64url');
 }
 
-/** Reads a `cursor` parameter; anything not made by `encodeCursor` is a ValidationError. */
-export function decodeCursor(text: string | undefined): PageCursor | undefined {
+/**
+ * Reads a `cursor` parameter; anything not made by `encodeCursor` is a ValidationError, including an
+ * id that `isId` rejects (the id reaches SQL typed, so a malformed one must stop here).
+ */
+export function decodeCursor(
+  text: string | undefined,
+  isId: (id: string) => boolean,
+): PageCursor | undefined {
   if (text === undefined) return undefined;
   let value: unknown;
   try {
@@ -27,7 +33,8 @@ export function decodeCursor(text: string | undefined): PageCursor | undefined {
     value.length !== 2 ||
     !Number.isSafeInteger(value[0]) ||
     typeof value[1] !== 'string' ||
-    value[1].length > 200
+    value[1].length > 200 ||
+    !isId(value[1])
   )
     throw new ValidationError('cursor is not valid: pass back the nextCursor of a previous page unchanged');
   return { at: value[0], id: value[1] };

@@ -4,6 +4,7 @@ import { NotFoundError, ValidationError } from '../../errors.js';
 import { alertsOfTrace } from '../../links/alertsOfTrace.js';
 import { workflowsOfTrace } from '../../links/workflowsOfTrace.js';
 import { getTrace } from '../../tracing/getTrace.js';
+import { isValidTraceId } from '../../tracing/ids.js';
 import { listOperations, listServices } from '../../tracing/listServices.js';
 import type { ApiDeps } from './ApiDeps.js';
 import { flattenSpanTree } from './flattenSpanTree.js';
@@ -51,7 +52,7 @@ export function traceRoutes(deps: ApiDeps): Hono {
       maxDurationMs: params.nonNegative('maxDurationMs'),
       attributes: params.pairs('attr', 5),
       limit: params.integer('limit', 1, 200, 20),
-      after: decodeCursor(params.string('cursor')),
+      after: decodeCursor(params.string('cursor'), isValidTraceId),
     };
     params.done();
     if (

@@ -5,7 +5,7 @@ import { NotFoundError } from '../../errors.js';
 import { alertsOfWorkflow } from '../../links/alertsOfWorkflow.js';
 import { tracesOfWorkflow } from '../../links/tracesOfWorkflow.js';
 import { WORKFLOW_STATUSES } from '../../workflows/WorkflowDefinition.js';
-import { parseCorrelationId, parseWorkflowId } from '../../workflows/workflowInput.js';
+import { isWorkflowId, parseCorrelationId, parseWorkflowId } from '../../workflows/workflowInput.js';
 import { readWorkflow } from '../../workflows/workflowReads.js';
 import type { ApiDeps } from './ApiDeps.js';
 import { decodeCursor, encodeCursor } from './pageCursor.js';
@@ -40,7 +40,7 @@ export function workflowRoutes(deps: ApiDeps): Hono {
     const stuck = params.boolean('stuck');
     const correlation = params.string('correlationId', 64);
     const limit = params.integer('limit', 1, 500, 50);
-    const after = decodeCursor(params.string('cursor'));
+    const after = decodeCursor(params.string('cursor'), isWorkflowId);
     params.done();
     const correlationId = correlation === undefined ? undefined : parseCorrelationId(correlation);
     const page = await readOnlyQuery(deps, (tx) =>

@@ -92,3 +92,35 @@ describe('concurrent transitions on one workflow', () => {
     expect(await historyVersions(tracker, wf.workflowId)).toEqual([1, 2, 3]);
   });
 });
+
+describe('duplicate same-state transitions', () => {
+  it('10 concurrent identical "start" calls all succeed and record exactly one transition', async () => {
+    const tracker = new WorkflowStateTracker(db);
+    const wf = await tracker.createWorkflow({ workflowType: 'race' });
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        tracker.transition(wf.workflowId, { status: 'running', phase: 'work' }),
+      ),
+    );
+    const history = await tracker.getHistory(wf.workflowId);
+    expect(history.filter((h) => h.event === 'transition')).toHaveLength(1);
+    expect(history.map((h) => h.version)).toEqual([1, 2]);
+    for (const result of results)
+      expect(result).toMatchObject({ status: 'running', currentPhase: 'work', version: 2 });
+    expect((await tracker.getWorkflow(wf.workflowId))?.version).toBe(2);
+  });
+
+  it('a repeat is a no-op, but the same state with new metadata, a new phase or an error still records', async () => {
+    const tracker = new WorkflowStateTracker(db);
+    const wf = await tracker.createWorkflow({ workflowType: 'race' });
+    const started = await tracker.transition(wf.workflowId, { status: 'running' });
+    expect(await tracker.transition(wf.workflowId, { status: 'running' })).toEqual(started);
+    expect(await tracker.transition(wf.workflowId, { status: 'running', expectedVersion: 2 })).toEqual(
+      started,
+    );
+    await tracker.transition(wf.workflowId, { status: 'running', metadata: { rows: 10 } });
+    await tracker.transition(wf.workflowId, { status: 'running', phase: 'load' });
+    await tracker.transition(wf.workflowId, { phase: 'load', error: 'retrying after a timeout' });
+    expect(await historyVersions(tracker, wf.workflowId)).toEqual([1, 2, 3, 4, 5]);
+  });
+});

@@ -16,6 +16,15 @@ describe('resolveConfig', () => {
     });
   });
 
+  it('pauses 5 s before shutting down only inside Kubernetes, unless set', () => {
+    expect(resolveConfig({}, {}).shutdownDelayMs).toBe(0);
+    const kubernetes = { KUBERNETES_SERVICE_HOST: '10.96.0.1' };
+    expect(resolveConfig({}, kubernetes).shutdownDelayMs).toBe(5000);
+    expect(resolveConfig({}, { ...kubernetes, PGTEL_SHUTDOWN_DELAY_MS: '250' }).shutdownDelayMs).toBe(250);
+    expect(resolveConfig({ shutdownDelayMs: 1000 }, kubernetes).shutdownDelayMs).toBe(1000);
+    expect(resolveConfig({}, { KUBERNETES_SERVICE_HOST: '' }).shutdownDelayMs).toBe(0);
+  });
+
   it('prefers explicit options over environment over defaults', () => {
     const env = { PGTEL_POOL_SIZE: '4', PGTEL_SCHEMA: 'from_env', DATABASE_URL: 'postgres://a@h/db' };
     expect(resolveConfig({ poolSize: 7 }, env)).toMatchObject({

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, ValidationError } from '../../../src/errors.js';
 import {
   type CurrentState,
+  changesNothing,
   dueAt,
   planEntry,
   planTransition,
@@ -175,5 +176,21 @@ describe('deadlines and heartbeats', () => {
     expect(dueAt(later(100), 50, null, t0)).toEqual(later(50));
     expect(dueAt(later(100), 500, later(10), t0)).toEqual(later(100));
     expect(dueAt(null, null, null, t0)).toBeNull();
+  });
+});
+
+describe('changesNothing', () => {
+  const nothing = { metadata: '{}', error: null };
+  it('is true only for an open workflow asked to stay put with nothing to record', () => {
+    expect(changesNothing(at('running', 'load'), { status: 'running', phase: 'load' }, nothing)).toBe(true);
+    expect(changesNothing(at('pending'), { status: 'pending', phase: null }, nothing)).toBe(true);
+    expect(changesNothing(at('running', 'load'), { status: 'running', phase: 'save' }, nothing)).toBe(false);
+    expect(changesNothing(at('pending'), { status: 'running', phase: null }, nothing)).toBe(false);
+    const withRows = { metadata: '{"rows":1}', error: null };
+    expect(changesNothing(at('running'), { status: 'running', phase: null }, withRows)).toBe(false);
+    const withError = { metadata: '{}', error: 'timeout' };
+    expect(changesNothing(at('running'), { status: 'running', phase: null }, withError)).toBe(false);
+    // A closed workflow cannot be left nor re-entered: that stays a conflict.
+    expect(changesNothing(at('completed'), { status: 'completed', phase: null }, nothing)).toBe(false);
   });
 });

@@ -49,15 +49,17 @@ describe('QueryParams', () => {
 describe('page cursors', () => {
   it('round-trips and refuses anything not made by encodeCursor', () => {
     const cursor = { at: 1_773_144_000_123_456, id: 'abc' };
-    expect(decodeCursor(encodeCursor(cursor))).toEqual(cursor);
-    expect(decodeCursor(undefined)).toBeUndefined();
+    const isId = (id: string) => /^[a-z]+$/.test(id);
+    expect(decodeCursor(encodeCursor(cursor), isId)).toEqual(cursor);
+    expect(decodeCursor(undefined, isId)).toBeUndefined();
     for (const bad of [
       '',
       'not json!',
       Buffer.from('[1.5,"a"]').toString('base64url'),
       Buffer.from('{"at":1}').toString('base64url'),
+      encodeCursor({ at: 1, id: 'ABC-1' }),
     ])
-      expect(() => decodeCursor(bad === '' ? 'x' : bad)).toThrow(/cursor is not valid/);
+      expect(() => decodeCursor(bad === '' ? 'x' : bad, isId)).toThrow(/cursor is not valid/);
   });
 });
 
