@@ -124,6 +124,11 @@ function noLogging(noop?: OtelLogger): Logging {
  * active span carries its trace and span ids (the SDK reads them from the active context, which
  * `setupTracing` provides). Calling it again returns the same setup; call `shutdown()` first to
  * change it.
+ *
+ * Outage bound: unlike spans, log records survive a database outage only up to the exporter's
+ * `retryForMs` (default 20 s) per batch; a batch still unwritten then is lost (counted `failed` by
+ * the exporter), and records emitted meanwhile wait in the SDK's queue (`batch.maxQueueSize`,
+ * default 2,048), beyond which the SDK drops them without counting.
  */
 export function setupLogging(options: SetupLoggingOptions = {}): Promise<Logging> {
   const logger = options.logger ?? createLogger('warn');

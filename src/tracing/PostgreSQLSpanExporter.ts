@@ -11,6 +11,8 @@ import { writeSpanRows } from './writeSpanRows.js';
 const SUCCESS = 0 as ExportResult['code'];
 const FAILED = 1 as ExportResult['code'];
 const UNCUT_ATTRIBUTE_VALUES = { attributeValue: Number.POSITIVE_INFINITY };
+/** Backoff of span writes after a transient error, unless `retry` says otherwise. */
+export const SPAN_RETRY_DEFAULTS = { baseMs: 100, maxMs: 30_000 };
 
 /** Options of `PostgreSQLSpanExporter`. */
 export interface PostgreSQLSpanExporterOptions {
@@ -23,6 +25,8 @@ export interface PostgreSQLSpanExporterOptions {
   /**
    * Time budget of one `export` call: transient failures are retried until it is spent, then the
    * export fails (default 10,000 ms, below the 30 s `exportTimeoutMillis` of the SDK's batch processor).
+   * `PostgreSQLSpanProcessor` does not use it: it keeps the spans queued and retries until the
+   * database is back or shutdown.
    */
   exportTimeoutMs?: number;
   /** Longest attribute string stored (default 65,536 characters). */
@@ -31,13 +35,26 @@ export interface PostgreSQLSpanExporterOptions {
   logger?: Logger;
 }
 
+/** Outcome of `PostgreSQLSpanExporter.store`. */
+export interface SpanStoreResult {
+  /** Spans still unwritten because the database stayed unreachable (empty once all are settled). */
+  unwritten: ReadableSpan[];
+  /** The transient error, when spans are unwritten. */
+  transientError?: Error;
+  /** The first refusal, when spans were refused (the others are stored). */
+  refused?: Error;
+}
+
 /** Counters of the exporter since it was created. */
 export interface SpanExportStats {
   /** Spans stored (or found already stored: an earlier attempt got through). */
   exported: number;
   /** Spans refused by the database or the mapping (poison rows). */
   rejected: number;
-  /** Spans of exports that failed: the database stayed unreachable for the whole time budget. */
+  /**
+   * Spans of `export` calls that failed: the database stayed unreachable for the whole time budget
+   * (never counted behind `PostgreSQLSpanProcessor`, which keeps them queued).
+   */
   failed: number;
   /** Batch writes retried after a transient error. */
   retries: number;
@@ -101,10 +118,15 @@ export class PostgreSQLSpanExporter implements SpanExporter {
     return { ...this.counters, lastError: this.lastError };
   }
 
-  /** Stores `spans`, retrying transient failures within the time budget; never rejects. */
-  private async write(spans: ReadableSpan[]): Promise<ExportResult> {
-    const deadline = Date.now() + (this.options.exportTimeoutMs ?? 10_000);
-    let rows = this.mapRows(spans);
+  /**
+   * Stores `spans`, retrying transient failures with backoff within `budgetMs` (0: one attempt) and
+   * reporting what is still unwritten, without counting it as failed: `PostgreSQLSpanProcessor`
+   * keeps those spans queued and tries again. Never rejects.
+   */
+  async store(spans: ReadableSpan[], budgetMs: number): Promise<SpanStoreResult> {
+    const deadline = Date.now() + budgetMs;
+    const spanOf = new Map<SpanRow, ReadableSpan>();
+    let rows = this.mapRows(spans, spanOf);
     let refused: unknown = rows.length < spans.length ? new Error(this.lastError) : undefined;
     for (let attempt = 0; rows.length > 0; attempt++) {
       // Attribute strings are already cut at maxStringLength characters (spanToRow).
@@ -122,27 +144,47 @@ export class PostgreSQLSpanExporter implements SpanExporter {
       rows = result.retryable;
       if (rows.length === 0) break;
       this.lastError = messageOf(result.transientError);
-      const delay = retryDelay(attempt + 1, this.options.retry, { baseMs: 100, maxMs: 30_000 });
+      const delay = retryDelay(attempt + 1, this.options.retry, SPAN_RETRY_DEFAULTS);
       if (this.stopped || Date.now() + delay > deadline) {
-        this.counters.failed += rows.length;
-        this.logger.warn('span export failed: database unreachable', {
-          spans: rows.length,
-          error: this.lastError,
-        });
-        return { code: FAILED, error: asError(result.transientError) };
+        return {
+          unwritten: rows.map((row) => spanOf.get(row)!),
+          transientError: asError(result.transientError),
+          ...(refused === undefined ? {} : { refused: asError(refused) }),
+        };
       }
       this.counters.retries++;
       if (attempt === 0) this.logger.warn('span write failed, retrying', { error: this.lastError });
       await this.pause(delay);
     }
-    return refused === undefined ? { code: SUCCESS } : { code: FAILED, error: asError(refused) };
+    return { unwritten: [], ...(refused === undefined ? {} : { refused: asError(refused) }) };
   }
 
-  private mapRows(spans: ReadableSpan[]): SpanRow[] {
+  /** Counts retries made on this exporter's behalf by the span processor. */
+  countRetry(): void {
+    this.counters.retries++;
+  }
+
+  /** `store` within `exportTimeoutMs`, what is left counted as failed: the SDK's contract. */
+  private async write(spans: ReadableSpan[]): Promise<ExportResult> {
+    const result = await this.store(spans, this.options.exportTimeoutMs ?? 10_000);
+    if (result.transientError) {
+      this.counters.failed += result.unwritten.length;
+      this.logger.warn('span export failed: database unreachable', {
+        spans: result.unwritten.length,
+        error: this.lastError,
+      });
+      return { code: FAILED, error: result.transientError };
+    }
+    return result.refused === undefined ? { code: SUCCESS } : { code: FAILED, error: result.refused };
+  }
+
+  private mapRows(spans: ReadableSpan[], spanOf: Map<SpanRow, ReadableSpan>): SpanRow[] {
     const rows: SpanRow[] = [];
     for (const span of spans) {
       try {
-        rows.push(spanToRow(span, this.options));
+        const row = spanToRow(span, this.options);
+        spanOf.set(row, span);
+        rows.push(row);
       } catch (error) {
         this.counters.rejected++;
         this.lastError = (error as Error).message;
