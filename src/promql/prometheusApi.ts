@@ -119,7 +119,7 @@ function render(result: QueryResult, limit: number): ApiAnswer<ApiData> {
 
 function queryOptions(ctx: ApiContext) {
   return {
-    signal: AbortSignal.timeout(ctx.timeoutMs),
+    timeoutMs: ctx.timeoutMs,
     ...(ctx.maxSamples !== undefined ? { maxSamples: ctx.maxSamples } : {}),
   };
 }

@@ -126,6 +126,13 @@ describe('Prometheus API queries', () => {
     expect(missing.kind).toBe('bad_data');
   });
 
+  it('stops a query that runs past its timeout, inside a long evaluation too', async () => {
+    const slow = form({ query: 'count_over_time(up[1h:1ms])', time: '300', timeout: '1ms' });
+    const error = await failure(apiQuery({ ...ctx, timeoutMs: requestTimeoutMs(slow, 10_000) }, slow));
+    expect(error.kind).toBe('timeout');
+    expect(error.message).toBe('query timed out in query execution');
+  });
+
   it('lists series, labels and label values, with match[] and limit', async () => {
     expect((await apiSeries(ctx, form({ 'match[]': ['up{job="db"}', 'odd'] }))).data).toEqual([
       { __name__: 'odd', job: 'api' },
