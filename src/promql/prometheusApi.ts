@@ -38,7 +38,8 @@ export type ApiSample = [number, string];
 export type ApiData =
   | { resultType: 'vector'; result: { metric: Labels; value: ApiSample }[] }
   | { resultType: 'matrix'; result: { metric: Labels; values: ApiSample[] }[] }
-  | { resultType: 'scalar' | 'string'; result: ApiSample };
+  | { resultType: 'scalar'; result: ApiSample }
+  | { resultType: 'string'; result: ApiSample };
 
 /** Series and label reads without `start`/`end` cover all stored time, as Prometheus. */
 const MIN_TIME = 0;
