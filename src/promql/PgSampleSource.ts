@@ -1,4 +1,4 @@
-import type { Database } from '../db/Database.js';
+import type { DatabaseSession } from '../db/Database.js';
 import { ValidationError } from '../errors.js';
 import { matches } from './labelMatch.js';
 import { labelMatcherSql } from './labelMatcherSql.js';
@@ -24,7 +24,7 @@ const MS = 'round(extract(epoch FROM m.recorded_at) * 1000)::float8';
  * conditions on `metric_series` its indexes serve, then one probe of `metrics_sample_key` per series.
  */
 function remoteSeriesQuery(
-  db: Pick<Database, 'table'>,
+  db: Pick<DatabaseSession, 'table'>,
   matchers: readonly LabelMatcher[],
   range?: [Date, Date],
 ): { sql: string; params: unknown[] } {
@@ -59,7 +59,7 @@ function regexError(error: unknown): unknown {
  *   evaluated in memory over the described series.
  */
 export class PgSampleSource implements SampleSource {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: DatabaseSession) {}
 
   async select(
     matchers: readonly LabelMatcher[],
@@ -77,7 +77,7 @@ export class PgSampleSource implements SampleSource {
 
   async labelNames(matchers: readonly LabelMatcher[], startMs: number, endMs: number): Promise<string[]> {
     const names = new Set<string>();
-    for (const labels of await this.seriesInRange(matchers, startMs, endMs)) {
+    for (const labels of await this.matchingSeries(matchers, startMs, endMs)) {
       for (const name of Object.keys(labels)) names.add(name);
     }
     return [...names].sort();
@@ -90,7 +90,7 @@ export class PgSampleSource implements SampleSource {
     endMs: number,
   ): Promise<string[]> {
     const values = new Set<string>();
-    for (const labels of await this.seriesInRange(matchers, startMs, endMs)) {
+    for (const labels of await this.matchingSeries(matchers, startMs, endMs)) {
       const value = labels[name];
       if (value !== undefined) values.add(value);
     }
@@ -98,11 +98,7 @@ export class PgSampleSource implements SampleSource {
   }
 
   /** Labels of the matching series that have samples in the range. */
-  private async seriesInRange(
-    matchers: readonly LabelMatcher[],
-    startMs: number,
-    endMs: number,
-  ): Promise<Labels[]> {
+  async matchingSeries(matchers: readonly LabelMatcher[], startMs: number, endMs: number): Promise<Labels[]> {
     const remote = await this.remoteSeries(matchers, [new Date(startMs), new Date(endMs)]);
     const otel = await this.otelSeries(matchers);
     const { rows } = await this.db.query<{ id: string }>(

@@ -73,7 +73,7 @@ describe('Grafana provisioning', () => {
     }
     for (const p of dashboard.panels) {
       const target = p.targets[0]!;
-      // The PromQL panel is exercised against the Prometheus API in test/e2e/serve/grafanaPrometheus.test.ts.
+      // The PromQL panel is exercised against the Prometheus API in test/e2e/prometheus/prometheusApi.test.ts.
       if (!('rawSql' in target)) continue;
       const sql = expand(target.rawSql, variables);
       expect(sql, p.title).not.toMatch(/\$\w/);
