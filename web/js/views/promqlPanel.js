@@ -78,7 +78,7 @@ export async function promqlPanel(params, { from, to, width }) {
   );
   const form = h(
     'form',
-    { class: 'filters', 'aria-label': 'PromQL' },
+    { class: 'promql-form', 'aria-label': 'PromQL' },
     h('label', { class: 'field promql-field' }, h('span', {}, 'PromQL'), input),
     h('label', { class: 'field' }, h('span', {}, 'Type'), modeSelect),
     h('button', { type: 'submit' }, 'Run'),
