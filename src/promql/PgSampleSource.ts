@@ -28,7 +28,8 @@ function remoteSeriesQuery(
   matchers: readonly LabelMatcher[],
   range?: [Date, Date],
 ): { sql: string; params: unknown[] } {
-  const { conditions, params } = labelMatcherSql(matchers, 's', range ? 3 : 1);
+  const pushed = matchers.filter((m) => !inMemoryOnly(m));
+  const { conditions, params } = labelMatcherSql(pushed, 's', range ? 3 : 1);
   const within = range ? ' AND m.recorded_at BETWEEN $1 AND $2' : '';
   const hasSamples = `EXISTS (SELECT 1 FROM ${db.table('metrics')} m
      WHERE m.series_id = s.series_id AND m.metric_type = 'sample'${within})`;
@@ -37,6 +38,14 @@ function remoteSeriesQuery(
            WHERE ${[...conditions, hasSamples].join(' AND ')}`,
     params: [...(range ?? []), ...params],
   };
+}
+
+/**
+ * A regex with RE2 flag groups past a leading `(?i)` (`(?i:PRO).*`), which PostgreSQL's regular
+ * expressions do not take: matched in memory over the rows the other matchers select.
+ */
+function inMemoryOnly(m: LabelMatcher): boolean {
+  return (m.type === '=~' || m.type === '!~') && m.value.replace(/^\(\?i\)/, '').includes('(?');
 }
 
 /** A PostgreSQL error for a malformed regular expression, as the caller's 400. */
@@ -122,7 +131,13 @@ export class PgSampleSource implements SampleSource {
         sql,
         params,
       );
-      return new Map(rows.map((r) => [r.id, { __name__: r.name, ...r.labels }]));
+      const residual = matchers.filter(inMemoryOnly);
+      const found = new Map<string, Labels>();
+      for (const r of rows) {
+        const labels = { __name__: r.name, ...r.labels };
+        if (residual.every((m) => matches(m, labels))) found.set(r.id, labels);
+      }
+      return found;
     } catch (error) {
       throw regexError(error);
     }

@@ -52,8 +52,7 @@ async function run(query: string, mode: 'range' | 'instant'): Promise<void> {
   await box().locator('select[name=promqlMode]').selectOption(mode);
   await box().locator('button[type=submit]').click();
   await page.waitForFunction(
-    (q) => new URLSearchParams(location.hash.split('?')[1]).get('promql') === q,
-    query,
+    `new URLSearchParams(location.hash.split('?')[1]).get('promql') === ${JSON.stringify(query)}`,
   );
 }
 
