@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PgtelServer } from '../../../src/http/PgtelServer.js';
+import type { PgtelServer } from '../../../src/serve/PgtelServer.js';
 import { insertMetricRow } from '../../helpers/insertMetricRow.js';
 import { postRemoteWrite, remoteWriteBody } from '../../helpers/remoteWrite.js';
 import { startTestServer, stopTestServer } from '../../helpers/testServer.js';

@@ -93,7 +93,7 @@ describe('Grafana provisioning', () => {
     for (const [title, n] of Object.entries(counts))
       if (title !== 'Stuck or overdue workflows') expect(n, title).toBeGreaterThan(0);
     const logs = dashboard.panels.find((p) => p.title === 'Logs')!;
-    const { rows } = await ctx.db.query(expand(logs.targets[0]!.rawSql, variables));
+    const { rows } = await ctx.db.query(expand((logs.targets[0] as { rawSql: string }).rawSql, variables));
     expect(rows.map((r) => [r.level, r.service_name, r.body])).toEqual([
       ['info', 'shop-api', 'order placed'],
       ['error', 'payments', 'payment refused'],
