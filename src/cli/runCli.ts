@@ -9,6 +9,7 @@ import { grafanaCommand } from './commands/grafana.js';
 import { logsCommand } from './commands/logs.js';
 import { metricsCommand } from './commands/metrics.js';
 import { migrateCommand } from './commands/migrate.js';
+import { promqlCommand } from './commands/promql.js';
 import { pruneCommand } from './commands/prune.js';
 import { queryCommand } from './commands/query.js';
 import { rulesCommand } from './commands/rules.js';
@@ -26,6 +27,7 @@ const commands: readonly Command[] = [
   traceCommand,
   logsCommand,
   metricsCommand,
+  promqlCommand,
   queryCommand,
   workflowsCommand,
   workflowCommand,

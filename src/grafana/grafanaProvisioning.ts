@@ -1,5 +1,6 @@
-// Grafana provisioning for pgtel's tables: a PostgreSQL data source and one overview dashboard whose
-// panel SQL uses the data source's macros ($__timeFilter, $__timeGroupAlias, $__timeFrom, ...).
+// Grafana provisioning for pgtel: a PostgreSQL data source on its tables, a Prometheus data source on
+// `pgtel serve`'s Prometheus HTTP API, and one overview dashboard whose panel SQL uses the PostgreSQL
+// data source's macros ($__timeFilter, $__timeGroupAlias, $__timeFrom, ...) and one panel PromQL.
 // Pure: returns file names and contents; `pgtel grafana export` writes them.
 
 import { severityNameSql } from '../logs/logSeverity.js';
@@ -13,7 +14,11 @@ export interface GrafanaDashboard {
     id: number;
     title: string;
     type: string;
-    targets: { rawSql: string }[];
+    /** SQL panels carry `rawSql`, PromQL panels `expr`. */
+    targets: (
+      | { refId: string; rawSql: string; format: string; rawQuery: boolean; editorMode: string }
+      | { refId: string; expr: string; legendFormat: string; range: boolean }
+    )[];
     [key: string]: unknown;
   }[];
   [key: string]: unknown;
@@ -31,6 +36,8 @@ export interface GrafanaProvisioningOptions {
   user?: string;
   /** Default `disable`. */
   sslmode?: string;
+  /** Root URL of `pgtel serve` as Grafana reaches it (its Prometheus API is at `/api/v1`). Default `http://pgtel:4318`. */
+  prometheusUrl?: string;
 }
 
 /** One file of the provisioning folder. */
@@ -45,6 +52,11 @@ function ident(name: string): string {
 }
 
 const DATASOURCE_UID = 'pgtel-postgres';
+const PROMETHEUS_UID = 'pgtel-prometheus';
+
+/** The request rate of HTTP servers sending OpenTelemetry metrics, per route, in PromQL. */
+export const REQUEST_RATE_PROMQL =
+  'sum by (http_route) (rate(http_server_request_duration_seconds_count[$__rate_interval]))';
 
 function panel(
   id: number,
@@ -225,6 +237,15 @@ ORDER BY 1`,
           options: { showTime: true, wrapLogMessage: true, sortOrder: 'Descending', enableLogDetails: true },
         },
       ),
+      {
+        id: 12,
+        title: 'HTTP requests per second by route (PromQL)',
+        type: 'timeseries',
+        gridPos: { x: 0, y: 58, w: 24, h: 8 },
+        datasource: { type: 'prometheus', uid: PROMETHEUS_UID },
+        targets: [{ refId: 'A', expr: REQUEST_RATE_PROMQL, legendFormat: '{{http_route}}', range: true }],
+        fieldConfig: { defaults: { unit: 'reqps' }, overrides: [] },
+      },
     ],
   };
 }
@@ -240,6 +261,7 @@ export function grafanaProvisioning(options: GrafanaProvisioningOptions = {}): P
     database = 'postgres',
     user = 'grafana',
     sslmode = 'disable',
+    prometheusUrl = 'http://pgtel:4318',
   } = options;
   const datasource = [
     'apiVersion: 1',
@@ -255,6 +277,15 @@ export function grafanaProvisioning(options: GrafanaProvisioningOptions = {}): P
     '      timescaledb: false',
     '    secureJsonData:',
     '      password: $PGTEL_GRAFANA_PASSWORD',
+    '  - name: pgtel-prometheus',
+    `    uid: ${PROMETHEUS_UID}`,
+    '    type: prometheus',
+    '    access: proxy',
+    `    url: ${JSON.stringify(prometheusUrl)}`,
+    '    jsonData:',
+    '      httpMethod: POST',
+    '      prometheusType: Prometheus',
+    '      prometheusVersion: 2.53.0',
     '',
   ].join('\n');
   const provider = [

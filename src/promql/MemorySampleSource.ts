@@ -95,6 +95,10 @@ export class MemorySampleSource implements SampleSource {
     return this.matching(matchers).filter((s) => s.timestamps.some((t) => t >= startMs && t <= endMs));
   }
 
+  async matchingSeries(matchers: readonly LabelMatcher[], startMs: number, endMs: number): Promise<Labels[]> {
+    return this.inRange(matchers, startMs, endMs).map((s) => s.labels);
+  }
+
   async labelNames(matchers: readonly LabelMatcher[], startMs: number, endMs: number): Promise<string[]> {
     const names = new Set<string>();
     for (const s of this.inRange(matchers, startMs, endMs))

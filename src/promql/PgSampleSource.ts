@@ -1,4 +1,4 @@
-import type { Database } from '../db/Database.js';
+import type { DatabaseSession } from '../db/Database.js';
 import { ValidationError } from '../errors.js';
 import { matches } from './labelMatch.js';
 import { labelMatcherSql } from './labelMatcherSql.js';
@@ -24,11 +24,12 @@ const MS = 'round(extract(epoch FROM m.recorded_at) * 1000)::float8';
  * conditions on `metric_series` its indexes serve, then one probe of `metrics_sample_key` per series.
  */
 function remoteSeriesQuery(
-  db: Pick<Database, 'table'>,
+  db: Pick<DatabaseSession, 'table'>,
   matchers: readonly LabelMatcher[],
   range?: [Date, Date],
 ): { sql: string; params: unknown[] } {
-  const { conditions, params } = labelMatcherSql(matchers, 's', range ? 3 : 1);
+  const pushed = matchers.filter((m) => !inMemoryOnly(m));
+  const { conditions, params } = labelMatcherSql(pushed, 's', range ? 3 : 1);
   const within = range ? ' AND m.recorded_at BETWEEN $1 AND $2' : '';
   const hasSamples = `EXISTS (SELECT 1 FROM ${db.table('metrics')} m
      WHERE m.series_id = s.series_id AND m.metric_type = 'sample'${within})`;
@@ -37,6 +38,14 @@ function remoteSeriesQuery(
            WHERE ${[...conditions, hasSamples].join(' AND ')}`,
     params: [...(range ?? []), ...params],
   };
+}
+
+/**
+ * A regex with RE2 flag groups past a leading `(?i)` (`(?i:PRO).*`), which PostgreSQL's regular
+ * expressions do not take: matched in memory over the rows the other matchers select.
+ */
+function inMemoryOnly(m: LabelMatcher): boolean {
+  return (m.type === '=~' || m.type === '!~') && m.value.replace(/^\(\?i\)/, '').includes('(?');
 }
 
 /** A PostgreSQL error for a malformed regular expression, as the caller's 400. */
@@ -59,7 +68,7 @@ function regexError(error: unknown): unknown {
  *   evaluated in memory over the described series.
  */
 export class PgSampleSource implements SampleSource {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: DatabaseSession) {}
 
   async select(
     matchers: readonly LabelMatcher[],
@@ -77,7 +86,7 @@ export class PgSampleSource implements SampleSource {
 
   async labelNames(matchers: readonly LabelMatcher[], startMs: number, endMs: number): Promise<string[]> {
     const names = new Set<string>();
-    for (const labels of await this.seriesInRange(matchers, startMs, endMs)) {
+    for (const labels of await this.matchingSeries(matchers, startMs, endMs)) {
       for (const name of Object.keys(labels)) names.add(name);
     }
     return [...names].sort();
@@ -90,7 +99,7 @@ export class PgSampleSource implements SampleSource {
     endMs: number,
   ): Promise<string[]> {
     const values = new Set<string>();
-    for (const labels of await this.seriesInRange(matchers, startMs, endMs)) {
+    for (const labels of await this.matchingSeries(matchers, startMs, endMs)) {
       const value = labels[name];
       if (value !== undefined) values.add(value);
     }
@@ -98,11 +107,7 @@ export class PgSampleSource implements SampleSource {
   }
 
   /** Labels of the matching series that have samples in the range. */
-  private async seriesInRange(
-    matchers: readonly LabelMatcher[],
-    startMs: number,
-    endMs: number,
-  ): Promise<Labels[]> {
+  async matchingSeries(matchers: readonly LabelMatcher[], startMs: number, endMs: number): Promise<Labels[]> {
     const remote = await this.remoteSeries(matchers, [new Date(startMs), new Date(endMs)]);
     const otel = await this.otelSeries(matchers);
     const { rows } = await this.db.query<{ id: string }>(
@@ -126,7 +131,13 @@ export class PgSampleSource implements SampleSource {
         sql,
         params,
       );
-      return new Map(rows.map((r) => [r.id, { __name__: r.name, ...r.labels }]));
+      const residual = matchers.filter(inMemoryOnly);
+      const found = new Map<string, Labels>();
+      for (const r of rows) {
+        const labels = { __name__: r.name, ...r.labels };
+        if (residual.every((m) => matches(m, labels))) found.set(r.id, labels);
+      }
+      return found;
     } catch (error) {
       throw regexError(error);
     }

@@ -46,6 +46,8 @@ export interface SampleSource {
     endMs: number,
     limits: SelectLimits,
   ): Promise<SeriesSamples[]>;
+  /** Label sets of the series matching all `matchers` that have samples in the range. */
+  matchingSeries(matchers: readonly LabelMatcher[], startMs: number, endMs: number): Promise<Labels[]>;
   /** Label names, and the values of one label, over series with samples in the range. */
   labelNames(matchers: readonly LabelMatcher[], startMs: number, endMs: number): Promise<string[]>;
   labelValues(

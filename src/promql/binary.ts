@@ -2,6 +2,7 @@
 import type { BinaryExpr, BinaryOp, VectorMatching } from './ast.js';
 import { PromQLExecutionError } from './PromQLError.js';
 import type { Labels } from './SampleSource.js';
+import { compareLabels } from './sortFunctions.js';
 import {
   labelsKey,
   mergeSameLabels,
@@ -180,7 +181,7 @@ function vectorVector(e: BinaryExpr, lhsIn: StepSeries[], rhsIn: StepSeries[], s
         if (!one[j]!.present[i]) continue;
         if (rj >= 0) {
           throw new PromQLExecutionError(
-            `found duplicate series for the match group ${labelsString(resultLabels(one[j]!.labels, {}, { ...m, card: 'one-to-one', on: true, labels: m.on ? m.labels : [] }))} on the ${swap ? 'left' : 'right'} hand-side of the operation: [${labelsString(one[rj]!.labels)}, ${labelsString(one[j]!.labels)}];many-to-many matching not allowed: matching labels must be unique on one side`,
+            `found duplicate series for the match group ${labelsString(resultLabels(one[j]!.labels, {}, { ...m, card: 'one-to-one', on: true, labels: m.on ? m.labels : [] }))} on the ${swap ? 'left' : 'right'} hand-side of the operation: [${[one[rj]!.labels, one[j]!.labels].sort(compareLabels).map(labelsString).join(', ')}];many-to-many matching not allowed: matching labels must be unique on one side`,
           );
         }
         rj = j;

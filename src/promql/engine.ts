@@ -20,6 +20,12 @@ export interface QueryOptions {
   readonly signal?: AbortSignal;
   /** Step of subqueries written without one (`x[5m:]`). Default 60000 (1 minute). */
   readonly subqueryStepMs?: number;
+  /**
+   * Fails the query with kind `timeout` once it has run this long. Checked between evaluation steps,
+   * so it also stops a long synchronous evaluation, where an AbortSignal's timer cannot fire. Default:
+   * none.
+   */
+  readonly timeoutMs?: number;
 }
 
 /** Warnings and infos, each ending in the `(line:column)` of the expression it is about. */
@@ -39,7 +45,8 @@ export type QueryResult = (
 /** Most points per series of a range query, as Prometheus. */
 const MAX_POINTS = 11_000;
 
-function checkAbort(signal: AbortSignal | undefined): void {
+function checkAbort(signal: AbortSignal | undefined, deadline: number): void {
+  if (performance.now() > deadline) throw new QueryAbortedError('timeout');
   if (!signal?.aborted) return;
   const reason = signal.reason as { name?: string } | undefined;
   throw new QueryAbortedError(reason?.name === 'TimeoutError' ? 'timeout' : 'canceled', {
@@ -69,10 +76,11 @@ async function run(
       throw new PromQLError('bad_data', `${name} must be a positive number, got ${v}`);
   }
   const signal = options.signal;
-  checkAbort(signal);
+  const deadline = performance.now() + (options.timeoutMs ?? Number.POSITIVE_INFINITY);
+  checkAbort(signal, deadline);
   const plan = planSelectors(expr, { queryStartMs: startMs, queryEndMs: endMs, lookbackMs });
   const data = await loadSelectors(source, plan, maxSamples);
-  checkAbort(signal);
+  checkAbort(signal, deadline);
   const ctx: EvalContext = {
     startMs,
     endMs,
@@ -80,7 +88,7 @@ async function run(
     subqueryStepMs,
     maxSamples,
     data,
-    checkAbort: () => checkAbort(signal),
+    checkAbort: () => checkAbort(signal, deadline),
     annotate: annotations.add,
     isRange,
   };

@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { instantQuery, type QueryResult, rangeQuery } from '../../src/promql/index.js';
 import { labelsKey } from '../../src/promql/values.js';
+import { useTestDatabase } from '../helpers/testDatabase.js';
+import { PgScriptStorage } from './pgScriptStorage.js';
 import { exclusionFor } from './promqlExclusions.js';
 import { type EvalCommand, type Point, parseScript } from './promqlScript.js';
 import { MemoryScriptStorage, type ScriptStorage } from './promqlScriptStorage.js';
@@ -25,7 +27,11 @@ const files = scriptsDir
       .sort()
   : [];
 
-const storage: ScriptStorage = new MemoryScriptStorage();
+// pgtel's storage (remote write into a test schema, read by PgSampleSource) unless
+// PGTEL_PROMQL_STORAGE=memory asks for the engine alone.
+const inMemory = process.env.PGTEL_PROMQL_STORAGE === 'memory';
+const ctx = inMemory ? undefined : useTestDatabase();
+const storage: ScriptStorage = ctx ? new PgScriptStorage(() => ctx.db) : new MemoryScriptStorage();
 const summary = new Map<string, { total: number; passed: number; excluded: number }>();
 
 function almostEqual(a: number, b: number): boolean {

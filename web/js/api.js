@@ -47,10 +47,12 @@ async function request(method, path, params, body) {
   }
   const data = await response.json().catch(() => ({}));
   if (!response.ok) {
+    // pgtel's shape is { error: { code, message } }; Prometheus's API answers { errorType, error }.
+    const prometheus = typeof data?.error === 'string';
     throw new ApiError(
       response.status,
-      data?.error?.code ?? 'HTTP',
-      data?.error?.message ?? `HTTP ${response.status}`,
+      (prometheus ? data.errorType : data?.error?.code) ?? 'HTTP',
+      (prometheus ? data.error : data?.error?.message) ?? `HTTP ${response.status}`,
     );
   }
   return data;

@@ -13,7 +13,8 @@ export type ApiTransport = (request: Request) => Promise<Response>;
 
 function errorFor(status: number, code: string, message: string): PgtelError {
   if (status === 404) return new NotFoundError(message);
-  if (status === 400 || status === 413 || status === 415) return new ValidationError(message);
+  if (status === 400 || status === 413 || status === 415 || status === 422)
+    return new ValidationError(message);
   if (status === 409) return new ConflictError(message);
   if (status === 401) return new ConfigError(`${message}: set PGTEL_API_TOKEN to the server's token`);
   return new DatabaseError(`the server answered ${status} ${code}: ${message}`);
@@ -125,7 +126,10 @@ export class ApiClient {
       );
     }
     if (!response.ok) {
-      const error = (body as { error?: { code?: string; message?: string } }).error ?? {};
+      // pgtel's shape is { error: { code, message } }; Prometheus's API answers { errorType, error }.
+      const raw = body as { error?: { code?: string; message?: string } | string; errorType?: string };
+      const error =
+        typeof raw.error === 'string' ? { code: raw.errorType, message: raw.error } : (raw.error ?? {});
       throw errorFor(response.status, error.code ?? 'PGTEL_INTERNAL', error.message ?? response.statusText);
     }
     return body as T;

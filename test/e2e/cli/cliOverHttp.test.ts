@@ -119,6 +119,24 @@ describe('pgtel commands while pgtel serve holds the embedded database', () => {
     expect(alerts.code).toBe(0);
   }, 240_000);
 
+  it("evaluates PromQL through the server's Prometheus API, errors in Prometheus's words", async () => {
+    const instant = json<{ data: unknown }>(
+      await runPgtel(['promql', '2 * 21', '--time', '1700000000', '--json'], env),
+    );
+    expect(instant.data).toEqual({ resultType: 'scalar', result: [1700000000, '42'] });
+    const range = await runPgtel(
+      ['promql', 'vector(7)', '--start', '1700000000', '--end', '1700000060', '--step', '30s'],
+      env,
+    );
+    expect(range.code).toBe(0);
+    expect(range.stdout).toMatch(/\{\}\s+3\s+7\s+7\s+7/);
+    const bad = await runPgtel(['promql', 'sum('], env);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('invalid parameter "query"');
+    const badStep = await runPgtel(['promql', 'up', '--start', '1700000000', '--step', 'soon'], env);
+    expect(badStep.stderr).toContain('invalid parameter "step"');
+  }, 120_000);
+
   it('refuses commands that need the database itself, naming the holder', async () => {
     for (const args of [['query', 'SELECT 1'], ['prune'], ['demo']]) {
       const run = await runPgtel(args, env);

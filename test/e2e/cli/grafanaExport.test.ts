@@ -38,11 +38,14 @@ describe('pgtel grafana export', () => {
       secureJsonData: { password: '$PGTEL_GRAFANA_PASSWORD' },
     });
     const dashboard = JSON.parse(readFileSync(files[2]!, 'utf8')) as {
-      panels: { targets: { rawSql: string }[] }[];
+      panels: { targets: { rawSql?: string; expr?: string }[] }[];
     };
     expect(dashboard.panels.length).toBeGreaterThan(3);
-    const queries = dashboard.panels.flatMap((p) => p.targets.map((t) => t.rawSql));
-    expect(queries.length).toBeGreaterThanOrEqual(dashboard.panels.length);
+    const targets = dashboard.panels.flatMap((p) => p.targets);
+    expect(targets.length).toBeGreaterThanOrEqual(dashboard.panels.length);
+    expect(targets.filter((t) => t.expr !== undefined)).toHaveLength(1);
+    const queries = targets.flatMap((t) => (t.rawSql === undefined ? [] : [t.rawSql]));
+    expect(queries.length).toBe(targets.length - 1);
     expect(queries.filter((sql) => !sql.includes('"tele""metry".'))).toEqual([]);
   });
 

@@ -4,6 +4,7 @@ import { badge, h, mount } from '../dom.js';
 import { emptyState } from '../emptyState.js';
 import { routeHref, timeRange, updateParams } from '../state.js';
 import { exemplarPanel, loadExemplars } from './exemplarPanel.js';
+import { promqlPanel } from './promqlPanel.js';
 
 const SNIPPET = `import { MetricsCollector, openDatabase } from 'pgtel';
 const metrics = new MetricsCollector({ db: await openDatabase() });
@@ -31,7 +32,7 @@ const GROUP_SUGGESTIONS = ['service.name', 'service.name,route'];
 
 /**
  * `#/metrics?name=<metric>&service=<service.name>&labels=k:v&groupBy=k`: the list and one metric's
- * charts, optionally of one service only.
+ * charts, optionally of one service only; `promql` and `promqlMode` hold the PromQL box (promqlPanel.js).
  */
 export async function render(target, route) {
   const { params } = route;
@@ -146,7 +147,7 @@ export async function render(target, route) {
   const byService = groupBy.split(',').includes('service.name');
   const query = { ...scope, groupBy };
   const isHistogram = metric?.type === 'histogram';
-  const [series, percentiles, exemplars] = await Promise.all([
+  const [series, percentiles, exemplars, promql] = await Promise.all([
     api.get(`metrics/${encodeURIComponent(name)}/series`, query),
     // Grouped by service, the percentiles are too: one set of lines per service.
     isHistogram
@@ -162,6 +163,7 @@ export async function render(target, route) {
           (error) => ({ error }),
         )
       : null,
+    promqlPanel(params, { from, to, width: chartWidth() }),
   ]);
   const panel = isHistogram
     ? exemplarPanel({ name, unit: metric?.unit, range: { from, to }, filter: labels, service: scope.service })
@@ -236,6 +238,7 @@ export async function render(target, route) {
         metric?.description ? h('p', { class: 'muted' }, metric.description) : null,
         controls,
         charts,
+        promql,
       ),
     ),
   );
