@@ -17,7 +17,7 @@ const CHROMIUM_ARGS = [
 export interface DashboardBrowser {
   browser: Browser;
   page: Page;
-  /** Console errors and uncaught exceptions of the page, in order. */
+  /** Console errors, uncaught exceptions and Content-Security-Policy violations of the page, in order. */
   consoleErrors: string[];
 }
 
@@ -31,6 +31,12 @@ export async function openDashboardBrowser(height = 820): Promise<DashboardBrows
     if (message.type() === 'error') consoleErrors.push(message.text());
   });
   page.on('pageerror', (error) => consoleErrors.push(error.message));
+  // Every Content-Security-Policy violation becomes a console error the tests see, whatever Chromium logs.
+  await page.addInitScript(() =>
+    document.addEventListener('securitypolicyviolation', (event) =>
+      console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`),
+    ),
+  );
   return { browser, page, consoleErrors };
 }
 
