@@ -32,11 +32,10 @@ export async function openDashboardBrowser(height = 820): Promise<DashboardBrows
   });
   page.on('pageerror', (error) => consoleErrors.push(error.message));
   // Every Content-Security-Policy violation becomes a console error the tests see, whatever Chromium logs.
-  await page.addInitScript(() =>
-    document.addEventListener('securitypolicyviolation', (event) =>
-      console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`),
-    ),
-  );
+  await page.addInitScript({
+    content:
+      "document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));",
+  });
   return { browser, page, consoleErrors };
 }
 
