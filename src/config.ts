@@ -48,6 +48,11 @@ export interface PgtelConfig {
   workflowRetentionDays: number;
   /** Base URL of the dashboard that alert notifications link to. Default: unset, `http://localhost:<port>`. */
   publicUrl: string | undefined;
+  /**
+   * Extra host names the dashboard and API answer to (Host header), beside loopback names, IP addresses
+   * and `publicUrl`'s host; `*` answers any. Default: none.
+   */
+  allowedHosts: string[];
   /** Receiver of alert notifications as Alertmanager webhook JSON (version 4). Default: unset, none. */
   alertWebhookUrl: string | undefined;
   /** Name of the webhook receiver, the `receiver` field of its body. Default: `webhook`. */
@@ -352,6 +357,23 @@ export const optionDefinitions: readonly AnyOptionDefinition[] = [
       'Base URL of the dashboard as users reach it; alert notifications link to the alert, its traces and workflows there.',
     parse: (raw) => raw.trim(),
     check: httpUrl,
+  },
+  {
+    key: 'allowedHosts',
+    env: ['PGTEL_ALLOWED_HOSTS'],
+    default: [],
+    defaultText: '(unset: loopback names, IP addresses and the host of `publicUrl`)',
+    description:
+      "Host names (comma-separated, no port) the dashboard and API answer to besides `localhost`, IP addresses and `publicUrl`'s host; other Host headers get 421, against DNS rebinding. `*` answers any. When `host` is not loopback and neither this nor `publicUrl` is set, any Host is answered if `apiToken` guards the `api` scope. Ingest, probes and `/metrics` answer any Host.",
+    parse: (raw) =>
+      raw
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter((s) => s !== ''),
+    check: (value) => {
+      const bad = value.find((name) => name !== '*' && !/^[a-z0-9.-]+$|^\[[0-9a-f:.]+\]$/.test(name));
+      return bad === undefined ? undefined : `has ${JSON.stringify(bad)}, not a host name without port`;
+    },
   },
   {
     key: 'alertWebhookUrl',

@@ -1,6 +1,6 @@
 /**
  * Stable error codes: callers branch on `code`, never on message text. Each is the `code` of an
- * error class below and of the HTTP error body `{ error: { code, message } }`; the last three exist
+ * error class below and of the HTTP error body `{ error: { code, message } }`; the last five exist
  * only in HTTP answers.
  */
 export type PgtelErrorCode =
@@ -17,6 +17,10 @@ export type PgtelErrorCode =
   | 'PGTEL_OVERLOADED'
   /** 401: the bearer token is missing or wrong. */
   | 'PGTEL_UNAUTHORIZED'
+  /** 403: a state change from another site's page (Origin or Sec-Fetch-Site). */
+  | 'PGTEL_CROSS_SITE'
+  /** 421: the Host header names no host this server answers to (DNS rebinding defence). */
+  | 'PGTEL_MISDIRECTED_REQUEST'
   /** 405: the path exists, the method does not. */
   | 'PGTEL_METHOD_NOT_ALLOWED'
   /** 500: an unexpected failure; the message says little on purpose. */

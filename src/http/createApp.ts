@@ -9,15 +9,26 @@ import {
 } from '../metrics/renderPrometheus.js';
 import { IngestBudget } from '../otlp/IngestBudget.js';
 import { hasBearerToken } from './bearerAuth.js';
+import { HostAllowList } from './HostAllowList.js';
 import { errorResponse, responseForError } from './httpError.js';
 import { createOtlpHandlers, type OtlpSinks } from './otlpHandlers.js';
 import { createRemoteWriteHandler, type RemoteWriteSink } from './remoteWriteHandler.js';
+import { SECURITY_HEADERS } from './securityHeaders.js';
 import { serveStatic } from './serveStatic.js';
 
 export interface AppDeps {
   config: Pick<PgtelConfig, 'apiToken' | 'authScopes' | 'maxBodyBytes'> &
     Partial<
-      Pick<PgtelConfig, 'ingestDeadlineMs' | 'ingestMemoryBytes' | 'maxItemsPerRequest' | 'maxJsonDepth'>
+      Pick<
+        PgtelConfig,
+        | 'ingestDeadlineMs'
+        | 'ingestMemoryBytes'
+        | 'maxItemsPerRequest'
+        | 'maxJsonDepth'
+        | 'host'
+        | 'publicUrl'
+        | 'allowedHosts'
+      >
     >;
   health: HealthHandlers;
   /** Exposition of pgtel's own and the collector's metrics, in the format the scraper asked for. */
@@ -43,6 +54,7 @@ export interface AppDeps {
 /** Prometheus remote write's path, as Prometheus itself serves it. */
 const REMOTE_WRITE_PATH = '/api/v1/write';
 const PROBE_PATHS = new Set(['/livez', '/readyz', '/startupz', '/health']);
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** OpenMetrics when the Accept header lists `application/openmetrics-text` (q above 0), else Prometheus 0.0.4. */
 export function expositionFormat(accept: string | undefined): ExpositionFormat {
@@ -71,7 +83,37 @@ export function scopeOf(path: string): 'probes' | 'metrics' | 'ingest' | 'api' |
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   const { apiToken, authScopes, maxBodyBytes } = deps.config;
+  const hosts = new HostAllowList({
+    host: deps.config.host ?? '127.0.0.1',
+    publicUrl: deps.config.publicUrl,
+    allowedHosts: deps.config.allowedHosts ?? [],
+    apiToken,
+    authScopes,
+  });
 
+  app.use('*', async (c, next) => {
+    await next();
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value);
+  });
+  app.use('*', async (c, next) => {
+    const scope = scopeOf(c.req.path);
+    // Only what a browser page shows or changes is checked: ingest, probes and /metrics are reached
+    // by exporters, kubelets and scrapers under service DNS names, answer nothing a page could use,
+    // and ingest is guarded by the token where that matters.
+    if (scope !== 'api' && scope !== 'dashboard') return next();
+    const authority = c.req.header('host') ?? new URL(c.req.url).host;
+    if (!hosts.allows(authority)) {
+      return errorResponse(
+        421,
+        'PGTEL_MISDIRECTED_REQUEST',
+        `host ${JSON.stringify(authority)} is not served here; add it to allowedHosts (PGTEL_ALLOWED_HOSTS) or set publicUrl`,
+      );
+    }
+    const refusal =
+      scope === 'api' && STATE_CHANGING.has(c.req.method) ? hosts.crossSiteRefusal(c.req.raw) : undefined;
+    if (refusal) return errorResponse(403, 'PGTEL_CROSS_SITE', refusal);
+    await next();
+  });
   app.use('*', async (c, next) => {
     if (apiToken && authScopes.includes(scopeOf(c.req.path)) && !hasBearerToken(c.req.raw, apiToken)) {
       return errorResponse(401, 'PGTEL_UNAUTHORIZED', 'missing or wrong bearer token', {

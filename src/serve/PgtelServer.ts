@@ -21,6 +21,7 @@ import { HealthChangeLog } from '../http/api/HealthChangeLog.js';
 import { vendorAssets } from '../http/api/vendorAssets.js';
 import { hasBearerToken } from '../http/bearerAuth.js';
 import { createApp } from '../http/createApp.js';
+import { HostAllowList } from '../http/HostAllowList.js';
 import { createOtlpSinks } from '../http/otlpSinks.js';
 import { createRemoteWriteSink } from '../http/remoteWriteSink.js';
 import { ServiceMetrics } from '../http/ServiceMetrics.js';
@@ -187,6 +188,8 @@ export class PgtelServer {
       shutdown.trackServer(server);
       await listen(server, config.port, config.host);
       boundPort = (server.address() as AddressInfo).port;
+      const hostHint = new HostAllowList(config).startupHint();
+      if (hostHint) logger.warn(hostHint, { host: config.host });
       // OTLP/gRPC beside HTTP: the same sinks, size limit and ingest token; its calls drain with the requests.
       const grpc =
         config.grpcPort === 'off'

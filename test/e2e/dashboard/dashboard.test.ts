@@ -53,6 +53,26 @@ function shot(name: string): Promise<void> {
 }
 
 describe('dashboard in headless Chromium', () => {
+  it('runs under a strict Content-Security-Policy that blocks inline script', async () => {
+    const response = await page.goto(`${seeded.url}#/traces`);
+    await page.waitForSelector('main .view');
+    const csp = response?.headers()['content-security-policy'] ?? '';
+    expect(csp).toContain("script-src 'self';");
+    expect(csp).not.toContain('unsafe-inline');
+    const errorsBefore = consoleErrors.length;
+    await page.evaluate(
+      "{ const s = document.createElement('script'); s.textContent = 'window.inlineRan = true'; document.body.append(s); }",
+    );
+    expect(await page.evaluate('window.inlineRan')).toBeUndefined();
+    // The violation event is dispatched after the blocked element is inserted.
+    await expect
+      .poll(() =>
+        consoleErrors.slice(errorsBefore).some((text) => text.includes('CSP violation: script-src')),
+      )
+      .toBe(true);
+    consoleErrors.splice(errorsBefore);
+  });
+
   it('lists traces and filters them from the URL', async () => {
     await open('#/traces');
     await page.waitForSelector('table.traces tbody tr');

@@ -17,7 +17,7 @@ const CHROMIUM_ARGS = [
 export interface DashboardBrowser {
   browser: Browser;
   page: Page;
-  /** Console errors and uncaught exceptions of the page, in order. */
+  /** Console errors, uncaught exceptions and Content-Security-Policy violations of the page, in order. */
   consoleErrors: string[];
 }
 
@@ -31,6 +31,11 @@ export async function openDashboardBrowser(height = 820): Promise<DashboardBrows
     if (message.type() === 'error') consoleErrors.push(message.text());
   });
   page.on('pageerror', (error) => consoleErrors.push(error.message));
+  // Every Content-Security-Policy violation becomes a console error the tests see, whatever Chromium logs.
+  await page.addInitScript({
+    content:
+      "document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));",
+  });
   return { browser, page, consoleErrors };
 }
 
