@@ -9,13 +9,17 @@ import {
   migrate,
   openDatabase,
   resolveConfig,
-  resolveThresholdAlert,
   setupTracing,
   TracingContext,
-  thresholdTitle,
   WorkflowStateTracker,
 } from 'pgtel';
-import { AlertThresholdChecker, deliverAlert, notifiersFromConfig } from 'pgtel/alerts';
+import {
+  AlertThresholdChecker,
+  deliverAlert,
+  notifiersFromConfig,
+  resolveThresholdAlert,
+  thresholdTitle,
+} from 'pgtel/alerts';
 
 const input = process.argv[2] ?? new URL('./sales.csv', import.meta.url);
 const targetSchema = process.env.PIPELINE_SCHEMA ?? 'public'; // where the business table lives

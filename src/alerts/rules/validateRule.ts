@@ -66,7 +66,7 @@ function checkLogSource(report: Report, source: Record<string, unknown>): void {
     groupBy !== undefined &&
     !(Array.isArray(groupBy) && groupBy.every((g) => (LOG_COUNT_GROUPS as unknown[]).includes(g)))
   )
-    report('source.groupBy', `of a logs source may list ${LOG_COUNT_GROUPS.join(' and ')}`);
+    report('source.groupBy', `of a logs source may list only ${LOG_COUNT_GROUPS.join(' and ')}`);
 }
 
 function checkSource(report: Report, source: unknown): void {

@@ -42,7 +42,7 @@ describe('pgtel CLI on the embedded database', () => {
     expect(applied.stdout).toMatch(
       /Schema "observability" at version \d+ on embedded PGlite in .*data \(\d+ applied now\)/,
     );
-    expect(applied.stderr).toMatch(/applying 0001_seed_tables/);
+    expect(applied.stderr).toMatch(/applying 0001_base_tables/);
 
     const status = await pgtel(['status', '--json']);
     expect(status.code).toBe(0);

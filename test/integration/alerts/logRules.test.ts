@@ -101,7 +101,7 @@ describe('alert rules over log counts', () => {
       [{ severity: 99 }, /source\.severity/],
       [{ service: '' }, /source\.service/],
       [{ q: 3 }, /source\.q/],
-      [{ groupBy: ['route'] }, /source\.groupBy of a logs source/],
+      [{ groupBy: ['route'] }, /source\.groupBy: of a logs source may list only/],
     ];
     for (const [source, message] of bad) {
       expect(() => validateRule(rule('bad', source))).toThrow(ValidationError);

@@ -26,6 +26,8 @@ export function createTestApp(db: Database, clock: Clock, options: TestAppOption
     authScopes: options.authScopes ?? ['api', 'ingest'],
     maxBodyBytes: 1024 * 1024,
     queryTimeoutMs: options.queryTimeoutMs ?? 5000,
+    // The name these tests reach the app under (http://pgtel.test/...), as a published server's would be.
+    allowedHosts: ['pgtel.test'],
   };
   const app = createApp({
     config,

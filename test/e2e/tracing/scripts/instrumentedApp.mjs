@@ -2,6 +2,7 @@
 // auto-instrumentation. Arguments: pgtel's index.js, database URL, schema.
 const [indexPath, databaseUrl, schema] = process.argv.slice(2);
 const pgtel = await import(indexPath);
+const { PostgreSQLSpanProcessor } = await import(new URL('./otel/index.js', `file://${indexPath}`).href);
 // Internals the application stores through directly, as OTLP ingest does.
 const { writeSpanRows } = await import(new URL('./tracing/writeSpanRows.js', `file://${indexPath}`).href);
 const { randomSpanId, randomTraceId } = await import(new URL('./tracing/ids.js', `file://${indexPath}`).href);
@@ -10,7 +11,7 @@ const { randomSpanId, randomTraceId } = await import(new URL('./tracing/ids.js',
 const { NodeTracerProvider } = await import('@opentelemetry/sdk-trace-node');
 const db = await pgtel.openDatabase({ databaseUrl, schema });
 await pgtel.migrate(db);
-const processor = new pgtel.PostgreSQLSpanProcessor({ db, flushIntervalMs: 20 });
+const processor = new PostgreSQLSpanProcessor({ db, flushIntervalMs: 20 });
 const started = [];
 const recorder = {
   onStart: (span) => started.push(`${span.name} ${JSON.stringify(span.attributes)}`),
