@@ -4,6 +4,7 @@
  */
 
 import { matches } from './labelMatch.js';
+import { labelNamesOf, labelValuesOf } from './labelsOfSeries.js';
 import { QueryLimitError } from './PromQLError.js';
 import type { LabelMatcher, Labels, SampleSource, SelectLimits, SeriesSamples } from './SampleSource.js';
 import { compareLabels } from './sortFunctions.js';
@@ -100,10 +101,7 @@ export class MemorySampleSource implements SampleSource {
   }
 
   async labelNames(matchers: readonly LabelMatcher[], startMs: number, endMs: number): Promise<string[]> {
-    const names = new Set<string>();
-    for (const s of this.inRange(matchers, startMs, endMs))
-      for (const n of Object.keys(s.labels)) names.add(n);
-    return [...names].sort();
+    return labelNamesOf(await this.matchingSeries(matchers, startMs, endMs));
   }
 
   async labelValues(
@@ -112,11 +110,6 @@ export class MemorySampleSource implements SampleSource {
     startMs: number,
     endMs: number,
   ): Promise<string[]> {
-    const values = new Set<string>();
-    for (const s of this.inRange(matchers, startMs, endMs)) {
-      const v = s.labels[name];
-      if (v !== undefined) values.add(v);
-    }
-    return [...values].sort();
+    return labelValuesOf(await this.matchingSeries(matchers, startMs, endMs), name);
   }
 }

@@ -2,6 +2,7 @@ import type { DatabaseSession } from '../db/Database.js';
 import { ValidationError } from '../errors.js';
 import { matches } from './labelMatch.js';
 import { labelMatcherSql } from './labelMatcherSql.js';
+import { labelNamesOf, labelValuesOf } from './labelsOfSeries.js';
 import { type OtelInstrument, prometheusLabels, prometheusMetricName } from './otelToPrometheus.js';
 import { QueryLimitError } from './PromQLError.js';
 import type { LabelMatcher, Labels, SampleSource, SelectLimits, SeriesSamples } from './SampleSource.js';
@@ -85,11 +86,7 @@ export class PgSampleSource implements SampleSource {
   }
 
   async labelNames(matchers: readonly LabelMatcher[], startMs: number, endMs: number): Promise<string[]> {
-    const names = new Set<string>();
-    for (const labels of await this.matchingSeries(matchers, startMs, endMs)) {
-      for (const name of Object.keys(labels)) names.add(name);
-    }
-    return [...names].sort();
+    return labelNamesOf(await this.matchingSeries(matchers, startMs, endMs));
   }
 
   async labelValues(
@@ -98,12 +95,7 @@ export class PgSampleSource implements SampleSource {
     startMs: number,
     endMs: number,
   ): Promise<string[]> {
-    const values = new Set<string>();
-    for (const labels of await this.matchingSeries(matchers, startMs, endMs)) {
-      const value = labels[name];
-      if (value !== undefined) values.add(value);
-    }
-    return [...values].sort();
+    return labelValuesOf(await this.matchingSeries(matchers, startMs, endMs), name);
   }
 
   /** Labels of the matching series that have samples in the range. */
