@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateDueRules } from '../../src/alerts/rules/evaluateDueRules.js';
 import { deleteAlertRule, saveAlertRules } from '../../src/alerts/rules/ruleStore.js';
+import { openDatabase } from '../../src/db/openDatabase.js';
 import { quoteIdent } from '../../src/db/quoteIdent.js';
+import { createLogger } from '../../src/logger.js';
 import { migrate } from '../../src/schema/migrate.js';
 import {
   READER_FUNCTION,
@@ -158,5 +160,32 @@ describe.runIf(onRealServer)('a superuser connection without pgtel_reader', () =
       await migrate(ctx.db);
     }
     expect(await read('SELECT current_user AS who')).toEqual([{ who: READER_ROLE }]);
+  });
+});
+
+describe.runIf(onRealServer)('a connecting role that may not create roles', () => {
+  it('migrates all the same, pgtel_reader left alone, and user SQL runs as that (non-superuser) role', async () => {
+    const role = uniqueSchema('pgtel_app');
+    const schema = uniqueSchema('plain');
+    await ctx.db.exec(`CREATE ROLE ${quoteIdent(role)} LOGIN NOSUPERUSER NOCREATEROLE;
+      GRANT CREATE ON DATABASE ${quoteIdent(new URL(testDatabaseUrl!).pathname.slice(1))} TO ${quoteIdent(role)}`);
+    const url = new URL(testDatabaseUrl!);
+    url.username = role;
+    const db = await openDatabase({ databaseUrl: url.toString(), schema, poolSize: 1 });
+    try {
+      await migrate(db, { logger: createLogger('silent') });
+      expect(await readerRoleReady(db)).toBe(false);
+      const rows = await runAsReader(db, 'SELECT current_user AS who, count(*)::int AS spans FROM spans', {
+        rowLimit: 1,
+        at: new Date(),
+        statementTimeoutMs: 5_000,
+      });
+      expect(rows).toEqual([{ who: role, spans: 0 }]);
+    } finally {
+      await db.exec(`DROP SCHEMA ${quoteIdent(schema)} CASCADE`);
+      await db.close();
+      await ctx.db.exec(`REVOKE ALL ON DATABASE ${quoteIdent(url.pathname.slice(1))} FROM ${quoteIdent(role)};
+        DROP ROLE ${quoteIdent(role)}`);
+    }
   });
 });
