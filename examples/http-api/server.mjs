@@ -89,7 +89,9 @@ new GracefulShutdown({ checker, readinessDelayMs: config.shutdownDelayMs })
   })
   .install();
 
+// Loopback by default; HOST=0.0.0.0 in a container, where the kubelet probes the pod's own address.
+const host = process.env.HOST ?? '127.0.0.1';
 const port = Number(process.env.PORT ?? 3000);
-server.listen(port, '127.0.0.1', () => {
-  console.log(`orders-api listening on http://127.0.0.1:${server.address().port}`);
+server.listen(port, host, () => {
+  console.log(`orders-api listening on http://${host}:${server.address().port}`);
 });

@@ -34,8 +34,14 @@ export interface GrafanaProvisioningOptions {
   database?: string;
   /** A read-only role for Grafana. Default `grafana`. */
   user?: string;
-  /** Default `disable`. */
+  /** TLS towards PostgreSQL: `disable`, `require`, `verify-ca` or `verify-full`. Default `disable`. */
   sslmode?: string;
+  /** CA certificate file as Grafana sees it (`verify-ca`, `verify-full`). Default: none. */
+  sslRootCertFile?: string;
+  /** Client certificate file as Grafana sees it. Default: none. */
+  sslCertFile?: string;
+  /** Client key file as Grafana sees it. Default: none. */
+  sslKeyFile?: string;
   /** Root URL of `pgtel serve` as Grafana reaches it (its Prometheus API is at `/api/v1`). Default `http://pgtel:4318`. */
   prometheusUrl?: string;
 }
@@ -90,11 +96,14 @@ function panel(
  * a metric's percentiles, workflows by status and stuck ones, firing alerts and alert changes, log
  * records by severity and the log lines.
  * Template variables: `service` (the services of spans, metrics and logs; every span and metric panel
- * filters by it) and `metric` (histogram metric names).
+ * filters by it, and shows every service when none is chosen) and `metric` (histogram metric names).
  */
 export function overviewDashboard(schema = 'observability'): GrafanaDashboard {
   const t = (table: string) => `${ident(schema)}.${ident(table)}`;
-  const serviceFilter = `service_name IN ($service)`;
+  // Grafana writes a multi-value variable as `'a','b'`, and as nothing at all when no value is chosen
+  // or the database has no service yet: as an array that is valid SQL, and NULL (every service) when empty.
+  const chosenServices = `nullif(array_remove(ARRAY[$service]::text[], ''), '{}')`;
+  const serviceFilter = `(${chosenServices} IS NULL OR service_name = ANY (${chosenServices}))`;
   return {
     uid: 'pgtel-overview',
     title: 'pgtel overview',
@@ -172,10 +181,10 @@ ORDER BY 1`,
         '$metric percentiles of $service',
         'timeseries',
         { x: 0, y: 16, w: 12, h: 8 },
-        // The observations of the chosen services merged (never another service's).
+        // The observations of the chosen services merged (never another service's; all when none is chosen).
         `SELECT b AS "time", 'p' || (q.p * 100)::text AS metric,
        ${t('metric_percentile_filtered')}('$metric', q.p, b, least(b + '$__interval'::interval, $__timeTo()), '{}',
-         ARRAY[$service]::text[], NULL) AS value
+         ${chosenServices}, NULL) AS value
   FROM unnest(ARRAY[0.5, 0.95, 0.99]) AS q(p)
   CROSS JOIN generate_series($__timeFrom()::timestamptz, $__timeTo()::timestamptz - interval '1 microsecond',
     '$__interval'::interval) AS b
@@ -263,6 +272,13 @@ export function grafanaProvisioning(options: GrafanaProvisioningOptions = {}): P
     sslmode = 'disable',
     prometheusUrl = 'http://pgtel:4318',
   } = options;
+  const certificates = (
+    [
+      ['sslRootCertFile', options.sslRootCertFile],
+      ['sslCertFile', options.sslCertFile],
+      ['sslKeyFile', options.sslKeyFile],
+    ] as const
+  ).filter(([, file]) => file !== undefined);
   const datasource = [
     'apiVersion: 1',
     'datasources:',
@@ -274,6 +290,8 @@ export function grafanaProvisioning(options: GrafanaProvisioningOptions = {}): P
     '    jsonData:',
     `      database: ${JSON.stringify(database)}`,
     `      sslmode: ${JSON.stringify(sslmode)}`,
+    ...(certificates.length > 0 ? ['      tlsConfigurationMethod: "file-path"'] : []),
+    ...certificates.map(([key, file]) => `      ${key}: ${JSON.stringify(file)}`),
     '      timescaledb: false',
     '    secureJsonData:',
     '      password: $PGTEL_GRAFANA_PASSWORD',

@@ -7,6 +7,7 @@ import { appliedMigrations } from './appliedMigrations.js';
 import { BUNDLED_MIGRATIONS } from './bundledMigrations.generated.js';
 import type { Migration } from './Migration.js';
 import { maintainPartitions } from './PartitionManager.js';
+import { ensureReaderRole } from './readerRole.js';
 import {
   type ChecksumMismatch,
   describeChecksumMismatch,
@@ -106,7 +107,8 @@ function resultOf(compatibility: SchemaCompatibility, applied: Migration[]): Mig
  * database as it was. Applied migrations are identified by version: a renamed file only updates the
  * recorded name; a changed checksum is reported (logger and result). A schema newer than this pgtel
  * is used as it is when its extra migrations are all additive, and refused (`SchemaTooNewError`)
- * when one is breaking.
+ * when one is breaking. Then sets up the role user SQL runs as (`pgtel_reader`, see `readerRoleSql`)
+ * where the connecting role may create it.
  */
 export async function migrate(db: Database, options: MigrateOptions = {}): Promise<MigrateResult> {
   const known = options.migrations ?? BUNDLED_MIGRATIONS;
@@ -143,6 +145,7 @@ export async function migrate(db: Database, options: MigrateOptions = {}): Promi
           [migration.version, migration.name, migration.checksum, migration.breaking === true],
         );
       }
+      await ensureReaderRole(tx);
       return resultOf(compatibility, compatibility.pending);
     })
     .catch((error: unknown) => {

@@ -1,9 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { networkInterfaces } from 'node:os';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { GracefulShutdown } from '../../src/health/GracefulShutdown.js';
 import { HEALTH_DEFAULTS } from '../../src/health/healthDefaults.js';
 import { createLogger } from '../../src/logger.js';
+import { eventually } from '../helpers/eventually.js';
+import { spawnServe } from '../helpers/serveProcess.js';
+import { createExampleStore, startExample } from './exampleProcess.js';
 
 interface Probe {
   httpGet: { path: string; port: string | number };
@@ -14,6 +18,14 @@ interface Probe {
 interface Container {
   name: string;
   args?: string[];
+  securityContext?: {
+    allowPrivilegeEscalation?: boolean;
+    readOnlyRootFilesystem?: boolean;
+    runAsNonRoot?: boolean;
+    capabilities?: { drop?: string[]; add?: string[] };
+  };
+  resources?: { requests?: { cpu?: string; memory?: string }; limits?: { memory?: string } };
+  volumeMounts?: { name: string; mountPath: string }[];
   ports?: { name?: string; containerPort: number }[];
   env?: { name: string; value?: string }[];
   startupProbe?: Probe;
@@ -22,6 +34,12 @@ interface Container {
 }
 interface PodSpec {
   terminationGracePeriodSeconds?: number;
+  securityContext?: {
+    runAsNonRoot?: boolean;
+    runAsUser?: number;
+    seccompProfile?: { type: string };
+  };
+  volumes?: { name: string; emptyDir?: object }[];
   containers: Container[];
 }
 interface Manifest {
@@ -141,4 +159,113 @@ describe('examples/kubernetes', () => {
       expect.objectContaining({ port: 4317, targetPort: 'otlp-grpc' }),
     );
   });
+});
+
+describe('examples/kubernetes under the "restricted" Pod Security Standard', () => {
+  const workloads = manifests.filter((m) => m.kind === 'Deployment' || m.kind === 'Job');
+
+  it('covers the migration Job and both Deployments', () => {
+    expect(workloads.map((m) => `${m.kind} ${m.metadata.name}`).sort()).toEqual([
+      'Deployment orders-api',
+      'Deployment pgtel',
+      'Job pgtel-migrate',
+    ]);
+  });
+
+  for (const workload of workloads) {
+    const pod = workload.spec.template!.spec;
+    describe(`${workload.kind} ${workload.metadata.name}`, () => {
+      it('runs as a non-root user with the runtime default seccomp profile', () => {
+        expect(pod.securityContext?.runAsNonRoot).toBe(true);
+        expect(pod.securityContext?.runAsUser).toBeGreaterThan(0);
+        expect(pod.securityContext?.seccompProfile?.type).toBe('RuntimeDefault');
+      });
+
+      for (const container of pod.containers) {
+        it(`container ${container.name}: no privilege escalation, no capabilities, read-only root, writable /tmp`, () => {
+          const sc = container.securityContext;
+          expect(sc?.allowPrivilegeEscalation).toBe(false);
+          expect(sc?.capabilities?.drop).toEqual(['ALL']);
+          expect(sc?.capabilities?.add ?? []).toEqual([]);
+          expect(sc?.readOnlyRootFilesystem).toBe(true);
+          const tmp = container.volumeMounts?.find((m) => m.mountPath === '/tmp');
+          expect(pod.volumes?.find((v) => v.name === tmp?.name)?.emptyDir).toBeDefined();
+        });
+
+        it(`container ${container.name}: requests CPU and memory and limits memory`, () => {
+          expect(container.resources?.requests?.cpu).toMatch(/^\d+m?$/);
+          expect(container.resources?.requests?.memory).toMatch(/^\d+[MG]i$/);
+          expect(container.resources?.limits?.memory).toMatch(/^\d+[MG]i$/);
+        });
+      }
+    });
+  }
+
+  it('gives pgtel serve a writable emptyDir where the image puts the ingest spool', () => {
+    const pod = find('Deployment', 'pgtel').spec.template!.spec;
+    const data = pod.containers[0]!.volumeMounts?.find((m) => m.mountPath === '/data');
+    expect(pod.volumes?.find((v) => v.name === data?.name)?.emptyDir).toBeDefined();
+    expect(readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8')).toContain(
+      'PGTEL_SPOOL_DIR=/data/spool',
+    );
+  });
+});
+
+describe('the processes of examples/kubernetes answer their probes on the pod address', () => {
+  const store = createExampleStore();
+  afterAll(() => store.dispose());
+  // The kubelet probes the pod's IP, never loopback: this machine's own non-loopback address stands in.
+  const podAddress = Object.values(networkInterfaces())
+    .flat()
+    .find((a) => a?.family === 'IPv4' && !a.internal)?.address;
+  /** The container's literal env values, with a free port and no shutdown delay for the test. */
+  const envOf = (c: Container, port: string) => ({
+    ...Object.fromEntries((c.env ?? []).filter((e) => e.value !== undefined).map((e) => [e.name, e.value])),
+    ...store.env,
+    [port]: '0',
+    PGTEL_SHUTDOWN_DELAY_MS: '0',
+  });
+  const probePaths = (c: Container) =>
+    [c.startupProbe, c.readinessProbe, c.livenessProbe].map((p) => p!.httpGet.path);
+
+  it('has a non-loopback address to probe', () => {
+    expect(podAddress, 'no non-loopback IPv4 interface on this machine').toBeDefined();
+  });
+
+  it('orders-api (examples/http-api) listens on the port its probes name, on every interface', async () => {
+    const container = find('Deployment', 'orders-api').spec.template!.spec.containers[0]!;
+    const probePort = container.ports?.find((p) => p.name === container.readinessProbe?.httpGet.port);
+    expect(Number(env(container, 'PORT'))).toBe(probePort?.containerPort);
+    const app = await startExample(
+      'examples/http-api/server.mjs',
+      envOf(container, 'PORT'),
+      /listening on http:\/\/(\S+):(\d+)/,
+    );
+    try {
+      expect(app.match[1]).toBe('0.0.0.0');
+      for (const path of probePaths(container))
+        expect((await fetch(`http://${podAddress}:${app.match[2]}${path}`)).status, path).toBe(200);
+    } finally {
+      app.child.kill('SIGTERM');
+    }
+    expect(await app.exited).toBe(0);
+  }, 180_000);
+
+  it('pgtel serve listens on the port its probes name, on every interface', async () => {
+    const container = find('Deployment', 'pgtel').spec.template!.spec.containers[0]!;
+    const probePort = container.ports?.find((p) => p.name === container.readinessProbe?.httpGet.port);
+    expect(Number(env(container, 'PGTEL_PORT'))).toBe(probePort?.containerPort);
+    const serve = await spawnServe([], { ...envOf(container, 'PGTEL_PORT'), PGTEL_GRPC_PORT: '0' }, 150_000);
+    try {
+      const port = new URL(serve.url).port;
+      // serve answers before its startup (migrations, first checks) has finished: wait for /startupz.
+      for (const path of probePaths(container)) {
+        const url = `http://${podAddress}:${port}${path}`;
+        await eventually(async () => ((await fetch(url)).status === 200 ? true : undefined), url, 60_000);
+      }
+    } finally {
+      serve.child.kill('SIGTERM');
+    }
+    expect(await serve.exited, serve.output()).toBe(0);
+  }, 180_000);
 });

@@ -1,6 +1,7 @@
 import type { Database } from '../../db/Database.js';
 import { logCountQuery } from '../../logs/logCountQuery.js';
 import { redact } from '../../redact.js';
+import { runAsReader } from '../../schema/runAsReader.js';
 import type { RuleSource } from './AlertRule.js';
 import { metricSourceQuery } from './metricSourceQuery.js';
 
@@ -10,6 +11,9 @@ export interface Sample {
   value: number;
   details: Record<string, number | string | null>;
 }
+
+/** Rows of a SQL rule read at most: one alert instance per row. */
+const MAX_SQL_RULE_ROWS = 10_000;
 
 export type SourceResult = { ok: true; samples: Sample[] } | { ok: false; error: string };
 
@@ -37,8 +41,8 @@ export function samplesFromRows(rows: Record<string, unknown>[]): Sample[] {
 
 /**
  * Runs a rule's source at `now`. Never throws: a failing query is `{ ok: false }` so the rule can enter
- * its error state. User SQL is wrapped as one sub-select (no second statement, no data-modifying
- * WITH) inside a READ ONLY transaction with a statement timeout (the source's, else `defaultTimeoutMs`);
+ * its error state. User SQL runs as one sub-select (no second statement, no data-modifying WITH) as
+ * the reader role (see `runAsReader`) with a statement timeout (the source's, else `defaultTimeoutMs`);
  * `$1` is the evaluation time.
  */
 export async function runRuleSource(
@@ -49,16 +53,11 @@ export async function runRuleSource(
 ): Promise<SourceResult> {
   try {
     if (source.kind === 'sql') {
-      const body = source.sql.trim().replace(/;+\s*$/, '');
-      const rows = await db.transaction(
-        async (tx) =>
-          (
-            await tx.query(`SELECT * FROM (${body}\n) AS rule_result WHERE $1::timestamptz IS NOT NULL`, [
-              new Date(now),
-            ])
-          ).rows,
-        { readOnly: true, statementTimeoutMs: source.timeoutMs ?? defaultTimeoutMs },
-      );
+      const rows = await runAsReader(db, source.sql, {
+        rowLimit: MAX_SQL_RULE_ROWS,
+        at: new Date(now),
+        statementTimeoutMs: source.timeoutMs ?? defaultTimeoutMs,
+      });
       return { ok: true, samples: samplesFromRows(rows) };
     }
     const name = (n: string) => db.table(n);

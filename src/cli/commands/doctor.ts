@@ -4,6 +4,7 @@ import { openDatabase } from '../../db/openDatabase.js';
 import { LockedError } from '../../errors.js';
 import { redact } from '../../redact.js';
 import { monthsAhead, partitionName } from '../../schema/partitionMath.js';
+import { READER_ROLE, readerRoleReady } from '../../schema/readerRole.js';
 import { describeChecksumMismatch } from '../../schema/schemaCompatibility.js';
 import { type SchemaStatus, schemaStatus } from '../../schema/schemaStatus.js';
 import { explicitServerUrl } from '../api/connectApi.js';
@@ -78,6 +79,30 @@ function checksumFinding(status: SchemaStatus): DoctorFinding {
   };
 }
 
+/** Whether user SQL (pgtel query, SQL rules) runs as the reader role, loudly when it runs as a superuser. */
+async function readerFinding(db: Database): Promise<DoctorFinding> {
+  if (await readerRoleReady(db))
+    return { check: 'query role', status: 'pass', message: `user SQL runs as ${READER_ROLE}` };
+  const role = await db.query<{ name: string; superuser: boolean }>(
+    'SELECT current_user AS name, rolsuper AS superuser FROM pg_roles WHERE rolname = current_user',
+  );
+  const { name, superuser } = role.rows[0] ?? { name: 'the connecting role', superuser: false };
+  return superuser
+    ? {
+        check: 'query role',
+        status: 'warn',
+        message:
+          `WARNING: role ${READER_ROLE} is not set up, so pgtel query and SQL alert rules run as the superuser ${name}: ` +
+          'they can read server files, create replication slots, switch WAL and read every schema',
+        fix: `run pgtel migrate as a role that may create roles, or create ${READER_ROLE} as docs/operations.md shows`,
+      }
+    : {
+        check: 'query role',
+        status: 'pass',
+        message: `user SQL runs READ ONLY as ${name} (not a superuser; ${READER_ROLE} not set up)`,
+      };
+}
+
 async function databaseFindings(db: Database, config: PgtelConfig): Promise<DoctorFinding[]> {
   const findings: DoctorFinding[] = [];
   const before = Date.now();
@@ -86,6 +111,7 @@ async function databaseFindings(db: Database, config: PgtelConfig): Promise<Doct
   const status = await schemaStatus(db);
   findings.push(migrationsFinding(status), checksumFinding(status));
   if (status.version === 0) return findings;
+  findings.push(await readerFinding(db));
   const tables = await db.query<{ table_name: string; partitions: string[] }>(
     `SELECT t.table_name, coalesce(array_agg(c.relname) FILTER (WHERE c.relname IS NOT NULL), '{}') AS partitions
        FROM ${db.table('partitioned_tables')} t

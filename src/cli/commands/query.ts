@@ -1,11 +1,11 @@
 import { resolveConfig } from '../../config.js';
 import { DatabaseError } from '../../errors.js';
+import { runAsReader, userQueryBody } from '../../schema/runAsReader.js';
 import { type Command, EXIT } from '../Command.js';
 import { openForSql } from '../openForSql.js';
 import { renderTable } from '../renderTable.js';
 import { UsageError } from '../UsageError.js';
 import { printJson } from '../withApi.js';
-import { wrapUserQuery } from '../wrapUserQuery.js';
 
 function cell(value: unknown): string {
   if (value === null || value === undefined) return '';
@@ -25,32 +25,27 @@ export const queryCommand: Command = {
     const limit = values.limit === undefined ? 1000 : Number(values.limit);
     if (!(Number.isInteger(limit) && limit >= 1 && limit <= 100_000))
       throw new UsageError('--limit must be a whole number from 1 to 100000');
-    const sql = wrapUserQuery(positionals[0]!);
+    const sql = positionals[0]!;
+    if (userQueryBody(sql) === '')
+      throw new UsageError('give the SQL to run, e.g. pgtel query "SELECT count(*) FROM spans"');
     const config = resolveConfig({}, io.env);
     const db = await openForSql(config, 'pgtel query');
     try {
-      // search_path to pgtel's schema so `FROM spans` works unqualified, then the user's one statement.
-      const result = await db
-        .transaction(
-          async (tx) => {
-            await tx.query('SELECT set_config($1, $2, true)', [
-              'search_path',
-              `"${db.schema.replaceAll('"', '""')}",public`,
-            ]);
-            return tx.query<Record<string, unknown>>(sql, [limit + 1]);
-          },
-          { readOnly: true, statementTimeoutMs: config.queryTimeoutMs },
-        )
-        .catch((error: unknown) => {
-          // The wrapper is ours: show the server's reason, not the wrapped statement.
-          if (!(error instanceof DatabaseError)) throw error;
-          throw new DatabaseError(error.message.replace(/ \(while running: [\s\S]*\)$/, ''), {
-            cause: error,
-            sqlState: error.sqlState,
-          });
+      // As the reader role, with `FROM spans` working unqualified; one row more tells of truncation.
+      const found = await runAsReader(db, sql, {
+        rowLimit: limit + 1,
+        at: new Date(),
+        statementTimeoutMs: config.queryTimeoutMs,
+      }).catch((error: unknown) => {
+        // The wrapper is ours: show the server's reason, not the wrapped statement.
+        if (!(error instanceof DatabaseError)) throw error;
+        throw new DatabaseError(error.message.replace(/ \(while running: [\s\S]*\)$/, ''), {
+          cause: error,
+          sqlState: error.sqlState,
         });
-      const truncated = result.rows.length > limit;
-      const rows = truncated ? result.rows.slice(0, limit) : result.rows;
+      });
+      const truncated = found.length > limit;
+      const rows = truncated ? found.slice(0, limit) : found;
       const columns = rows[0] ? Object.keys(rows[0]) : [];
       if (values.json) printJson(io, { columns, rows, truncated });
       else {

@@ -55,3 +55,49 @@ describe('pgtel grafana export', () => {
     expect(result.stderr).toContain('pgtel grafana export');
   });
 });
+
+describe('pgtel grafana export from the configured database', () => {
+  const datasourceOf = (stdout: string) =>
+    (
+      parse(readFileSync((JSON.parse(stdout) as { files: string[] }).files[0]!, 'utf8')) as {
+        datasources: { url: string; jsonData: Record<string, string> }[];
+      }
+    ).datasources[0]!;
+
+  it('points the data source at DATABASE_URL with its TLS settings, a flag overriding one', async () => {
+    const env = {
+      DATABASE_URL: 'postgres://app:hunter2@db.internal:6432/obs?sslmode=verify-ca&sslrootcert=/certs/ca.pem',
+    };
+    const result = await pgtel(['grafana', 'export', '--out', out, '--json'], env);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(datasourceOf(result.stdout)).toMatchObject({
+      url: 'db.internal:6432',
+      jsonData: { database: 'obs', sslmode: 'verify-ca', sslRootCertFile: '/certs/ca.pem' },
+    });
+    const overridden = await pgtel(
+      ['grafana', 'export', '--out', out, '--json', '--sslmode', 'require'],
+      env,
+    );
+    expect(datasourceOf(overridden.stdout).jsonData.sslmode).toBe('require');
+    expect(readFileSync(join(out, 'provisioning/datasources/pgtel.yaml'), 'utf8')).not.toContain('hunter2');
+  });
+
+  it('refuses an sslmode Grafana does not know, naming where it came from', async () => {
+    const result = await pgtel(['grafana', 'export', '--out', out], {
+      DATABASE_URL: 'postgres://db/x?sslmode=prefer',
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/not "prefer" \(from DATABASE_URL\): pass --sslmode/);
+  });
+
+  it('warns that Grafana cannot reach the embedded database', async () => {
+    const result = await pgtel(['grafana', 'export', '--out', out, '--json'], {
+      DATABASE_URL: '',
+      PGTEL_DATABASE_URL: '',
+    });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^warning: no DATABASE_URL.*embedded database, which Grafana cannot reach/);
+    expect(datasourceOf(result.stdout).url).toBe('localhost:5432');
+  });
+});

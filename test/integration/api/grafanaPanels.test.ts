@@ -34,6 +34,30 @@ function expand(sql: string, variables: Record<string, string>): string {
     );
 }
 
+/**
+ * How Grafana's PostgreSQL data source writes a multi-value variable into SQL: each value quoted,
+ * joined by commas ("All" without a custom all value: every option), and nothing when none is chosen.
+ */
+function sqlValues(values: readonly string[]): string {
+  return values.map((v) => `'${v.replaceAll("'", "''")}'`).join(',');
+}
+
+/** Runs every SQL panel with these variables; the rows each returned, by title. */
+async function runPanels(
+  variables: Record<string, string>,
+): Promise<Record<string, Record<string, unknown>[]>> {
+  const dashboard = overviewDashboard(ctx.db.schema);
+  const results: Record<string, Record<string, unknown>[]> = {};
+  for (const p of dashboard.panels) {
+    const target = p.targets[0]!;
+    if (!('rawSql' in target)) continue;
+    const sql = expand(target.rawSql, variables);
+    expect(sql, p.title).not.toMatch(/\$\w/);
+    results[p.title] = (await ctx.db.query(sql)).rows;
+  }
+  return results;
+}
+
 describe('Grafana provisioning', () => {
   it('writes a data source, a dashboard provider and a dashboard for the given schema', () => {
     const files = grafanaProvisioning({
@@ -54,6 +78,16 @@ describe('Grafana provisioning', () => {
     expect(sqlPanels.length).toBe(dashboard.panels.length - 1);
     for (const p of sqlPanels) expect(p.targets[0]!.rawSql).toContain('"my""schema".');
     expect(files[0]!.content).toContain('type: prometheus');
+  });
+
+  it('every variable and panel runs on an empty database, with no service and no metric to choose', async () => {
+    const dashboard = overviewDashboard(ctx.db.schema);
+    for (const variable of dashboard.templating.list)
+      expect((await ctx.db.query(expand(variable.query, {}))).rows, variable.name).toEqual([]);
+    const results = await runPanels({ service: sqlValues([]), metric: '' });
+    expect(Object.keys(results)).toHaveLength(dashboard.panels.length - 1);
+    for (const [title, rows] of Object.entries(results))
+      if (!title.startsWith('$metric')) expect(rows, title).toEqual([]);
   });
 
   it('every panel and variable query runs against pgtel tables once the macros are expanded', async () => {
@@ -135,5 +169,25 @@ describe('Grafana provisioning', () => {
     for (const v of slow) expect(Math.abs(v - 500) / 500).toBeLessThan(0.01);
     for (const v of await values(`'grafana-checkout'`)) expect(Math.abs(v - 10) / 10).toBeLessThan(0.01);
     expect(await values(`'nobody'`)).toEqual([]);
+  });
+
+  it('a panel shows every service with none or All chosen, and only the chosen ones otherwise', async () => {
+    // Spans and logs of shop-api, payments and more from the tests above.
+    const dashboard = overviewDashboard(ctx.db.schema);
+    const variable = dashboard.templating.list.find((v) => v.name === 'service')!;
+    const all = (await ctx.db.query<{ service_name: string }>(expand(variable.query, {}))).rows.map(
+      (r) => r.service_name,
+    );
+    const servicesOfLogs = async (chosen: readonly string[]) => {
+      const rows = (await runPanels({ service: sqlValues(chosen), metric: LATENCY_METRIC })).Logs!;
+      return [...new Set(rows.map((r) => r.service_name as string))].sort();
+    };
+    const everyService = await servicesOfLogs(all);
+    expect(everyService).toEqual(['other', 'payments', 'shop-api']);
+    expect(await servicesOfLogs([])).toEqual(everyService);
+    expect(await servicesOfLogs([''])).toEqual(everyService);
+    expect(await servicesOfLogs(['payments'])).toEqual(['payments']);
+    expect(await servicesOfLogs(['payments', 'shop-api'])).toEqual(['payments', 'shop-api']);
+    expect(await servicesOfLogs(["o'brien"])).toEqual([]);
   });
 });

@@ -4,21 +4,19 @@ import { parseDuration } from '../../../src/cli/parseDuration.js';
 import { parseMatcher } from '../../../src/cli/parseMatcher.js';
 import { styleFor } from '../../../src/cli/Style.js';
 import { UsageError } from '../../../src/cli/UsageError.js';
-import { wrapUserQuery } from '../../../src/cli/wrapUserQuery.js';
+import { userQueryBody, wrappedUserQuery } from '../../../src/schema/runAsReader.js';
 
-describe('wrapUserQuery', () => {
-  it('wraps one query as a subquery with a bound row limit, trailing semicolons dropped', () => {
-    expect(wrapUserQuery('  SELECT 1 ;; \n')).toBe(
-      'SELECT * FROM (\nSELECT 1\n) AS pgtel_user_query LIMIT $1::int8',
+describe('the user query wrapper of runAsReader', () => {
+  it('drops trailing semicolons and wraps one query as a sub-select with bound time and row limit', () => {
+    expect(userQueryBody('  SELECT 1 ;; \n')).toBe('SELECT 1');
+    expect(userQueryBody(' ; ')).toBe('');
+    expect(wrappedUserQuery('SELECT 1')).toBe(
+      'SELECT to_json(r) AS row FROM (\nSELECT 1\n) AS r WHERE $1::timestamptz IS NOT NULL LIMIT $2::int8',
     );
   });
 
   it('keeps a trailing line comment from swallowing the closing parenthesis', () => {
-    expect(wrapUserQuery('SELECT 1 -- note')).toContain('-- note\n)');
-  });
-
-  it('refuses an empty query as a usage error', () => {
-    expect(() => wrapUserQuery(' ; ')).toThrow(UsageError);
+    expect(wrappedUserQuery('SELECT 1 -- note')).toContain('-- note\n)');
   });
 });
 
