@@ -19,6 +19,8 @@ export interface PgtelConfig {
   retentionDays: Record<string, number>;
   /** Minimum level of pgtel's own log lines (stderr). Default: `info`. */
   logLevel: LogLevel;
+  /** `pgtel serve` also stores its own log lines (from `logLevel` up) in the `logs` table, as service `pgtel`. Default: false. */
+  storeOwnLogs: boolean;
   /** Service name recorded on spans and metrics. Default: `unknown_service:node`. */
   serviceName: string;
   /** Turns span recording off (`OTEL_SDK_DISABLED=true`); ids stay valid, nothing is stored. Default: false. */
@@ -232,6 +234,17 @@ export const optionDefinitions: readonly AnyOptionDefinition[] = [
     description: "Minimum level of pgtel's own log lines: debug, info, warn, error or silent.",
     parse: (raw) => raw.trim().toLowerCase() as LogLevel,
     check: (value) => (LOG_LEVELS.includes(value) ? undefined : `must be one of ${LOG_LEVELS.join(', ')}`),
+  },
+  {
+    key: 'storeOwnLogs',
+    env: ['PGTEL_STORE_OWN_LOGS'],
+    default: false,
+    defaultText: '`false`',
+    description:
+      '`true` makes `pgtel serve` store its own log lines (from `logLevel` up) in the `logs` table as service `pgtel`, besides stderr: written every second, at most 1,000 waiting (more are dropped).',
+    // Anything but true or false stays text, which the check refuses with a clear message.
+    parse: (raw) => ({ true: true, false: false })[raw.trim().toLowerCase()] ?? (raw as unknown as boolean),
+    check: (value) => (typeof value === 'boolean' ? undefined : 'must be true or false'),
   },
   {
     key: 'serviceName',

@@ -14,13 +14,18 @@ export interface Logger {
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
+/** Whether a logger at `level` writes a line at `at`. */
+export function logLevelAllows(level: LogLevel, at: Exclude<LogLevel, 'silent'>): boolean {
+  return RANK[at] >= RANK[level];
+}
+
 /** One line per event on stderr, secrets redacted; pgtel never writes to stdout on its own. */
 export function createLogger(
   level: LogLevel,
   write: (line: string) => void = (l) => process.stderr.write(l),
 ): Logger {
   const emit = (at: Exclude<LogLevel, 'silent'>, message: string, fields?: Record<string, unknown>) => {
-    if (RANK[at] < RANK[level]) return;
+    if (!logLevelAllows(level, at)) return;
     const extra = fields ? ` ${JSON.stringify(fields, (_k, v) => (v instanceof Error ? v.message : v))}` : '';
     write(redact(`pgtel ${at}: ${message}${extra}\n`));
   };

@@ -94,9 +94,14 @@ export class DatabaseSession {
     rows: readonly (readonly unknown[])[],
   ): Promise<number> {
     if (rows.length === 0) return 0;
+    return this.copyTextInto(target, columns, encodeCopyText(rows));
+  }
+
+  /** COPYs rows already encoded in COPY text format (`encodeCopyText`) into a table given by its quoted name. */
+  async copyTextInto(target: string, columns: readonly string[], text: string): Promise<number> {
     const sql = `COPY ${target} (${columns.map(quoteIdent).join(', ')}) FROM STDIN`;
     try {
-      return await this.session.copyFrom(sql, encodeCopyText(rows));
+      return await this.session.copyFrom(sql, text);
     } catch (error) {
       throw wrapError(error, sql);
     }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { type LogRow, storedJson } from './LogRow.js';
 
 /**
@@ -23,5 +23,6 @@ export function logRecordId(timeUnixNano: bigint, row: Omit<LogRow, 'recordId'>)
     row.bodyJson === null ? `s${row.body}` : `j${row.body}`,
     storedJson(row.attributes),
   ].join('\x1f');
-  return createHash('md5').update(identity).digest().readBigInt64BE(0).toString();
+  // One-shot hashing: no Hash object per record.
+  return hash('md5', identity, 'buffer').readBigInt64BE(0).toString();
 }

@@ -5,6 +5,7 @@ import type { DatabaseSession } from '../db/Database.js';
 import { createLogger, type Logger } from '../logger.js';
 import { SingleSetup } from '../SingleSetup.js';
 import { sdkResource } from '../tracing/sdkResource.js';
+import { captureConsole } from './captureConsole.js';
 import {
   type LogExporterStats,
   PostgreSQLLogRecordExporter,
@@ -27,6 +28,13 @@ export interface SetupLoggingOptions {
   disabled?: boolean;
   /** Receives setup and export problems. Default: a logger at level warn on stderr. */
   logger?: Logger;
+  /**
+   * Also store what the application writes with `console.debug/log/info/warn/error` (still printed
+   * as before): one record per call, severity by method (log and info INFO), attribute
+   * `log.source: console`, trace context of the active span. `shutdown()` puts the console back.
+   * Default: false.
+   */
+  captureConsole?: boolean;
 }
 
 /** What `setupLogging` returns: a logger, and control over the pipeline it set up. */
@@ -82,6 +90,7 @@ async function create(options: SetupLoggingOptions, logger: Logger): Promise<Log
   const processor = exporter ? new BatchLogRecordProcessor({ ...options.batch, exporter }) : undefined;
   const provider = new LoggerProvider({ resource, processors: processor ? [processor] : [] });
   api.logs.setGlobalLoggerProvider(provider);
+  const releaseConsole = options.captureConsole ? captureConsole(provider.getLogger('console')) : undefined;
   return {
     enabled: true,
     logger: provider.getLogger('pgtel'),
@@ -91,6 +100,7 @@ async function create(options: SetupLoggingOptions, logger: Logger): Promise<Log
     stats: () => exporter?.stats() ?? { ...EMPTY_STATS },
     forceFlush: () => provider.forceFlush(),
     shutdown: async () => {
+      releaseConsole?.();
       try {
         await provider.shutdown();
         api.logs.disable();

@@ -26,6 +26,7 @@ import { createOtlpSinks } from '../http/otlpSinks.js';
 import { createRemoteWriteSink } from '../http/remoteWriteSink.js';
 import { ServiceMetrics } from '../http/ServiceMetrics.js';
 import { createLogger, type Logger } from '../logger.js';
+import { OwnLogStore } from '../logs/OwnLogStore.js';
 import { IngestBudget } from '../otlp/IngestBudget.js';
 import { packageRoot } from '../packageRoot.js';
 import { migrate } from '../schema/migrate.js';
@@ -112,7 +113,7 @@ export class PgtelServer {
   /** Opens and migrates the database, then listens; rejects (closing what it opened) on any failure. */
   static async start(options: ServerOptions = {}): Promise<PgtelServer> {
     const config = resolveConfig(options);
-    const logger = options.logger ?? createLogger(config.logLevel);
+    let logger = options.logger ?? createLogger(config.logLevel);
     const clock = options.clock ?? systemClock;
     const db = await openDatabase(config);
     const healthChanges = new HealthChangeLog();
@@ -131,6 +132,12 @@ export class PgtelServer {
         clock,
         logger,
       });
+      if (config.storeOwnLogs) {
+        // Stored until the database closes: its hook runs just before the database's.
+        const ownLogs = new OwnLogStore({ db, inner: logger, level: config.logLevel });
+        shutdown.addHook('own log records', () => ownLogs.close());
+        logger = ownLogs.logger;
+      }
       health.addCheck(databaseCheck(db)).addCheck(migrationsCheck(db));
       // A rule file with problems stops the start, as Prometheus does: no silent half of the rules.
       if (config.rulesFile) {
