@@ -7,6 +7,7 @@ import { workflowsOfTrace } from '../../links/workflowsOfTrace.js';
 import { isValidTraceId } from '../../tracing/ids.js';
 import { getTrace, listOperations, listServices, searchTraces } from '../../tracing/traceQueries.js';
 import type { ApiDeps } from './ApiDeps.js';
+import type { ApiBodies } from './contract.js';
 import { flattenSpanTree } from './flattenSpanTree.js';
 import { QueryParams } from './QueryParams.js';
 import { readOnlyQuery } from './readOnlyQuery.js';
@@ -26,7 +27,9 @@ export function traceRoutes(deps: ApiDeps): Hono {
 
   app.get('/services', async (c) => {
     QueryParams.of(c.req.url).done();
-    return c.json({ services: await readOnlyQuery(deps, (tx) => listServices(tx)) });
+    return c.json({
+      services: await readOnlyQuery(deps, (tx) => listServices(tx)),
+    } satisfies ApiBodies['GET /services']);
   });
 
   app.get('/operations', async (c) => {
@@ -35,7 +38,10 @@ export function traceRoutes(deps: ApiDeps): Hono {
     params.done();
     if (service === undefined)
       throw new ValidationError('service is required: /api/operations?service=<name>');
-    return c.json({ service, operations: await readOnlyQuery(deps, (tx) => listOperations(tx, service)) });
+    return c.json({
+      service,
+      operations: await readOnlyQuery(deps, (tx) => listOperations(tx, service)),
+    } satisfies ApiBodies['GET /operations']);
   });
 
   app.get('/traces', async (c) => {
@@ -56,7 +62,7 @@ export function traceRoutes(deps: ApiDeps): Hono {
     return c.json({
       traces: page.traces,
       nextCursor: page.nextCursor && encodeKeysetCursor(page.nextCursor),
-    });
+    } satisfies ApiBodies['GET /traces']);
   });
 
   app.get('/traces/:traceId', async (c) => {
@@ -74,7 +80,7 @@ export function traceRoutes(deps: ApiDeps): Hono {
       errorCount: spans.filter((s) => s.status === 'error').length,
       workflows,
       spans,
-    });
+    } satisfies ApiBodies['GET /traces/:traceId']);
   });
 
   // Links stand without stored spans (sampled out, pruned): an unknown trace has none, not a 404.

@@ -9,6 +9,7 @@ import { WORKFLOW_STATUSES } from '../../workflows/WorkflowDefinition.js';
 import { isWorkflowId, parseWorkflowId } from '../../workflows/workflowInput.js';
 import { findWorkflows, readWorkflow, workflowDetail } from '../../workflows/workflowQueries.js';
 import type { ApiDeps } from './ApiDeps.js';
+import type { ApiBodies } from './contract.js';
 import { QueryParams } from './QueryParams.js';
 import { readOnlyQuery } from './readOnlyQuery.js';
 
@@ -47,13 +48,14 @@ export function workflowRoutes(deps: ApiDeps): Hono {
     return c.json({
       workflows: page.workflows,
       nextCursor: page.nextCursor && encodeKeysetCursor(page.nextCursor),
-    });
+    } satisfies ApiBodies['GET /workflows']);
   });
 
   app.get('/:id', async (c) => {
     const id = parseWorkflowId(c.req.param('id'));
     QueryParams.of(c.req.url).done();
-    return c.json(await readOnlyQuery(deps, (tx) => workflowDetail(tx, id, clock.now())));
+    const detail = await readOnlyQuery(deps, (tx) => workflowDetail(tx, id, clock.now()));
+    return c.json(detail satisfies ApiBodies['GET /workflows/:id']);
   });
 
   app.get('/:id/traces', async (c) => {
