@@ -1,4 +1,4 @@
 import type { Migration } from '../src/schema/Migration.js';
 
-export function parseMigration(file: string, sql: string): Required<Migration>;
+export function parseMigration(file: string, sql: string): Migration & { breaking: boolean };
 export function migrationModule(files: { file: string; sql: string }[]): string;

@@ -13,6 +13,7 @@ export {
   type Row,
   type TransactionOptions,
 } from './db/Database.js';
+export type { KeysetCursor } from './db/keysetCursor.js';
 export { openDatabase } from './db/openDatabase.js';
 // Errors
 export {
@@ -139,9 +140,7 @@ export { activeSpanContext, type SpanIds } from './tracing/activeSpanContext.js'
 export type { AutoInstrumentation } from './tracing/autoInstrumentations.js';
 export type { SpanNode } from './tracing/buildSpanTree.js';
 export { generateCorrelationId } from './tracing/generateCorrelationId.js';
-export { getTrace, type Trace } from './tracing/getTrace.js';
 export { getTracer } from './tracing/getTracer.js';
-export { listOperations, listServices } from './tracing/listServices.js';
 export {
   extractTraceContext,
   type HeaderCarrier,
@@ -149,14 +148,24 @@ export {
   withRemoteParent,
 } from './tracing/propagation.js';
 export type { StoredSpan } from './tracing/StoredSpan.js';
+export { type SetupTracingOptions, setupTracing, type Tracing } from './tracing/setupTracing.js';
+export { type TracingAttributes, TracingContext, type TracingStatus } from './tracing/TracingContext.js';
 export {
+  DEFAULT_TRACE_WINDOW_MS,
+  getTrace,
+  listOperations,
+  listServices,
+  type SpanFilter,
   type SpanSearch,
   type SpanSearchPage,
   type SpanSummary,
   searchSpans,
-} from './tracing/searchSpans.js';
-export { type SetupTracingOptions, setupTracing, type Tracing } from './tracing/setupTracing.js';
-export { type TracingAttributes, TracingContext, type TracingStatus } from './tracing/TracingContext.js';
+  searchTraces,
+  type Trace,
+  type TraceSearch,
+  type TraceSearchPage,
+  type TraceSummary,
+} from './tracing/traceQueries.js';
 
 // Workflows
 export { countWorkflows, type WorkflowCounts } from './workflows/countWorkflows.js';
@@ -184,4 +193,9 @@ export {
   WorkflowStateTracker,
   type WorkflowStateTrackerOptions,
 } from './workflows/WorkflowStateTracker.js';
+export {
+  findWorkflows,
+  type WorkflowPage,
+  type WorkflowSearch,
+} from './workflows/workflowQueries.js';
 export { type TracedWorkflow, withWorkflowTrace, workflowTraceparent } from './workflows/workflowTrace.js';

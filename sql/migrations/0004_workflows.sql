@@ -1,6 +1,6 @@
--- Workflow state tracking: the seed's workflow_state extended for guarded transitions, deadlines,
--- heartbeats and stuck detection; an append-only, month-partitioned history; idempotency keys;
--- views for phase durations, humans and alert rules.
+-- Workflow state tracking: the workflow_state table of 0001_base_tables extended for guarded
+-- transitions, deadlines, heartbeats and stuck detection; an append-only, month-partitioned history;
+-- idempotency keys; views for phase durations, humans and alert rules.
 
 ALTER TABLE workflow_state
   -- Bumped by every transition; guards against lost updates (compare-and-set).

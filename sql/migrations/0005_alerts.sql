@@ -1,5 +1,6 @@
--- Alerts: the seed's alerts table extended, rules with persisted per-instance state, state history,
--- silences and a transactional notification outbox. Times come from pgtel's clock, never now().
+-- Alerts: the alerts table of 0001_base_tables extended, rules with persisted per-instance state,
+-- state history, silences and a transactional notification outbox. Times come from pgtel's clock,
+-- never now().
 
 ALTER TABLE alerts
   ADD COLUMN fingerprint text,

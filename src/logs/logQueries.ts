@@ -1,4 +1,5 @@
 import type { DatabaseSession } from '../db/Database.js';
+import { checkKeysetCursor, type KeysetCursor } from '../db/keysetCursor.js';
 import { ValidationError } from '../errors.js';
 import { type LogFilter, logFilterSql } from './logFilterSql.js';
 import { severityNameSql } from './logSeverity.js';
@@ -20,13 +21,10 @@ export interface LogRecord {
 }
 
 /**
- * Keyset position of a record in time order: its time in microseconds since the epoch (PostgreSQL's
- * precision, so no record is skipped or repeated) and its `record_id` as decimal text.
+ * Keyset position of a record in time order: its time in microseconds since the epoch and its
+ * `record_id` as decimal text (the one keyset cursor of every paged read).
  */
-export interface LogCursor {
-  at: number;
-  id: string;
-}
+export type LogCursor = KeysetCursor;
 
 /** A record with its keyset position. */
 export type PositionedLogRecord = LogRecord & { cursor: LogCursor };
@@ -70,10 +68,7 @@ function checkLimit(limit: number, max = 1000): void {
     throw new ValidationError(`limit must be a whole number from 1 to ${max}`);
 }
 
-function checkCursor(cursor: LogCursor): void {
-  if (!Number.isSafeInteger(cursor?.at) || !/^-?\d{1,19}$/.test(String(cursor?.id)))
-    throw new ValidationError('cursor is not valid: pass back the nextCursor of a previous page unchanged');
-}
+const isRecordId = (id: string) => /^-?\d{1,19}$/.test(id);
 
 function conditions(filter: LogFilter, params: unknown[]) {
   const param = (value: unknown) => {
@@ -94,7 +89,7 @@ const keyset = (param: (v: unknown) => string, cursor: LogCursor, op: '<' | '>')
 export async function searchLogs(db: DatabaseSession, search: LogSearch = {}): Promise<LogPage> {
   const limit = search.limit ?? 100;
   checkLimit(limit);
-  if (search.after !== undefined) checkCursor(search.after);
+  if (search.after !== undefined) checkKeysetCursor(search.after, isRecordId);
   const to = search.to ?? (search.from ? undefined : new Date());
   const from = search.from ?? (to ? new Date(to.getTime() - DEFAULT_LOG_WINDOW_MS) : undefined);
   const params: unknown[] = [];

@@ -15,7 +15,7 @@ export interface ChecksumMismatch {
   name: string;
   /** Checksum in `schema_migrations`. */
   stored: string;
-  /** Checksum of the migration this pgtel ships. */
+  /** Checksum of the migration this pgtel ships (over its statements, comments ignored). */
   expected: string;
 }
 
@@ -63,7 +63,7 @@ export function schemaCompatibility(
       result.pending.push(migration);
       continue;
     }
-    if (stored.checksum !== migration.checksum) {
+    if (stored.checksum !== migration.checksum && stored.checksum !== migration.wholeFileChecksum) {
       result.checksumMismatches.push({
         version: migration.version,
         name: migration.name,

@@ -16,7 +16,13 @@ import {
   type WorkflowStatus,
 } from './WorkflowDefinition.js';
 import { parseCorrelationId, parseLabel, parseOptionalLabel, parseWorkflowId } from './workflowInput.js';
-import { type PhaseDuration, readHistory, readPhaseDurations, readWorkflow } from './workflowReads.js';
+import {
+  findWorkflows,
+  type PhaseDuration,
+  readHistory,
+  readPhaseDurations,
+  readWorkflow,
+} from './workflowQueries.js';
 import {
   createStatement,
   heartbeatStatement,
@@ -24,7 +30,7 @@ import {
   transitionStatement,
 } from './workflowStatements.js';
 
-export type { PhaseDuration } from './workflowReads.js';
+export type { PhaseDuration } from './workflowQueries.js';
 
 /** Options of `WorkflowStateTracker`. */
 export interface WorkflowStateTrackerOptions {
@@ -254,21 +260,12 @@ export class WorkflowStateTracker {
     return readWorkflow(this.db, parseWorkflowId(workflowId));
   }
 
-  /** Workflows newest first, optionally filtered by status, type and stuck mark. */
+  /**
+   * Workflows newest first, optionally filtered by status, type and stuck mark: the first page of
+   * `findWorkflows`, which also pages on with a cursor.
+   */
   async listWorkflows(options: ListWorkflowsOptions = {}): Promise<Workflow[]> {
-    const limit = options.limit ?? 100;
-    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
-      throw new ValidationError(`limit must be a whole number from 1 to 10000 (got ${limit}).`);
-    if (options.status !== undefined && !isWorkflowStatus(options.status))
-      throw new ValidationError(`Unknown workflow status ${JSON.stringify(options.status)}.`);
-    const result = await this.db.query(
-      `SELECT * FROM ${this.db.table('workflow_state')}
-        WHERE ($1::text IS NULL OR status = $1::text) AND ($2::text IS NULL OR workflow_type = $2::text)
-          AND ($3::boolean IS NULL OR stuck = $3::boolean)
-        ORDER BY created_at DESC, workflow_id LIMIT $4::integer`,
-      [options.status ?? null, options.type ?? null, options.stuck ?? null, limit],
-    );
-    return result.rows.map(toWorkflow);
+    return (await findWorkflows(this.db, options)).workflows;
   }
 
   /** Every workflow sharing this correlation (trace) id, newest first. */

@@ -1,5 +1,13 @@
 /** The JSON API client: relative to the page, with the bearer token when one is saved. */
 
+/**
+ * The answer of a JSON API route as the server's contract declares it (src/http/api/contract.ts,
+ * dates as ISO-8601 strings). Views cast `api.get` to it, so `npm run typecheck` fails when an
+ * answer changes shape under a view that reads it.
+ * @template {import('../../src/http/api/contract.js').ApiRoute} R
+ * @typedef {import('../../src/http/api/contract.js').ApiResponse<R>} ApiResponse
+ */
+
 const TOKEN_KEY = 'pgtel.apiToken';
 
 export class ApiError extends Error {

@@ -74,7 +74,13 @@ export function badge(text, kind = text) {
   return h('span', { class: `badge badge-${kind}` }, text);
 }
 
-/** A table from column definitions: [{ label, cell: (row) => node|text, class? }]. */
+/**
+ * A table from column definitions: [{ label, cell: (row) => node|text, class? }].
+ * @template T
+ * @param {{ label: string, cell: (row: T) => unknown, class?: string }[]} columns
+ * @param {readonly T[]} rows
+ * @param {{ label?: string, class?: string, rowAttrs?: (row: T) => Record<string, unknown> }} [options]
+ */
 export function table(columns, rows, options = {}) {
   return h(
     'table',

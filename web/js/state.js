@@ -20,6 +20,10 @@ export function currentRoute() {
   };
 }
 
+/**
+ * @param {string[]} path
+ * @param {URLSearchParams | Record<string, unknown>} [params]
+ */
 export function routeHref(path, params = new URLSearchParams()) {
   const query = params instanceof URLSearchParams ? params : toParams(params);
   const text = query.toString();

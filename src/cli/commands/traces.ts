@@ -1,20 +1,11 @@
+import type { ApiResponse } from '../../http/api/contract.js';
 import { type Command, EXIT } from '../Command.js';
 import { formatDuration } from '../formatDuration.js';
 import { renderTable } from '../renderTable.js';
-import { renderWaterfall, type WaterfallSpan } from '../renderWaterfall.js';
+import { renderWaterfall } from '../renderWaterfall.js';
 import { styleFor } from '../Style.js';
 import { UsageError } from '../UsageError.js';
 import { apiOptions, flag, printJson, withApi } from '../withApi.js';
-
-interface TraceSummary {
-  traceId: string;
-  rootService: string;
-  rootOperation: string;
-  startTime: string;
-  durationMs: number;
-  spanCount: number;
-  errorCount: number;
-}
 
 export const tracesCommand: Command = {
   name: 'traces',
@@ -36,7 +27,7 @@ export const tracesCommand: Command = {
   async run({ values, positionals }, io) {
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     const page = await withApi(values, io, ({ client }) =>
-      client.get<{ traces: TraceSummary[]; nextCursor: string | null }>('/traces', {
+      client.get<ApiResponse<'GET /traces'>>('/traces', {
         service: flag(values, 'service'),
         operation: flag(values, 'operation'),
         status: flag(values, 'status'),
@@ -74,18 +65,6 @@ export const tracesCommand: Command = {
   },
 };
 
-interface TraceView {
-  traceId: string;
-  spanCount: number;
-  errorCount: number;
-  truncated: boolean;
-  services: string[];
-  startTime: string;
-  durationMs: number;
-  workflows: { workflowId: string; workflowType: string; status: string }[];
-  spans: WaterfallSpan[];
-}
-
 export const traceCommand: Command = {
   name: 'trace',
   summary: 'Show one trace as a waterfall (spans nested by parent on a time axis, errors marked)',
@@ -99,7 +78,7 @@ export const traceCommand: Command = {
     if (!(Number.isInteger(width) && width >= 10 && width <= 400))
       throw new UsageError('--width must be a whole number from 10 to 400');
     const trace = await withApi(values, io, ({ client }) =>
-      client.get<TraceView>(`/traces/${id.toLowerCase()}`),
+      client.get<ApiResponse<'GET /traces/:traceId'>>(`/traces/${id.toLowerCase()}`),
     );
     if (values.json) {
       printJson(io, trace);

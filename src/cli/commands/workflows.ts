@@ -1,20 +1,10 @@
+import type { ApiQuery, ApiResponse } from '../../http/api/contract.js';
 import { type Command, EXIT } from '../Command.js';
 import { formatDuration } from '../formatDuration.js';
 import { renderTable } from '../renderTable.js';
 import { styleFor } from '../Style.js';
 import { UsageError } from '../UsageError.js';
 import { apiOptions, flag, printJson, withApi } from '../withApi.js';
-
-interface WorkflowRow {
-  workflowId: string;
-  workflowType: string;
-  currentPhase: string | null;
-  status: string;
-  updatedAt: string;
-  stuck: boolean;
-  lastError: string | null;
-  correlationId: string | null;
-}
 
 export const workflowsCommand: Command = {
   name: 'workflows',
@@ -32,8 +22,8 @@ export const workflowsCommand: Command = {
   async run({ values, positionals }, io) {
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     const page = await withApi(values, io, ({ client }) =>
-      client.get<{ workflows: WorkflowRow[]; nextCursor: string | null }>('/workflows', {
-        status: flag(values, 'status'),
+      client.get<ApiResponse<'GET /workflows'>>('/workflows', {
+        status: flag(values, 'status') as ApiQuery<'GET /workflows'>['status'],
         type: flag(values, 'type'),
         stuck: values.stuck ? 'true' : undefined,
         limit: flag(values, 'limit'),
@@ -66,23 +56,6 @@ export const workflowsCommand: Command = {
   },
 };
 
-interface WorkflowView {
-  workflow: WorkflowRow & { createdAt: string; closedAt: string | null };
-  history: {
-    version: number;
-    event: string;
-    fromStatus: string | null;
-    toStatus: string | null;
-    fromPhase: string | null;
-    toPhase: string | null;
-    at: string;
-    actor: string | null;
-    reason: string | null;
-    error: string | null;
-  }[];
-  phases: { phase: string; enteredAt: string; leftAt: string | null; durationMs: number }[];
-}
-
 export const workflowCommand: Command = {
   name: 'workflow',
   summary: 'Show one workflow with its history and time per phase',
@@ -92,7 +65,7 @@ export const workflowCommand: Command = {
     const [id, ...extra] = positionals;
     if (id === undefined || extra.length > 0) throw new UsageError('give exactly one workflow id');
     const view = await withApi(values, io, ({ client }) =>
-      client.get<WorkflowView>(`/workflows/${encodeURIComponent(id)}`),
+      client.get<ApiResponse<'GET /workflows/:id'>>(`/workflows/${encodeURIComponent(id)}`),
     );
     if (values.json) {
       printJson(io, view);
@@ -112,7 +85,7 @@ export const workflowCommand: Command = {
       `\n${renderTable(
         ['phase', 'entered', 'time'],
         view.phases.map((p) => [
-          p.phase,
+          p.phase ?? '-',
           p.enteredAt,
           formatDuration(p.durationMs) + (p.leftAt ? '' : ' (open)'),
         ]),

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { systemClock } from '../../clock.js';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../../db/keysetCursor.js';
 import { LogTail } from '../../logs/LogTail.js';
 import type { LogFilter } from '../../logs/logFilterSql.js';
 import {
@@ -11,7 +12,6 @@ import {
   searchLogs,
 } from '../../logs/logQueries.js';
 import type { ApiDeps } from './ApiDeps.js';
-import { decodeCursor, encodeCursor } from './pageCursor.js';
 import { QueryParams } from './QueryParams.js';
 import { readOnlyQuery } from './readOnlyQuery.js';
 import { seriesStep, timeWindow } from './timeWindow.js';
@@ -54,11 +54,11 @@ export function logRoutes(deps: ApiDeps, timing: TailTiming = {}): Hono {
       ...timeWindow(params, clock, HOUR),
       ...logFilter(params),
       limit: params.integer('limit', 1, 1000, 100),
-      after: decodeCursor(params.string('cursor'), (id) => /^-?\d{1,19}$/.test(id)),
+      after: decodeKeysetCursor(params.string('cursor'), (id) => /^-?\d{1,19}$/.test(id)),
     };
     params.done();
     const page = await readOnlyQuery(deps, (tx) => searchLogs(tx, search));
-    return c.json({ logs: page.logs, nextCursor: page.nextCursor && encodeCursor(page.nextCursor) });
+    return c.json({ logs: page.logs, nextCursor: page.nextCursor && encodeKeysetCursor(page.nextCursor) });
   });
 
   app.get('/logs/services', async (c) => {

@@ -2,9 +2,10 @@ import { Hono } from 'hono';
 import { systemClock } from '../../clock.js';
 import { ValidationError } from '../../errors.js';
 import { exemplarTraces } from '../../links/exemplarTraces.js';
-import { normalizeServices, SERVICE_KEY, type SeriesFilter } from '../../metrics/SeriesFilter.js';
+import { listMetrics, metricPercentiles, metricSeries } from '../../metrics/queryMetrics.js';
+import { normalizeServices, SERVICE_KEY } from '../../metrics/SeriesFilter.js';
 import type { ApiDeps } from './ApiDeps.js';
-import { listMetrics, metricPercentiles, metricSeries } from './metricQueries.js';
+import type { ApiBodies } from './contract.js';
 import { QueryParams } from './QueryParams.js';
 import { readOnlyQuery } from './readOnlyQuery.js';
 import { seriesStep, timeWindow } from './timeWindow.js';
@@ -37,7 +38,7 @@ function seriesFilter(params: QueryParams): {
 }
 
 /** The filter as echoed in a response: `service` only when given. */
-function echo(filter: SeriesFilter) {
+function echo(filter: ReturnType<typeof seriesFilter>) {
   return {
     labels: filter.labels,
     ...(filter.services ? { service: filter.services } : {}),
@@ -58,7 +59,7 @@ export function metricRoutes(deps: ApiDeps): Hono {
     const metrics = await readOnlyQuery(deps, (tx) =>
       listMetrics(tx, window, services.length > 0 ? services : undefined),
     );
-    return c.json({ from: window.from, to: window.to, metrics });
+    return c.json({ from: window.from, to: window.to, metrics } satisfies ApiBodies['GET /metrics']);
   });
 
   app.get('/:name/series', async (c) => {
@@ -73,7 +74,15 @@ export function metricRoutes(deps: ApiDeps): Hono {
     const result = await readOnlyQuery(deps, (tx) =>
       metricSeries(tx, name, { window, stepMs, ...filter, groupBy, maxLines }),
     );
-    return c.json({ name, from: window.from, to: window.to, stepMs, ...echo(filter), groupBy, ...result });
+    return c.json({
+      name,
+      from: window.from,
+      to: window.to,
+      stepMs,
+      ...echo(filter),
+      groupBy,
+      ...result,
+    } satisfies ApiBodies['GET /metrics/:name/series']);
   });
 
   app.get('/:name/percentiles', async (c) => {
@@ -90,7 +99,15 @@ export function metricRoutes(deps: ApiDeps): Hono {
     const result = await readOnlyQuery(deps, (tx) =>
       metricPercentiles(tx, name, { window, stepMs, ...filter, quantiles, byService: groupBy.length > 0 }),
     );
-    return c.json({ name, from: window.from, to: window.to, stepMs, ...echo(filter), groupBy, ...result });
+    return c.json({
+      name,
+      from: window.from,
+      to: window.to,
+      stepMs,
+      ...echo(filter),
+      groupBy,
+      ...result,
+    } satisfies ApiBodies['GET /metrics/:name/percentiles']);
   });
 
   app.get('/:name/exemplars', async (c) => {

@@ -1,17 +1,16 @@
 import { Hono } from 'hono';
 import { systemClock } from '../../clock.js';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../../db/keysetCursor.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
 import { alertsOfTrace } from '../../links/alertsOfTrace.js';
 import { workflowsOfTrace } from '../../links/workflowsOfTrace.js';
-import { getTrace } from '../../tracing/getTrace.js';
 import { isValidTraceId } from '../../tracing/ids.js';
-import { listOperations, listServices } from '../../tracing/listServices.js';
+import { getTrace, listOperations, listServices, searchTraces } from '../../tracing/traceQueries.js';
 import type { ApiDeps } from './ApiDeps.js';
+import type { ApiBodies } from './contract.js';
 import { flattenSpanTree } from './flattenSpanTree.js';
-import { decodeCursor, encodeCursor } from './pageCursor.js';
 import { QueryParams } from './QueryParams.js';
 import { readOnlyQuery } from './readOnlyQuery.js';
-import { searchTraces } from './searchTraces.js';
 import { timeWindow } from './timeWindow.js';
 
 const HOUR = 3_600_000;
@@ -28,7 +27,9 @@ export function traceRoutes(deps: ApiDeps): Hono {
 
   app.get('/services', async (c) => {
     QueryParams.of(c.req.url).done();
-    return c.json({ services: await readOnlyQuery(deps, (tx) => listServices(tx)) });
+    return c.json({
+      services: await readOnlyQuery(deps, (tx) => listServices(tx)),
+    } satisfies ApiBodies['GET /services']);
   });
 
   app.get('/operations', async (c) => {
@@ -37,14 +38,16 @@ export function traceRoutes(deps: ApiDeps): Hono {
     params.done();
     if (service === undefined)
       throw new ValidationError('service is required: /api/operations?service=<name>');
-    return c.json({ service, operations: await readOnlyQuery(deps, (tx) => listOperations(tx, service)) });
+    return c.json({
+      service,
+      operations: await readOnlyQuery(deps, (tx) => listOperations(tx, service)),
+    } satisfies ApiBodies['GET /operations']);
   });
 
   app.get('/traces', async (c) => {
     const params = QueryParams.of(c.req.url);
-    const window = timeWindow(params, clock, HOUR);
     const search = {
-      window,
+      ...timeWindow(params, clock, HOUR),
       service: params.string('service', 256),
       operation: params.string('operation', 512),
       status: params.oneOf('status', ['unset', 'ok', 'error'] as const),
@@ -52,17 +55,14 @@ export function traceRoutes(deps: ApiDeps): Hono {
       maxDurationMs: params.nonNegative('maxDurationMs'),
       attributes: params.pairs('attr', 5),
       limit: params.integer('limit', 1, 200, 20),
-      after: decodeCursor(params.string('cursor'), isValidTraceId),
+      after: decodeKeysetCursor(params.string('cursor'), isValidTraceId),
     };
     params.done();
-    if (
-      search.minDurationMs !== undefined &&
-      search.maxDurationMs !== undefined &&
-      search.minDurationMs > search.maxDurationMs
-    )
-      throw new ValidationError('minDurationMs must not be above maxDurationMs');
     const page = await readOnlyQuery(deps, (tx) => searchTraces(tx, search));
-    return c.json({ traces: page.traces, nextCursor: page.nextCursor && encodeCursor(page.nextCursor) });
+    return c.json({
+      traces: page.traces,
+      nextCursor: page.nextCursor && encodeKeysetCursor(page.nextCursor),
+    } satisfies ApiBodies['GET /traces']);
   });
 
   app.get('/traces/:traceId', async (c) => {
@@ -80,7 +80,7 @@ export function traceRoutes(deps: ApiDeps): Hono {
       errorCount: spans.filter((s) => s.status === 'error').length,
       workflows,
       spans,
-    });
+    } satisfies ApiBodies['GET /traces/:traceId']);
   });
 
   // Links stand without stored spans (sampled out, pruned): an unknown trace has none, not a 404.

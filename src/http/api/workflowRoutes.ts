@@ -1,17 +1,17 @@
 import { Hono } from 'hono';
 import { systemClock } from '../../clock.js';
 import type { DatabaseSession } from '../../db/Database.js';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../../db/keysetCursor.js';
 import { NotFoundError } from '../../errors.js';
 import { alertsOfWorkflow } from '../../links/alertsOfWorkflow.js';
 import { tracesOfWorkflow } from '../../links/tracesOfWorkflow.js';
 import { WORKFLOW_STATUSES } from '../../workflows/WorkflowDefinition.js';
-import { isWorkflowId, parseCorrelationId, parseWorkflowId } from '../../workflows/workflowInput.js';
-import { readWorkflow } from '../../workflows/workflowReads.js';
+import { isWorkflowId, parseWorkflowId } from '../../workflows/workflowInput.js';
+import { findWorkflows, readWorkflow, workflowDetail } from '../../workflows/workflowQueries.js';
 import type { ApiDeps } from './ApiDeps.js';
-import { decodeCursor, encodeCursor } from './pageCursor.js';
+import type { ApiBodies } from './contract.js';
 import { QueryParams } from './QueryParams.js';
 import { readOnlyQuery } from './readOnlyQuery.js';
-import { findWorkflows, workflowDetail } from './workflowQueries.js';
 
 /** A workflow's links, read by `read`; NotFoundError when there are none and no such workflow. */
 async function linksOf<T>(
@@ -38,24 +38,24 @@ export function workflowRoutes(deps: ApiDeps): Hono {
     const status = params.oneOf('status', WORKFLOW_STATUSES);
     const type = params.string('type', 200);
     const stuck = params.boolean('stuck');
-    const correlation = params.string('correlationId', 64);
+    const correlationId = params.string('correlationId', 64);
     const limit = params.integer('limit', 1, 500, 50);
-    const after = decodeCursor(params.string('cursor'), isWorkflowId);
+    const after = decodeKeysetCursor(params.string('cursor'), isWorkflowId);
     params.done();
-    const correlationId = correlation === undefined ? undefined : parseCorrelationId(correlation);
     const page = await readOnlyQuery(deps, (tx) =>
       findWorkflows(tx, { status, type, stuck, correlationId, after, limit }),
     );
     return c.json({
       workflows: page.workflows,
-      nextCursor: page.nextCursor && encodeCursor(page.nextCursor),
-    });
+      nextCursor: page.nextCursor && encodeKeysetCursor(page.nextCursor),
+    } satisfies ApiBodies['GET /workflows']);
   });
 
   app.get('/:id', async (c) => {
     const id = parseWorkflowId(c.req.param('id'));
     QueryParams.of(c.req.url).done();
-    return c.json(await readOnlyQuery(deps, (tx) => workflowDetail(tx, id, clock.now())));
+    const detail = await readOnlyQuery(deps, (tx) => workflowDetail(tx, id, clock.now()));
+    return c.json(detail satisfies ApiBodies['GET /workflows/:id']);
   });
 
   app.get('/:id/traces', async (c) => {

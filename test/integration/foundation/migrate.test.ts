@@ -278,6 +278,33 @@ describe('applied migrations checked against the code', () => {
     expect((await schemaStatus(db)).checksumMismatches).toEqual([]);
   });
 
+  it('matches a database that recorded whole-file checksums, whatever the comments say now', async () => {
+    const tracking = db.table('schema_migrations');
+    const whole = BUNDLED_MIGRATIONS.filter((m) => m.wholeFileChecksum !== undefined);
+    // Migrations 0004 and 0005 had their header comments corrected after databases recorded them.
+    expect(whole.map((m) => m.version)).toEqual(expect.arrayContaining([1, 4, 5]));
+    for (const m of whole)
+      await db.query(`UPDATE ${tracking} SET checksum = $1 WHERE version = $2`, [
+        m.wholeFileChecksum,
+        m.version,
+      ]);
+    try {
+      const lines: string[] = [];
+      const result = await migrate(db, { logger: createLogger('warn', (line) => lines.push(line)) });
+      expect(result.checksumMismatches).toEqual([]);
+      expect(lines).toEqual([]);
+      expect((await schemaStatus(db)).checksumMismatches).toEqual([]);
+      // Recorded checksums are left as they are, so an older pgtel sharing the database agrees too.
+      const { rows } = await db.query<{ checksum: string }>(
+        `SELECT checksum FROM ${tracking} WHERE version = 4`,
+      );
+      expect(rows[0]!.checksum).toBe(whole.find((m) => m.version === 4)!.wholeFileChecksum);
+    } finally {
+      for (const m of whole)
+        await db.query(`UPDATE ${tracking} SET checksum = $1 WHERE version = $2`, [m.checksum, m.version]);
+    }
+  });
+
   it('migrates a database recorded under an older file name and tracking table cleanly', async () => {
     const tracking = db.table('schema_migrations');
     // As a database migrated before the rename and before the breaking column: same version and checksum.

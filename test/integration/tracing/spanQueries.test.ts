@@ -1,9 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getTrace } from '../../../src/tracing/getTrace.js';
+import type { KeysetCursor } from '../../../src/db/keysetCursor.js';
 import { randomSpanId, randomTraceId } from '../../../src/tracing/ids.js';
-import { listOperations, listServices } from '../../../src/tracing/listServices.js';
 import type { SpanRow } from '../../../src/tracing/SpanRow.js';
-import { searchSpans } from '../../../src/tracing/searchSpans.js';
+import {
+  getTrace,
+  listOperations,
+  listServices,
+  searchSpans,
+  searchTraces,
+} from '../../../src/tracing/traceQueries.js';
 import { writeSpanRows } from '../../../src/tracing/writeSpanRows.js';
 import { useTestDatabase } from '../../helpers/testDatabase.js';
 
@@ -145,15 +150,15 @@ describe('searchSpans', () => {
   it('pages newest first with a cursor, every span exactly once', async () => {
     const all = await searchSpans(ctx.db, { service: 'batch', limit: 1000 });
     expect(all.spans).toHaveLength(30);
-    expect(all.nextCursor).toBeUndefined();
+    expect(all.nextCursor).toBeNull();
     const seen: string[] = [];
-    let cursor: string | undefined;
+    let after: KeysetCursor | null = null;
     do {
-      const page = await searchSpans(ctx.db, { service: 'batch', limit: 4, ...(cursor ? { cursor } : {}) });
+      const page = await searchSpans(ctx.db, { service: 'batch', limit: 4, ...(after ? { after } : {}) });
       expect(page.spans.length).toBeLessThanOrEqual(4);
       seen.push(...page.spans.map((s) => s.spanId));
-      cursor = page.nextCursor;
-    } while (cursor);
+      after = page.nextCursor;
+    } while (after);
     expect(seen).toEqual(all.spans.map((s) => s.spanId));
     const starts = all.spans.map((s) => s.startTime.getTime());
     expect(starts).toEqual([...starts].sort((a, b) => b - a));
@@ -166,8 +171,73 @@ describe('searchSpans', () => {
     await expect(searchSpans(ctx.db, { from: new Date('nope') })).rejects.toThrow(
       /from must be a valid Date/,
     );
-    await expect(searchSpans(ctx.db, { cursor: 'garbage' })).rejects.toThrow(/Invalid cursor/);
+    await expect(searchSpans(ctx.db, { after: { at: 1, id: 'garbage' } })).rejects.toThrow(
+      /cursor is not valid/,
+    );
+    await expect(searchSpans(ctx.db, { minDurationMs: 2, maxDurationMs: 1 })).rejects.toThrow(
+      /minDurationMs must not be above maxDurationMs/,
+    );
     await expect(searchSpans(ctx.db, { attributes: { a: {} as never } })).rejects.toThrow(/attribute a/);
+  });
+});
+
+describe('searchTraces', () => {
+  const hour = { from: new Date(BASE), to: new Date(BASE + 3_600_000) };
+  const traceIds = async (search: Parameters<typeof searchTraces>[1]) =>
+    (await searchTraces(ctx.db, { ...hour, ...search })).traces.map((t) => t.traceId);
+
+  it('lists the traces with a matching span, each with its root and totals', async () => {
+    const { traces } = await searchTraces(ctx.db, { ...hour, service: 'pricing' });
+    expect(traces).toEqual([
+      expect.objectContaining({
+        traceId,
+        rootService: 'web',
+        rootOperation: 'GET /cart',
+        spanCount: 4,
+        errorCount: 1,
+        services: ['pricing', 'web'],
+      }),
+    ]);
+    // An attribute value given as text also matches the number or boolean it reads as.
+    expect(await traceIds({ attributes: { 'cart.items': '3', region: 'eu' } })).toEqual([traceId]);
+    expect(await traceIds({ status: 'error' })).toEqual([traceId]);
+    expect(await traceIds({ service: 'batch', minDurationMs: 28 })).toHaveLength(2);
+  });
+
+  it('reads the hour before `to` when no `from` is given', async () => {
+    expect(await traceIds({ from: undefined, to: new Date(BASE + 500) })).toEqual([traceId]);
+    expect(await traceIds({ from: undefined, to: new Date(BASE) })).toEqual([]);
+  });
+
+  it('pages newest match first, every trace exactly once', async () => {
+    const all = await traceIds({ service: 'batch', limit: 100 });
+    expect(all).toHaveLength(30);
+    const seen: string[] = [];
+    let after: KeysetCursor | null = null;
+    do {
+      const page = await searchTraces(ctx.db, {
+        ...hour,
+        service: 'batch',
+        limit: 7,
+        ...(after ? { after } : {}),
+      });
+      seen.push(...page.traces.map((t) => t.traceId));
+      after = page.nextCursor;
+    } while (after);
+    expect(seen).toEqual(all);
+  });
+
+  it('refuses bad input with clear errors', async () => {
+    await expect(searchTraces(ctx.db, { minDurationMs: 5, maxDurationMs: 1 })).rejects.toThrow(
+      /minDurationMs must not be above maxDurationMs/,
+    );
+    await expect(searchTraces(ctx.db, { attributes: { a: 1 as never } })).rejects.toThrow(
+      /attribute a must be a string/,
+    );
+    await expect(searchTraces(ctx.db, { after: { at: 1, id: randomSpanId() } })).rejects.toThrow(
+      /cursor is not valid/,
+    );
+    await expect(searchTraces(ctx.db, { limit: 1001 })).rejects.toThrow(/limit/);
   });
 });
 

@@ -53,4 +53,13 @@ describe('schemaCompatibility', () => {
       'migration 0002_more was applied with checksum other, this pgtel ships c2: its SQL changed after it was applied',
     );
   });
+
+  it('matches a migration recorded with its earlier whole-file checksum, and nothing else', () => {
+    const withWhole: Migration[] = known.map((m) => ({ ...m, wholeFileChecksum: `w${m.version}` }));
+    const result = schemaCompatibility(
+      [applied(1, { checksum: 'w1' }), applied(2), applied(3, { checksum: 'w2' })],
+      withWhole,
+    );
+    expect(result.checksumMismatches).toEqual([{ version: 3, name: 'most', stored: 'w2', expected: 'c3' }]);
+  });
 });

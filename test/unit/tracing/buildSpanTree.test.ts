@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildSpanTree } from '../../../src/tracing/buildSpanTree.js';
 import type { StoredSpan } from '../../../src/tracing/StoredSpan.js';
-import { decodeSpanCursor, encodeSpanCursor } from '../../../src/tracing/spanCursor.js';
 
 function span(spanId: string, parentSpanId: string | null, startMs: number): StoredSpan {
   return {
@@ -53,23 +52,5 @@ describe('buildSpanTree', () => {
       ['z', []],
       ['x', []],
     ]);
-  });
-});
-
-describe('span cursor', () => {
-  it('round-trips', () => {
-    const cursor = { startMicros: 1_764_000_000_123_456, traceId: 'b'.repeat(32), spanId: 'c'.repeat(16) };
-    expect(decodeSpanCursor(encodeSpanCursor(cursor))).toEqual(cursor);
-  });
-
-  it('refuses tampered or foreign cursors with a clear error', () => {
-    for (const bad of [
-      '',
-      'nope',
-      Buffer.from('[1,"x","y"]').toString('base64url'),
-      Buffer.from('{}').toString('base64url'),
-    ]) {
-      expect(() => decodeSpanCursor(bad), bad).toThrow(/Invalid cursor/);
-    }
   });
 });

@@ -32,6 +32,8 @@ export function pickedFilter(picked = {}) {
 /**
  * The traces behind a metric's observations in [from, to] matching `labels` ('k:v' list), of
  * `service` when given, with `resource` attributes ('k:v' list).
+ * @param {string} name
+ * @param {{ from: number, to: number, labels?: string[], service?: string, resource?: string[] }} filter
  */
 export async function loadExemplars(name, { from, to, labels, service, resource }) {
   const { exemplars } = await api.get(`metrics/${encodeURIComponent(name)}/exemplars`, {
@@ -82,6 +84,7 @@ function exemplarTable(exemplars, unit) {
 export function exemplarPanel({ name, unit, range, filter, service }) {
   const element = h('section', { class: 'panel exemplars', 'data-testid': 'exemplars' });
 
+  /** @param {{ from: number, to: number, picked?: { labels: Record<string, string> } | null, exemplars?: unknown[], error?: unknown }} state */
   const show = async ({ from, to, picked = null, exemplars, error }) => {
     const split = pickedFilter(picked?.labels);
     const labels = labelPairs(filter, split.labels);

@@ -1,3 +1,4 @@
+// @ts-check
 import { api } from '../api.js';
 import { lineChart } from '../chart.js';
 import { badge, h, mount } from '../dom.js';
@@ -37,7 +38,9 @@ const GROUP_SUGGESTIONS = ['service.name', 'service.name,route'];
 export async function render(target, route) {
   const { params } = route;
   const { from, to } = timeRange(params);
-  const { metrics } = await api.get('metrics', { from, to });
+  const { metrics } = /** @type {import('../api.js').ApiResponse<'GET /metrics'>} */ (
+    await api.get('metrics', { from, to })
+  );
   if (metrics.length === 0) {
     return mount(
       target,
@@ -148,19 +151,23 @@ export async function render(target, route) {
   const query = { ...scope, groupBy };
   const isHistogram = metric?.type === 'histogram';
   const [series, percentiles, exemplars, promql] = await Promise.all([
-    api.get(`metrics/${encodeURIComponent(name)}/series`, query),
+    /** @type {Promise<import('../api.js').ApiResponse<'GET /metrics/:name/series'>>} */ (
+      api.get(`metrics/${encodeURIComponent(name)}/series`, query)
+    ),
     // Grouped by service, the percentiles are too: one set of lines per service.
     isHistogram
-      ? api.get(`metrics/${encodeURIComponent(name)}/percentiles`, {
-          ...scope,
-          groupBy: byService ? 'service.name' : undefined,
-        })
+      ? /** @type {Promise<import('../api.js').ApiResponse<'GET /metrics/:name/percentiles'>>} */ (
+          api.get(`metrics/${encodeURIComponent(name)}/percentiles`, {
+            ...scope,
+            groupBy: byService ? 'service.name' : undefined,
+          })
+        )
       : null,
     // A failed exemplar lookup shows in its panel; the charts still render.
     isHistogram
       ? loadExemplars(name, scope).then(
           (list) => ({ exemplars: list }),
-          (error) => ({ error }),
+          (error) => ({ exemplars: undefined, error }),
         )
       : null,
     promqlPanel(params, { from, to, width: chartWidth() }),

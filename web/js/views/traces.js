@@ -1,3 +1,4 @@
+// @ts-check
 import { api } from '../api.js';
 import { badge, colorOf, formatDuration, formatTime, h, keyValues, mount, table } from '../dom.js';
 import { emptyState } from '../emptyState.js';
@@ -22,7 +23,7 @@ async function renderSearch(target, params) {
   const { from, to } = timeRange(params);
   const service = params.get('service') ?? '';
   const [services, operations] = await Promise.all([
-    api.get('services'),
+    /** @type {Promise<import('../api.js').ApiResponse<'GET /services'>>} */ (api.get('services')),
     service ? api.get('operations', { service }) : Promise.resolve({ operations: [] }),
   ]);
   const form = h('form', { class: 'filters', role: 'search', 'aria-label': 'Search traces' });
@@ -82,7 +83,7 @@ async function renderSearch(target, params) {
     attr: params.getAll('attr'),
     limit: 25,
   };
-  const page = await api.get('traces', query);
+  const page = /** @type {import('../api.js').ApiResponse<'GET /traces'>} */ (await api.get('traces', query));
   if (services.services.length === 0) {
     return mount(
       target,
@@ -92,6 +93,7 @@ async function renderSearch(target, params) {
   }
   const longest = Math.max(1, ...page.traces.map((t) => t.durationMs));
   const rows = h('div', {});
+  /** @param {import('../api.js').ApiResponse<'GET /traces'>['traces']} traces */
   const renderRows = (traces) => {
     rows.append(
       table(
@@ -137,7 +139,9 @@ async function renderSearch(target, params) {
   let cursor = page.nextCursor;
   const more = h('button', { type: 'button', class: 'more', hidden: !cursor }, 'Load more');
   more.addEventListener('click', async () => {
-    const next = await api.get('traces', { ...query, cursor });
+    const next = /** @type {import('../api.js').ApiResponse<'GET /traces'>} */ (
+      await api.get('traces', { ...query, cursor })
+    );
     renderRows(next.traces);
     cursor = next.nextCursor;
     more.hidden = !cursor;
@@ -158,7 +162,9 @@ async function renderSearch(target, params) {
 
 async function renderTrace(target, traceId, params) {
   const [trace, linked, { logs }] = await Promise.all([
-    api.get(`traces/${encodeURIComponent(traceId)}`),
+    /** @type {Promise<import('../api.js').ApiResponse<'GET /traces/:traceId'>>} */ (
+      api.get(`traces/${encodeURIComponent(traceId)}`)
+    ),
     traceLinks(traceId),
     api.get(`traces/${encodeURIComponent(traceId)}/logs`),
   ]);

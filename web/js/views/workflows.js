@@ -1,3 +1,4 @@
+// @ts-check
 import { api } from '../api.js';
 import { badge, colorOf, formatAgo, formatDuration, formatTime, h, keyValues, mount, table } from '../dom.js';
 import { emptyState } from '../emptyState.js';
@@ -23,7 +24,9 @@ async function renderList(target, params) {
     stuck: params.get('stuck'),
     limit: 50,
   };
-  const page = await api.get('workflows', query);
+  const page = /** @type {import('../api.js').ApiResponse<'GET /workflows'>} */ (
+    await api.get('workflows', query)
+  );
   const filtered = query.status || query.type || query.stuck;
   if (page.workflows.length === 0 && !filtered) {
     return mount(
@@ -80,7 +83,9 @@ async function renderList(target, params) {
   let cursor = page.nextCursor;
   const more = h('button', { type: 'button', class: 'more', hidden: !cursor }, 'Load more');
   more.addEventListener('click', async () => {
-    const next = await api.get('workflows', { ...query, cursor });
+    const next = /** @type {import('../api.js').ApiResponse<'GET /workflows'>} */ (
+      await api.get('workflows', { ...query, cursor })
+    );
     rows.append(table(columns, next.workflows, { label: 'More workflows' }));
     cursor = next.nextCursor;
     more.hidden = !cursor;
@@ -110,7 +115,9 @@ function workflowLinks(id) {
 
 async function renderWorkflow(target, id) {
   const [{ workflow, history, phases }, linked] = await Promise.all([
-    api.get(`workflows/${encodeURIComponent(id)}`),
+    /** @type {Promise<import('../api.js').ApiResponse<'GET /workflows/:id'>>} */ (
+      api.get(`workflows/${encodeURIComponent(id)}`)
+    ),
     workflowLinks(id),
   ]);
   const total = Math.max(

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { flattenSpanTree } from '../../../../src/http/api/flattenSpanTree.js';
-import { decodeCursor, encodeCursor } from '../../../../src/http/api/pageCursor.js';
 import { QueryParams } from '../../../../src/http/api/QueryParams.js';
 import { telemetryEnv } from '../../../../src/http/api/telemetryEnv.js';
 import { seriesStep, timeWindow } from '../../../../src/http/api/timeWindow.js';
@@ -43,23 +42,6 @@ describe('QueryParams', () => {
     const params = q('service=a&servce=b');
     params.string('service');
     expect(() => params.done()).toThrow(/unknown parameter "servce" \(known: service\)/);
-  });
-});
-
-describe('page cursors', () => {
-  it('round-trips and refuses anything not made by encodeCursor', () => {
-    const cursor = { at: 1_773_144_000_123_456, id: 'abc' };
-    const isId = (id: string) => /^[a-z]+$/.test(id);
-    expect(decodeCursor(encodeCursor(cursor), isId)).toEqual(cursor);
-    expect(decodeCursor(undefined, isId)).toBeUndefined();
-    for (const bad of [
-      '',
-      'not json!',
-      Buffer.from('[1.5,"a"]').toString('base64url'),
-      Buffer.from('{"at":1}').toString('base64url'),
-      encodeCursor({ at: 1, id: 'ABC-1' }),
-    ])
-      expect(() => decodeCursor(bad === '' ? 'x' : bad, isId)).toThrow(/cursor is not valid/);
   });
 });
 

@@ -1,0 +1,1 @@
+export function statementText(sql: string): string;

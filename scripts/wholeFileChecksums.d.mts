@@ -1,0 +1,1 @@
+export const WHOLE_FILE_CHECKSUMS: Readonly<Record<number, string>>;
