@@ -218,7 +218,10 @@ describe('PromQL alerting and recording rules of a rule file', () => {
     expect(sent).toEqual(['AnyApi']);
     const firing = await listAlertInstances(ctx.db, { now: clock.now() });
     expect(
-      firing.filter((a) => a.labels.job === 'web').map((a) => [a.rule, Math.round(a.value! * 1e6) / 1e6]).sort(),
+      firing
+        .filter((a) => a.labels.job === 'web')
+        .map((a) => [a.rule, Math.round(a.value! * 1e6) / 1e6])
+        .sort(),
     ).toEqual([
       ['AnyApi', 5],
       ['Quiet', 5],
