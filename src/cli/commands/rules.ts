@@ -34,9 +34,17 @@ async function readParsed(file: string | undefined) {
 async function check(values: Values, io: CliIo, file: string | undefined): Promise<number> {
   const parsed = await readParsed(file);
   if (values.json)
-    printJson(io, { file, groups: parsed.groups, rules: parsed.rules.length, problems: parsed.problems });
+    printJson(io, {
+      file,
+      groups: parsed.groups,
+      rules: parsed.rules.length,
+      recordingRules: parsed.recordingRules.length,
+      problems: parsed.problems,
+    });
   else if (parsed.problems.length === 0)
-    io.out(`${file}: SUCCESS: ${parsed.rules.length} rules in ${parsed.groups} groups found\n`);
+    io.out(
+      `${file}: SUCCESS: ${parsed.rules.length + parsed.recordingRules.length} rules in ${parsed.groups} groups found\n`,
+    );
   else {
     io.err(`${file}: FAILED: ${parsed.problems.length} problem${parsed.problems.length === 1 ? '' : 's'}\n`);
     for (const p of parsed.problems) io.err(`  ${formatRuleFileProblem(p)}\n`);
