@@ -174,6 +174,29 @@ describe('PromQL alerting and recording rules of a rule file', () => {
     expect(await listRecordingRules(ctx.db)).toEqual([]);
   }, 60_000);
 
+  it('processes evaluating the same recording rules at once store each sample once', async () => {
+    const clock = new ManualClock('2026-03-10T12:00:07Z');
+    await applyRuleFile(
+      ctx.db,
+      ruleFile(
+        'groups:\n  - name: once\n    interval: 10s\n    rules:\n      - record: pgtel_once\n        expr: vector(1)\n      - record: pgtel_twice\n        expr: pgtel_once * 2\n',
+      ),
+      { clock },
+    );
+    const runs = await Promise.all(
+      Array.from({ length: 4 }, () => evaluateRecordingRules(ctx.db, { clock })),
+    );
+    expect(runs.reduce((n, r) => n + r.samples, 0)).toBe(2);
+    // The group ran in order: the second rule read what the first recorded at the same time.
+    const at = Date.parse('2026-03-10T12:00:00Z');
+    expect(await query('pgtel_twice', at + 1)).toMatchObject([{ value: 2 }]);
+    const stored = await ctx.db.query<{ t: Date }>(
+      `SELECT recorded_at AS t FROM ${ctx.db.table('metrics')} WHERE metric_name IN ('pgtel_once', 'pgtel_twice')`,
+    );
+    expect(stored.rows.map((r) => r.t.getTime())).toEqual([at, at]);
+    await applyRuleFile(ctx.db, ruleFile('groups: []\n'), { clock });
+  });
+
   it('a silence holds back the notification of a PromQL alert, which is still recorded', async () => {
     const clock = new ManualClock('2026-03-10T12:00:00Z');
     const sent: string[] = [];
