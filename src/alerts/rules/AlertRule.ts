@@ -114,7 +114,7 @@ export interface AlertRuleDefinition {
   keepFiringForMs?: number;
   /** Evaluation interval (default 60 s). */
   intervalMs?: number;
-  /** Extra labels on every alert of the rule. */
+  /** Extra labels on every alert of the rule; their values are templates, as annotations. */
   labels?: LabelMap;
   /**
    * Templates: `{{value}}`, `{{severity}}`, `{{labels.x}}`, `{{details.x}}`, and the Prometheus
