@@ -43,6 +43,13 @@ export type { RuleFileProblem, RuleKind } from './rules/file/RuleKind.js';
 export { RuleFileError } from './rules/file/readRuleFile.js';
 export { ALERT_STATES, type AlertState } from './rules/InstanceState.js';
 export {
+  evaluateRecordingRules,
+  type RecordingOptions,
+  type RecordingSummary,
+} from './rules/recording/evaluateRecordingRules.js';
+export type { FileRecordingRule, RecordingRule } from './rules/recording/RecordingRule.js';
+export { listRecordingRules, type StoredRecordingRule } from './rules/recording/recordingRuleStore.js';
+export {
   deleteAlertRule,
   getAlertRule,
   listAlertRules,

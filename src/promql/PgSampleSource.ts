@@ -6,6 +6,7 @@ import { labelNamesOf, labelValuesOf } from './labelsOfSeries.js';
 import { type OtelInstrument, prometheusLabels, prometheusMetricName } from './otelToPrometheus.js';
 import { QueryLimitError } from './PromQLError.js';
 import type { LabelMatcher, Labels, SampleSource, SelectLimits, SeriesSamples } from './SampleSource.js';
+import { logCountSeries, selectLogCounts } from './selectLogCounts.js';
 
 /** How a Prometheus series is read from the rows of a stored OpenTelemetry series. */
 type OtelValue = 'value' | 'running' | 'runningSum' | 'runningCount';
@@ -66,7 +67,9 @@ function regexError(error: unknown): unknown {
  *   `otelToPrometheus`): counters and up-down counters as running sums of their stored deltas, including
  *   every delta before the range (so `rate()` and `increase()` see what Prometheus would), gauges as
  *   stored, histograms as `_sum` and `_count`. Their names are translated, so their matchers are
- *   evaluated in memory over the described series.
+ *   evaluated in memory over the described series;
+ * - `pgtel_log_records_total{service_name, severity}`, a counter of stored log records (see
+ *   `selectLogCounts`).
  */
 export class PgSampleSource implements SampleSource {
   constructor(private readonly db: DatabaseSession) {}
@@ -82,6 +85,8 @@ export class PgSampleSource implements SampleSource {
     const otel = await this.otelSeries(matchers);
     const loaded = result.reduce((n, s) => n + s.timestamps.length, 0);
     result.push(...(await this.otelSamples(otel, startMs, endMs, limits.maxSamples - loaded)));
+    const all = result.reduce((n, s) => n + s.timestamps.length, 0);
+    result.push(...(await selectLogCounts(this.db, matchers, startMs, endMs, limits.maxSamples - all)));
     return result;
   }
 
@@ -109,7 +114,11 @@ export class PgSampleSource implements SampleSource {
       [[...new Set(otel.map((s) => s.id))], new Date(startMs), new Date(endMs)],
     );
     const present = new Set(rows.map((r) => r.id));
-    return [...remote.values(), ...otel.filter((s) => present.has(s.id)).map((s) => s.labels)];
+    return [
+      ...remote.values(),
+      ...otel.filter((s) => present.has(s.id)).map((s) => s.labels),
+      ...(await logCountSeries(this.db, matchers, startMs, endMs)),
+    ];
   }
 
   /** Remote-written series matching `matchers` (with samples in `range` when given), by id. */

@@ -73,12 +73,21 @@ export type RuleSource =
    * Any read-only SQL returning a numeric `value` column; every other column is a label. Runs in a
    * READ ONLY transaction with a statement timeout (default: the evaluator's, 5 s). `$1` is the evaluation time.
    */
-  | { kind: 'sql'; sql: string; timeoutMs?: number };
+  | { kind: 'sql'; sql: string; timeoutMs?: number }
+  /**
+   * A PromQL expression evaluated at each evaluation time (instant query): each series it returns is
+   * one alert instance, labelled with the series' labels (its metric name dropped). With a level
+   * without threshold every returned series alerts, as a Prometheus alerting rule (`expr: x > 5`).
+   */
+  | { kind: 'promql'; expr: string };
 
-/** A threshold per severity; `resolveThreshold` (hysteresis) is where an active level stops. */
+/**
+ * A threshold per severity; `resolveThreshold` (hysteresis) is where an active level stops. Only a
+ * `promql` source takes a level without `threshold`: it holds for every series the expression returns.
+ */
 export interface RuleLevel {
   severity: Severity;
-  threshold: number;
+  threshold?: number;
   resolveThreshold?: number;
 }
 
@@ -105,11 +114,17 @@ export interface AlertRuleDefinition {
   keepFiringForMs?: number;
   /** Evaluation interval (default 60 s). */
   intervalMs?: number;
-  /** Extra labels on every alert of the rule. */
+  /** Extra labels on every alert of the rule; their values are templates, as annotations. */
   labels?: LabelMap;
-  /** Templates: `{{value}}`, `{{severity}}`, `{{labels.x}}`, `{{details.x}}` (default summary = name). */
+  /**
+   * Templates: `{{value}}`, `{{severity}}`, `{{labels.x}}`, `{{details.x}}`, and the Prometheus
+   * spellings `{{ $value }}`, `{{ $labels.x }}` (default summary = name).
+   */
   annotations?: LabelMap;
-  /** Default `nodata`. */
+  /**
+   * Default `nodata`; `ok` for a `promql` source (an expression that returns nothing means nothing
+   * alerts, as in Prometheus).
+   */
   noData?: NoDataBehaviour;
   /** Default `error`. */
   onError?: ErrorBehaviour;

@@ -68,14 +68,21 @@ export function evaluateRule(
     const next = nextInstanceState(prev, input, rule, now);
     const isNew = !known.has(fingerprint);
     if (isNew && next.state === 'inactive') continue;
-    const labels: Record<string, string> = { ...series, ...rule.labels, alertname: rule.name };
-    if (next.severity) labels.severity = next.severity;
-    const data = {
+    // Rule labels are templates too (as in Prometheus), over the instance's own labels.
+    const own = {
       value: next.value,
       severity: next.severity,
-      labels,
+      labels: series,
       details: details as Record<string, number>,
     };
+    const ruleLabels = Object.entries(rule.labels).map(([k, t]) => [k, renderTemplate(t, own)]);
+    const labels: Record<string, string> = {
+      ...series,
+      ...Object.fromEntries(ruleLabels),
+      alertname: rule.name,
+    };
+    if (next.severity) labels.severity = next.severity;
+    const data = { ...own, labels };
     const templates = { ...DEFAULT_ANNOTATIONS, ...rule.annotations };
     const annotations = Object.fromEntries(
       Object.entries(templates).map(([k, t]) => [k, renderTemplate(t, data)]),

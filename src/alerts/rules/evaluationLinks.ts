@@ -14,7 +14,8 @@ export interface InstanceLinks {
  * The traces and workflows behind the values of a rule's firing instances (keyed by fingerprint): the
  * top exemplars of the metric for metric sources (one query for all instances), the `trace_id`,
  * `correlation_id` and `workflow_id` result columns for SQL sources (no query), the traces of the newest
- * counted records for log sources. Asked only for
+ * counted records for log sources, none for PromQL sources (their series need not be metrics with
+ * exemplars). Asked only for
  * instances that fire, so quiet evaluations cost nothing.
  */
 export async function evaluationLinks(
@@ -25,7 +26,7 @@ export async function evaluationLinks(
 ): Promise<Map<string, InstanceLinks>> {
   const links = new Map<string, InstanceLinks>();
   const source = rule.source;
-  if (firing.length === 0 || source.kind === 'absent') return links;
+  if (firing.length === 0 || source.kind === 'absent' || source.kind === 'promql') return links;
   if (source.kind === 'sql') {
     for (const f of firing) {
       const ids = sqlResultLinks(f.seriesLabels);

@@ -30,7 +30,8 @@ export function exemplarCause(
     source.kind === 'percentile' ||
     (source.kind === 'aggregate' && !['sum', 'count'].includes(source.aggregate));
   if (!sameUnit) return undefined;
-  const thresholds = rule.levels.map((l) => l.threshold);
+  // Metric sources always have thresholds (only a promql level may go without).
+  const thresholds = rule.levels.map((l) => l.threshold!);
   const below = rule.comparison === '<' || rule.comparison === '<=';
   return {
     comparison: rule.comparison,

@@ -15,7 +15,8 @@ export function compare(comparison: Comparison, value: number, threshold: number
 }
 
 /**
- * The most severe level `value` reaches, or null. Hysteresis: while an alert is active at `active`,
+ * The most severe level `value` reaches, or null. A level without threshold (a PromQL rule whose
+ * expression selects what alerts) holds for any value, NaN included. Hysteresis: while an alert is active at `active`,
  * that level and the milder ones hold until the value passes their `resolveThreshold`, so a value
  * hovering around a threshold does not flip the alert on and off.
  */
@@ -24,9 +25,10 @@ export function matchSeverity(
   value: number,
   active: Severity | null,
 ): RuleLevel | null {
-  if (Number.isNaN(value)) return null;
   const levels = [...rule.levels].sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
   for (const level of levels) {
+    if (level.threshold === undefined) return level;
+    if (Number.isNaN(value)) continue;
     if (compare(rule.comparison, value, level.threshold)) return level;
     const holds =
       active !== null &&

@@ -7,7 +7,7 @@ import {
 } from '../../metrics/SeriesFilter.js';
 import type { RuleSource } from './AlertRule.js';
 
-export type MetricSource = Exclude<RuleSource, { kind: 'sql' | 'logs' }>;
+export type MetricSource = Exclude<RuleSource, { kind: 'sql' | 'logs' | 'promql' }>;
 
 export interface SourceQuery {
   sql: string;

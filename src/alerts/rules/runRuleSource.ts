@@ -4,6 +4,7 @@ import { redact } from '../../redact.js';
 import { runAsReader } from '../../schema/runAsReader.js';
 import type { RuleSource } from './AlertRule.js';
 import { metricSourceQuery } from './metricSourceQuery.js';
+import { queryRuleSeries } from './queryRuleSeries.js';
 
 /** One labelled value returned by a rule's source. */
 export interface Sample {
@@ -39,11 +40,18 @@ export function samplesFromRows(rows: Record<string, unknown>[]): Sample[] {
   });
 }
 
+/** A PromQL rule's series as alert samples: the metric name is not a label of the alert, as in Prometheus. */
+async function promqlSamples(db: Database, expr: string, now: number, timeoutMs: number): Promise<Sample[]> {
+  const series = await queryRuleSeries(db, expr, now, timeoutMs);
+  return series.map(({ labels: { __name__: _name, ...labels }, value }) => ({ labels, value, details: {} }));
+}
+
 /**
  * Runs a rule's source at `now`. Never throws: a failing query is `{ ok: false }` so the rule can enter
  * its error state. User SQL runs as one sub-select (no second statement, no data-modifying WITH) as
  * the reader role (see `runAsReader`) with a statement timeout (the source's, else `defaultTimeoutMs`);
- * `$1` is the evaluation time.
+ * `$1` is the evaluation time. A PromQL source is evaluated by the PromQL engine, read-only with
+ * `defaultTimeoutMs`.
  */
 export async function runRuleSource(
   db: Database,
@@ -60,6 +68,8 @@ export async function runRuleSource(
       });
       return { ok: true, samples: samplesFromRows(rows) };
     }
+    if (source.kind === 'promql')
+      return { ok: true, samples: await promqlSamples(db, source.expr, now, defaultTimeoutMs) };
     const name = (n: string) => db.table(n);
     const query =
       source.kind === 'logs'

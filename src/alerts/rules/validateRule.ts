@@ -3,6 +3,7 @@ import { LOG_COUNT_GROUPS } from '../../logs/logCountQuery.js';
 import { minSeverityNumber } from '../../logs/logSeverity.js';
 import { SEVERITIES } from '../Severity.js';
 import type { AlertRule, AlertRuleDefinition } from './AlertRule.js';
+import { promqlExprProblem } from './promqlExprProblem.js';
 
 const COMPARISONS = ['>', '>=', '<', '<='];
 const AGGREGATES = ['avg', 'min', 'max', 'sum', 'count', 'last'];
@@ -83,10 +84,15 @@ function checkSource(report: Report, source: unknown): void {
     checkLogSource(report, source);
     return;
   }
+  if (source.kind === 'promql') {
+    const problem = promqlExprProblem(source.expr);
+    if (problem) report('source.expr', problem);
+    return;
+  }
   if (!METRIC_KINDS.includes(source.kind as string)) {
     report(
       'source.kind',
-      `must be ${METRIC_KINDS.join(', ')}, logs or sql (got ${JSON.stringify(source.kind)})`,
+      `must be ${METRIC_KINDS.join(', ')}, logs, promql or sql (got ${JSON.stringify(source.kind)})`,
     );
     return;
   }
@@ -115,7 +121,8 @@ function checkSource(report: Report, source: unknown): void {
     report('source.groupBy', 'groupBy of a percentile may only list service.name');
 }
 
-function checkLevels(report: Report, levels: unknown, comparison: string): void {
+/** Levels of the rule; `thresholdOptional` for a promql source, whose expression may do the comparing. */
+function checkLevels(report: Report, levels: unknown, comparison: string, thresholdOptional: boolean): void {
   if (!Array.isArray(levels) || levels.length === 0) {
     report('levels', 'must list at least one { severity, threshold }');
     return;
@@ -136,6 +143,11 @@ function checkLevels(report: Report, levels: unknown, comparison: string): void 
     else if (seen.has(level.severity)) report(`${field}.severity`, `${level.severity} is listed twice`);
     seen.add(level.severity);
     const threshold = level.threshold;
+    if (threshold === undefined && thresholdOptional) {
+      if (level.resolveThreshold !== undefined)
+        report(`${field}.resolveThreshold`, 'needs a threshold on the same level');
+      return;
+    }
     if (typeof threshold !== 'number' || !Number.isFinite(threshold)) {
       report(`${field}.threshold`, 'must be a finite number');
       return;
@@ -159,7 +171,8 @@ export function ruleProblems(def: AlertRuleDefinition): RuleProblem[] {
   checkSource(report, def.source);
   const comparison = def.comparison ?? '>';
   if (!COMPARISONS.includes(comparison)) report('comparison', `must be one of ${COMPARISONS.join(' ')}`);
-  checkLevels(report, def.levels, comparison);
+  const isPromql = isObject(def.source) && def.source.kind === 'promql';
+  checkLevels(report, def.levels, comparison, isPromql);
   for (const field of ['forMs', 'keepFiringForMs'] as const) checkDuration(report, field, def[field], 0);
   for (const field of ['intervalMs', 'repeatIntervalMs', 'flapWindowMs'] as const)
     checkDuration(report, field, def[field], 1);
@@ -197,7 +210,7 @@ export function validateRule(def: AlertRuleDefinition): AlertRule {
     intervalMs: def.intervalMs ?? 60_000,
     labels: def.labels ?? {},
     annotations: def.annotations ?? {},
-    noData: def.noData ?? 'nodata',
+    noData: def.noData ?? (def.source.kind === 'promql' ? 'ok' : 'nodata'),
     onError: def.onError ?? 'error',
     repeatIntervalMs: def.repeatIntervalMs ?? 4 * 3_600_000,
     groupBy: def.groupBy ?? ['alertname'],

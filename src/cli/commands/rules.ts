@@ -10,7 +10,7 @@ import { apiOptions, printJson, withApi } from '../withApi.js';
 type Values = Record<string, unknown>;
 
 interface RuleView {
-  rule: { name: string; source: { kind: string; metric?: string }; intervalMs: number };
+  rule: { name: string; source: { kind: string; metric?: string; expr?: string }; intervalMs: number };
   origin: string;
   group: string | null;
   state: string;
@@ -34,9 +34,17 @@ async function readParsed(file: string | undefined) {
 async function check(values: Values, io: CliIo, file: string | undefined): Promise<number> {
   const parsed = await readParsed(file);
   if (values.json)
-    printJson(io, { file, groups: parsed.groups, rules: parsed.rules.length, problems: parsed.problems });
+    printJson(io, {
+      file,
+      groups: parsed.groups,
+      rules: parsed.rules.length,
+      recordingRules: parsed.recordingRules.length,
+      problems: parsed.problems,
+    });
   else if (parsed.problems.length === 0)
-    io.out(`${file}: SUCCESS: ${parsed.rules.length} rules in ${parsed.groups} groups found\n`);
+    io.out(
+      `${file}: SUCCESS: ${parsed.rules.length + parsed.recordingRules.length} rules in ${parsed.groups} groups found\n`,
+    );
   else {
     io.err(`${file}: FAILED: ${parsed.problems.length} problem${parsed.problems.length === 1 ? '' : 's'}\n`);
     for (const p of parsed.problems) io.err(`  ${formatRuleFileProblem(p)}\n`);
@@ -65,31 +73,62 @@ async function apply(values: Values, io: CliIo, file: string | undefined): Promi
   return EXIT.ok;
 }
 
+interface RecordingView {
+  group: string;
+  record: string;
+  expr: string;
+  intervalMs: number;
+  lastEvalAt: string | null;
+  lastError: string | null;
+}
+
+/** A rule's source in a few words: `rate(http_ms)`, `sql`, or a PromQL rule's expression. */
+function sourceText(source: RuleView['rule']['source']): string {
+  if (source.expr !== undefined) return source.expr;
+  return source.metric ? `${source.kind}(${source.metric})` : source.kind;
+}
+
 async function list(values: Values, io: CliIo): Promise<number> {
-  const { rules } = await withApi(values, io, ({ client }) =>
-    client.get<{ rules: RuleView[] }>('/alerts/rules'),
+  const { rules, recordingRules = [] } = await withApi(values, io, ({ client }) =>
+    client.get<{ rules: RuleView[]; recordingRules?: RecordingView[] }>('/alerts/rules'),
   );
-  if (values.json) printJson(io, { rules });
-  else if (rules.length === 0)
+  if (values.json) printJson(io, { rules, recordingRules });
+  else if (rules.length === 0 && recordingRules.length === 0)
     io.out(
       'No alert rules. Add them with a rule file (pgtel rules apply FILE, or PGTEL_RULES_FILE for pgtel serve), PUT /api/alerts/rules/:name, or saveAlertRules().\n',
     );
-  else
-    io.out(
-      renderTable(
-        ['rule', 'state', 'source', 'every', 'origin', 'last evaluated', 'firing', 'last error'],
-        rules.map((r) => [
-          r.rule.name,
-          r.state,
-          r.rule.source.metric ? `${r.rule.source.kind}(${r.rule.source.metric})` : r.rule.source.kind,
-          `${r.rule.intervalMs / 1000}s`,
-          r.group ? `${r.origin}:${r.group}` : r.origin,
-          r.lastEvalAt ?? 'never',
-          String(r.instances.firing ?? 0),
-          r.lastError ?? '',
-        ]),
-      ),
-    );
+  else {
+    if (rules.length > 0)
+      io.out(
+        renderTable(
+          ['rule', 'state', 'source', 'every', 'origin', 'last evaluated', 'firing', 'last error'],
+          rules.map((r) => [
+            r.rule.name,
+            r.state,
+            sourceText(r.rule.source),
+            `${r.rule.intervalMs / 1000}s`,
+            r.group ? `${r.origin}:${r.group}` : r.origin,
+            r.lastEvalAt ?? 'never',
+            String(r.instances.firing ?? 0),
+            r.lastError ?? '',
+          ]),
+        ),
+      );
+    if (recordingRules.length > 0)
+      io.out(
+        `${rules.length > 0 ? '\n' : ''}${renderTable(
+          ['record', 'expr', 'every', 'group', 'last evaluated', 'last error'],
+          recordingRules.map((r) => [
+            r.record,
+            r.expr,
+            `${r.intervalMs / 1000}s`,
+            r.group,
+            r.lastEvalAt ?? 'never',
+            r.lastError ?? '',
+          ]),
+        )}`,
+      );
+  }
   return EXIT.ok;
 }
 

@@ -4,6 +4,7 @@ import type { AlertRuleDefinition } from '../../alerts/rules/AlertRule.js';
 import { applyFileRules } from '../../alerts/rules/file/applyFileRules.js';
 import { formatRuleFileProblem, parseRuleFile } from '../../alerts/rules/file/parseRuleFile.js';
 import { ALERT_STATES } from '../../alerts/rules/InstanceState.js';
+import { listRecordingRules } from '../../alerts/rules/recording/recordingRuleStore.js';
 import { getRuleOverview, listRuleOverviews } from '../../alerts/rules/ruleOverview.js';
 import { deleteAlertRule, getAlertRule, saveAlertRules } from '../../alerts/rules/ruleStore.js';
 import { systemClock } from '../../clock.js';
@@ -24,7 +25,7 @@ function ruleName(raw: string): string {
 }
 
 /**
- * `/alerts/rules`: the rules with their state (`GET`), one rule with its alerts (`GET /:name`),
+ * `/alerts/rules`: the alert rules with their state and the recording rules (`GET`), one rule with its alerts (`GET /:name`),
  * create or replace one (`PUT /:name`, a JSON `AlertRuleDefinition`), delete one (`DELETE /:name`),
  * and apply a rule file sent as JSON (`PUT /alerts/rules`, `{ groups: [...] }`). Rules of the rule
  * file are changed only through the file (409 otherwise); every problem of a bad rule is one 400.
@@ -35,7 +36,12 @@ export function alertRuleRoutes(deps: ApiDeps): Hono {
 
   app.get('/alerts/rules', async (c) => {
     QueryParams.of(c.req.url).done();
-    return c.json({ rules: await readOnlyQuery(deps, (tx) => listRuleOverviews(tx)) });
+    return c.json(
+      await readOnlyQuery(deps, async (tx) => ({
+        rules: await listRuleOverviews(tx),
+        recordingRules: await listRecordingRules(tx),
+      })),
+    );
   });
 
   app.put('/alerts/rules', async (c) => {
@@ -45,8 +51,16 @@ export function alertRuleRoutes(deps: ApiDeps): Hono {
       throw new ValidationError(
         `the rule file has ${parsed.problems.length} problem(s): ${parsed.problems.map(formatRuleFileProblem).join('; ')}`,
       );
-    const applied = await applyFileRules(deps.db, parsed.rules, { clock });
-    return c.json({ groups: parsed.groups, rules: parsed.rules.length, ...applied });
+    const applied = await applyFileRules(deps.db, parsed.rules, {
+      clock,
+      recordingRules: parsed.recordingRules,
+    });
+    return c.json({
+      groups: parsed.groups,
+      rules: parsed.rules.length,
+      recordingRules: parsed.recordingRules.length,
+      ...applied,
+    });
   });
 
   app.get('/alerts/rules/:name', async (c) => {

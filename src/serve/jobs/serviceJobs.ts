@@ -2,6 +2,7 @@ import { notifiersFromConfig } from '../../alerts/notifiersFromConfig.js';
 import { dispatchOutbox } from '../../alerts/outbox/dispatchOutbox.js';
 import { resendToAlertmanager } from '../../alerts/outbox/resendToAlertmanager.js';
 import { evaluateDueRules } from '../../alerts/rules/evaluateDueRules.js';
+import { evaluateRecordingRules } from '../../alerts/rules/recording/evaluateRecordingRules.js';
 import type { Clock } from '../../clock.js';
 import type { PgtelConfig } from '../../config.js';
 import type { Database } from '../../db/Database.js';
@@ -55,6 +56,11 @@ export function serviceJobs(
           sqlTimeoutMs: config.queryTimeoutMs,
           publicUrl: publicUrl(),
         }),
+    },
+    {
+      name: 'recording-rules',
+      intervalMs: config.jobIntervalMs,
+      run: () => evaluateRecordingRules(db, { clock, logger, timeoutMs: config.queryTimeoutMs }),
     },
     {
       name: 'notification-dispatch',

@@ -152,7 +152,7 @@ describe('pgtel serve with PGTEL_RULES_FILE', () => {
     // A broken file changes nothing; the process keeps running.
     await writeFile(
       rulesFile,
-      'groups:\n  - name: checkout\n    rules:\n      - alert: X\n        expr: up == 0\n',
+      'groups:\n  - name: checkout\n    rules:\n      - alert: X\n        expr: up ==\n',
     );
     serve.child.kill('SIGHUP');
     await eventually(

@@ -196,12 +196,43 @@ describe('rule routes', () => {
     expect((await call('PUT', '/alerts/rules/Filed', rule)).status).toBe(409);
     expect((await call('DELETE', '/alerts/rules/Filed')).status).toBe(409);
     const badFile = await call('PUT', '/alerts/rules', {
-      groups: [{ name: 'g', rules: [{ alert: 'Q', expr: 'up == 0' }] }],
+      groups: [{ name: 'g', rules: [{ alert: 'Q', expr: 'rate(up[5m]' }] }],
     });
     expect(badFile.status).toBe(400);
-    expect(badFile.body.error.message).toContain(
-      'group "g", rule "Q", field expr: PromQL rules need the PromQL engine',
-    );
+    expect(badFile.body.error.message).toContain('group "g", rule "Q", field expr: PromQL: ');
+    // A PromQL rule and a recording rule through the same API; the listing shows both.
+    const promql = await call('PUT', '/alerts/rules', {
+      groups: [
+        {
+          name: 'g',
+          interval: '30s',
+          rules: [
+            {
+              alert: 'Filed',
+              source: { kind: 'sql', sql: 'SELECT 0 AS value' },
+              levels: [{ severity: 'info', threshold: 1 }],
+            },
+            { alert: 'Up', expr: 'up == 0', labels: { severity: 'info' } },
+            { record: 'job:up:sum', expr: 'sum by (job) (up)' },
+          ],
+        },
+      ],
+    });
+    expect(promql.body).toMatchObject({ rules: 2, recordingRules: 1, created: ['Up', 'job:up:sum'] });
+    const listed = await call('GET', '/alerts/rules');
+    expect(listed.body.rules.find((r: Json) => r.rule.name === 'Up').rule.source).toEqual({
+      kind: 'promql',
+      expr: 'up == 0',
+    });
+    expect(listed.body.recordingRules).toMatchObject([
+      { group: 'g', position: 2, record: 'job:up:sum', expr: 'sum by (job) (up)', intervalMs: 30_000 },
+    ]);
+    // Through the single-rule API too, as any other source.
+    const viaApi = await call('PUT', '/alerts/rules/ApiPromql', {
+      source: { kind: 'promql', expr: 'vector(1)' },
+      levels: [{ severity: 'warning' }],
+    });
+    expect(viaApi.status).toBe(201);
 
     const deleted = await call('DELETE', '/alerts/rules/Api%20Rule');
     expect(deleted).toEqual({ status: 200, body: { deleted: 'Api Rule' } });

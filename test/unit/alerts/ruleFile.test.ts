@@ -69,7 +69,7 @@ describe('rule files (Prometheus rule-file shape)', () => {
       - alert: Dup
         source: { kind: rate, metric: m, windowMs: 1m }
         levels: [{ severity: info, threshold: 1 }]
-      - record: job:rate5m
+      - record: job-rate5m
         expr: rate(x[5m])
       - alert: Nothing
 `);
@@ -83,7 +83,7 @@ describe('rule files (Prometheus rule-file shape)', () => {
       'group "a", rule "Bad", field levels[0].severity (line 7): must be one of critical, warning, info (got "urgent")',
       'group "a", field name (line 12): group "a" is defined twice',
       'group "a", rule "Dup", field name (line 14): rule "Dup" is already defined in group "a"',
-      'group "a", rule "job:rate5m", field expr (line 18): PromQL rules need the PromQL engine in alert evaluation, which this pgtel does not include yet',
+      'group "a", rule "job-rate5m", field record (line 17): must be a metric name ([a-zA-Z_:][a-zA-Z0-9_:]*), got "job-rate5m"',
       'group "a", rule "Nothing" (line 19): a rule needs `source:` (a pgtel rule) or `expr:` (a PromQL rule)',
     ]);
   });

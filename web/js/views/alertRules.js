@@ -25,8 +25,28 @@ export function ruleSourcesHelp() {
   );
 }
 
-function sourceText(source) {
-  return source.kind === 'sql' ? 'sql' : `${source.kind}(${source.metric})`;
+/**
+ * A rule's source in a few words: `sql`, `avg(http_ms)`, `logs(service=api severity>=error q="timeout")`,
+ * a PromQL rule's expression.
+ */
+export function sourceText(source) {
+  if (source.kind === 'sql') return 'sql';
+  if (source.kind === 'promql') return source.expr;
+  if (source.kind !== 'logs') return `${source.kind}(${source.metric})`;
+  const filters = [
+    source.service && `service=${source.service}`,
+    source.severity && `severity>=${source.severity}`,
+    source.q && `q=${JSON.stringify(source.q)}`,
+  ].filter(Boolean);
+  return `logs(${filters.join(' ')})`;
+}
+
+/** Each level's severity and threshold; a level without threshold (PromQL) alerts on every series. */
+export function levelsText(rule) {
+  return rule.levels.map((l) => [
+    badge(l.severity),
+    l.threshold === undefined ? ' every series ' : ` ${rule.comparison} ${l.threshold} `,
+  ]);
 }
 
 function alertChip(alert) {
@@ -62,11 +82,7 @@ export async function renderAlertRules(target) {
             { label: 'State', cell: (r) => badge(r.state, r.state === 'unevaluated' ? 'inactive' : r.state) },
             { label: 'Origin', cell: (r) => (r.group ? `${r.origin} (group ${r.group})` : r.origin) },
             { label: 'Source', cell: (r) => h('code', {}, sourceText(r.rule.source)) },
-            {
-              label: 'Levels',
-              cell: (r) =>
-                r.rule.levels.map((l) => [badge(l.severity), ` ${r.rule.comparison} ${l.threshold} `]),
-            },
+            { label: 'Levels', cell: (r) => levelsText(r.rule) },
             { label: 'Every', cell: (r) => `${r.rule.intervalMs / 1000} s` },
             {
               label: 'Last evaluation',

@@ -2,7 +2,7 @@ import { api } from '../api.js';
 import { badge, formatAgo, formatNumber, formatTime, h, mount, table } from '../dom.js';
 import { routeHref } from '../state.js';
 import { renderAlertDetail } from './alertDetail.js';
-import { renderAlertRules, ruleSourcesHelp } from './alertRules.js';
+import { levelsText, renderAlertRules, ruleSourcesHelp, sourceText } from './alertRules.js';
 
 const ACTOR_KEY = 'pgtel.actor';
 const SILENCE_CHOICES = [
@@ -294,11 +294,7 @@ export async function render(
               label: 'Source',
               cell: (r) => h('code', {}, sourceText(r.rule.source)),
             },
-            {
-              label: 'Levels',
-              cell: (r) =>
-                r.rule.levels.map((l) => [badge(l.severity), ` ${r.rule.comparison} ${l.threshold} `]),
-            },
+            { label: 'Levels', cell: (r) => levelsText(r.rule) },
             { label: 'Every', cell: (r) => `${r.rule.intervalMs / 1000} s` },
             { label: 'Last evaluated', cell: (r) => formatAgo(r.lastEvalAt) },
             {
@@ -311,16 +307,4 @@ export async function render(
         )
       : [h('p', { class: 'muted' }, 'No rules. Rules are added with:'), ruleSourcesHelp()],
   );
-}
-
-/** A rule's source in a few words: `sql`, `avg(http_ms)`, `logs(service=api severity>=error q="timeout")`. */
-function sourceText(source) {
-  if (source.kind === 'sql') return 'sql';
-  if (source.kind !== 'logs') return `${source.kind}(${source.metric})`;
-  const filters = [
-    source.service && `service=${source.service}`,
-    source.severity && `severity>=${source.severity}`,
-    source.q && `q=${JSON.stringify(source.q)}`,
-  ].filter(Boolean);
-  return `logs(${filters.join(' ')})`;
 }

@@ -1,4 +1,5 @@
 import type { AlertRuleDefinition } from '../AlertRule.js';
+import type { RecordingRule } from '../recording/RecordingRule.js';
 
 /** One problem of a rule file, located by group, rule and field (and line when known). */
 export interface RuleFileProblem {
@@ -19,9 +20,13 @@ export interface RuleKindContext {
   groupLabels: Record<string, string>;
 }
 
-/** A rule kind's reading of one rule: the definition to store, or the problems (field and message). */
+/**
+ * A rule kind's reading of one rule: the alert rule definition or the recording rule to store, or the
+ * problems (field and message).
+ */
 export type RuleKindResult =
   | { ok: true; definition: AlertRuleDefinition }
+  | { ok: true; recording: RecordingRule }
   | { ok: false; problems: { field?: string; message: string }[] };
 
 /**

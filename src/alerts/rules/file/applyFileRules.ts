@@ -2,6 +2,8 @@ import { type Clock, systemClock } from '../../../clock.js';
 import type { Database } from '../../../db/Database.js';
 import { DEFAULT_PUBLIC_URL } from '../../notifiers/notificationLinks.js';
 import type { AlertRule } from '../AlertRule.js';
+import type { FileRecordingRule } from '../recording/RecordingRule.js';
+import { syncRecordingRules } from '../recording/recordingRuleStore.js';
 import { resolveDeletedRule } from '../resolveDeletedRule.js';
 import { upsertRule } from '../ruleStore.js';
 import { validateRule } from '../validateRule.js';
@@ -14,9 +16,11 @@ export interface ApplyFileRulesOptions {
   clock?: Clock;
   /** Base URL of the dashboard that resolve notifications link to. Default `http://localhost:4318`. */
   publicUrl?: string;
+  /** The file's recording rules, stored in place of the previous ones. Default: none. */
+  recordingRules?: readonly FileRecordingRule[];
 }
 
-/** What applying a rule file changed, by rule name. */
+/** What applying a rule file changed, by rule name (a recording rule's by its `record` name). */
 export interface ApplyFileRulesResult {
   created: string[];
   updated: string[];
@@ -35,7 +39,7 @@ function canonical(value: unknown): string {
 }
 
 /**
- * Makes the stored rule-file rules exactly `rules`, in one transaction: new ones are created, changed
+ * Makes the stored rule-file rules exactly `rules` and `options.recordingRules`, in one transaction: new ones are created, changed
  * ones updated (keeping their alerts' state), and rule-file rules missing from `rules` are deleted with
  * what they left firing resolved (as `deleteAlertRule` does). Rules created through code or the API are
  * never touched; a file rule with the name of one fails the whole apply (ConflictError).
@@ -68,6 +72,9 @@ export async function applyFileRules(
       await tx.query(`DELETE FROM ${tx.table('alert_rules')} WHERE name = $1`, [old.name]);
       result.removed.push(old.name);
     }
+    const recording = await syncRecordingRules(tx, options.recordingRules ?? [], now);
+    for (const key of ['created', 'updated', 'unchanged', 'removed'] as const)
+      result[key].push(...recording[key]);
   });
   return result;
 }
@@ -83,5 +90,5 @@ export async function applyRuleFile(
 ): Promise<ApplyFileRulesResult> {
   const parsed = await readRuleFile(path);
   if (parsed.problems.length > 0) throw new RuleFileError(path, parsed);
-  return applyFileRules(db, parsed.rules, options);
+  return applyFileRules(db, parsed.rules, { ...options, recordingRules: parsed.recordingRules });
 }

@@ -1,5 +1,6 @@
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import type { AlertRuleDefinition } from '../AlertRule.js';
+import type { FileRecordingRule } from '../recording/RecordingRule.js';
 import { pgtelRuleKind } from './pgtelRuleKind.js';
 import { promDuration } from './promDuration.js';
 import { promqlRuleKind } from './promqlRuleKind.js';
@@ -16,7 +17,10 @@ export interface FileRule {
 /** A rule file read: its rules when `problems` is empty, else every problem found. */
 export interface ParsedRuleFile {
   groups: number;
+  /** The alerting rules. */
   rules: FileRule[];
+  /** The recording rules (`record:`), by group in file order. */
+  recordingRules: FileRecordingRule[];
   problems: RuleFileProblem[];
 }
 
@@ -56,7 +60,7 @@ export function parseRuleFile(
     const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true });
     for (const error of doc.errors)
       problems.push({ line: error.linePos?.[0]?.line, message: `YAML: ${error.message.split('\n')[0]}` });
-    if (doc.errors.length > 0) return { groups: 0, rules: [], problems };
+    if (doc.errors.length > 0) return { groups: 0, rules: [], recordingRules: [], problems };
     value = doc.toJS();
     lineOf = (path) => {
       const node = doc.getIn(path, true);
@@ -67,6 +71,7 @@ export function parseRuleFile(
     return {
       groups: 0,
       rules: [],
+      recordingRules: [],
       problems: [
         { field: 'groups', line: 1, message: 'the file must hold `groups:`, a list of rule groups' },
       ],
@@ -75,6 +80,7 @@ export function parseRuleFile(
     if (key !== 'groups')
       problems.push({ field: key, line: lineOf([key]), message: 'is not a top-level field (only groups)' });
   const rules: FileRule[] = [];
+  const recordingRules: FileRecordingRule[] = [];
   const groupNames = new Set<string>();
   const ruleNames = new Map<string, string>();
   value.groups.forEach((group: unknown, g) => {
@@ -133,6 +139,11 @@ export function parseRuleFile(
         for (const p of result.problems) push(p.message, p.field);
         return;
       }
+      // Several recording rules may record one name (with different labels), as in Prometheus.
+      if ('recording' in result) {
+        recordingRules.push({ group: name, position: r, rule: result.recording });
+        return;
+      }
       const ruleName = result.definition.name;
       const previous = ruleNames.get(ruleName);
       if (previous !== undefined) {
@@ -146,7 +157,13 @@ export function parseRuleFile(
       rules.push({ group: name, kind: kind.name, definition: result.definition });
     });
   });
-  return { groups: value.groups.length, rules: problems.length > 0 ? [] : rules, problems };
+  const valid = problems.length === 0;
+  return {
+    groups: value.groups.length,
+    rules: valid ? rules : [],
+    recordingRules: valid ? recordingRules : [],
+    problems,
+  };
 }
 
 /** One line per problem: `group "g", rule "r", field f (line 12): message`. */
