@@ -6,7 +6,24 @@ import { labelMatcherSql } from './labelMatcherSql.js';
 import { labelNamesOf, labelValuesOf } from './labelsOfSeries.js';
 import { OtelSampleReader } from './OtelSampleReader.js';
 import { QueryLimitError } from './PromQLError.js';
-import type { LabelMatcher, Labels, SampleSource, SelectLimits, SeriesSamples } from './SampleSource.js';
+import type {
+  Exemplar,
+  LabelMatcher,
+  Labels,
+  SampleSource,
+  SelectLimits,
+  SeriesExemplars,
+  SeriesSamples,
+} from './SampleSource.js';
+
+/** An element of the `metrics.exemplars` column. */
+interface StoredExemplar {
+  trace_id: string;
+  span_id: string;
+  value: number;
+  observed_at: string;
+  attributes?: Record<string, string>;
+}
 
 /** Remote-written series whose samples one query reads (a bound on what the limit lets through). */
 const SERIES_PER_QUERY = 64;
@@ -95,6 +112,57 @@ export class PgSampleSource implements SampleSource {
     const remote = await this.remoteSeries(matchers, [new Date(startMs), new Date(endMs)]);
     const otel = await this.otel.series(matchers, startMs, endMs);
     return [...remote.values(), ...(await this.otel.present(otel, startMs, endMs))];
+  }
+
+  /**
+   * Exemplars stored on the rows of the matching series, observed in the range: a remote-written
+   * series' own, a translated counter's or gauge's own, and a histogram's on the `_bucket` series
+   * whose bucket holds the exemplar's value (as Prometheus's OpenTelemetry translation places them).
+   */
+  async exemplars(
+    matchers: readonly LabelMatcher[],
+    startMs: number,
+    endMs: number,
+  ): Promise<SeriesExemplars[]> {
+    const remote = await this.remoteSeries(matchers);
+    const otel = await this.otel.series(matchers, startMs, endMs);
+    const seriesOf = new Map<string, (value: number) => Labels | undefined>();
+    for (const [id, labels] of remote) seriesOf.set(id, () => labels);
+    for (const s of otel.plain)
+      if (s.value === 'running' || s.value === 'value') seriesOf.set(s.id, () => s.labels);
+    const bucketsOf = new Map<string, { le: number; labels: Labels }[]>();
+    for (const b of [...otel.buckets].sort((x, y) => x.le - y.le)) {
+      bucketsOf.set(b.id, [...(bucketsOf.get(b.id) ?? []), b]);
+    }
+    for (const [id, buckets] of bucketsOf)
+      seriesOf.set(id, (value) => buckets.find((b) => value <= b.le)?.labels);
+    if (seriesOf.size === 0) return [];
+    const { rows } = await this.db.query<{ id: string; exemplars: StoredExemplar[] }>(
+      `SELECT m.series_id::text AS id, m.exemplars FROM ${this.db.table('metrics')} m
+        WHERE m.series_id = ANY($1::bigint[]) AND m.exemplars IS NOT NULL
+          AND m.recorded_at >= $2 AND m.recorded_at <= $3
+        ORDER BY m.recorded_at`,
+      [[...seriesOf.keys()], new Date(startMs), new Date(endMs)],
+    );
+    const found = new Map<Labels, Exemplar[]>();
+    for (const row of rows) {
+      for (const e of row.exemplars) {
+        const timestampMs = Date.parse(e.observed_at);
+        const labels = seriesOf.get(row.id)!(e.value);
+        if (!labels || timestampMs < startMs || timestampMs > endMs) continue;
+        const exemplar = {
+          labels: {
+            ...e.attributes,
+            ...(e.trace_id ? { trace_id: e.trace_id } : {}),
+            ...(e.span_id ? { span_id: e.span_id } : {}),
+          },
+          value: e.value,
+          timestampMs,
+        };
+        found.set(labels, [...(found.get(labels) ?? []), exemplar]);
+      }
+    }
+    return [...found].map(([seriesLabels, exemplars]) => ({ seriesLabels, exemplars }));
   }
 
   /** Remote-written series matching `matchers` (with samples in `range` when given), by id. */
