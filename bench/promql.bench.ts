@@ -185,8 +185,10 @@ async function timedMs(fn: () => Promise<unknown>): Promise<number> {
 export default async function (): Promise<BenchResult[]> {
   const endMs = Math.floor((Date.now() - 10 * 60_000) / STEP_MS) * STEP_MS;
   const startMs = endMs - RANGE_MS;
-  const firstMs = startMs - LOOKBACK_MS;
-  const steps = (endMs - firstMs) / STEP_MS + 1;
+  // Samples sit 7 s off the step grid: no sample on a window's edge, where Prometheus 2.42's closed
+  // range windows and the left-open ones pgtel follows would select differently.
+  const firstMs = startMs - LOOKBACK_MS + 7_000;
+  const steps = Math.floor((endMs - firstMs) / STEP_MS) + 1;
   const series = benchSeries();
   const prometheus = await startBackfilledPrometheus(openMetricsText(series, firstMs, steps));
   const db = await openBenchDatabase('pgtel_bench_promql');
