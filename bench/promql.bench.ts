@@ -1,6 +1,6 @@
 // pgtel serve beside the real Prometheus (Debian's 2.42, default settings) on the same data, same run,
 // interleaved rounds (see bench/README.md for why each comparison is the fair one):
-// 1. remote-write ingest, samples/s: the same snappy WriteRequests (2,000 series, one scrape each)
+// 1. remote-write ingest, samples/s: the same snappy WriteRequests (2,000 series in 4 shards of 500)
 //    POSTed to pgtel's /api/v1/write and to Prometheus's own remote-write receiver, which appends to
 //    its TSDB head exactly as a scrape does (target >= 0.5);
 // 2. query_range of sum by (x)(rate(m[5m])) over 1,000 counter series x 6 h at 15 s steps;
@@ -125,20 +125,34 @@ async function postAll(baseUrl: string, bodies: readonly Uint8Array[], concurren
   await Promise.all(Array.from({ length: concurrency }, worker));
 }
 
-/** One scrape of the ingest load per body: every series once, at the scrape's time. */
-function scrapeBodies(firstMs: number, scrapes: number): Uint8Array[] {
-  return Array.from({ length: scrapes }, (_, k) =>
-    remoteWriteBody(
-      Array.from({ length: INGEST_SERIES }, (_, s) => ({
-        labels: [
-          ['__name__', 'bench_scraped_total'],
-          ['instance', `target-${s % 50}`],
-          ['series', `s${s}`],
-        ] as Labels,
-        samples: [{ value: k + s, timestampMs: firstMs + k * 1_000 }],
-      })),
+/**
+ * The ingest load, sharded as Prometheus's remote-write queue shards it: each series always in the
+ * same shard (so its samples arrive in order), each shard sending one scrape of its series per body.
+ * Returns the bodies of each shard in scrape order.
+ */
+function shardedScrapeBodies(firstMs: number, scrapes: number): Uint8Array[][] {
+  return Array.from({ length: INGEST_CONCURRENCY }, (_, shard) =>
+    Array.from({ length: scrapes }, (_, k) =>
+      remoteWriteBody(
+        Array.from({ length: INGEST_SERIES / INGEST_CONCURRENCY }, (_, i) => {
+          const s = i * INGEST_CONCURRENCY + shard;
+          return {
+            labels: [
+              ['__name__', 'bench_scraped_total'],
+              ['instance', `target-${s % 50}`],
+              ['series', `s${s}`],
+            ] as Labels,
+            samples: [{ value: k + s, timestampMs: firstMs + k * 1_000 }],
+          };
+        }),
+      ),
     ),
   );
+}
+
+/** Sends each shard's bodies in order, the shards concurrently. */
+function sendShards(baseUrl: string, shards: readonly Uint8Array[][]): Promise<unknown> {
+  return Promise.all(shards.map((bodies) => postAll(baseUrl, bodies, 1)));
 }
 
 interface PromResult {
@@ -235,13 +249,14 @@ export default async function (): Promise<BenchResult[]> {
       prometheus: () => timedMs(() => queryApi(prometheus.url, 'query', instantQuery)),
     });
 
+    process.stderr.write(`query_range ms ${JSON.stringify(range)}\ninstant ms ${JSON.stringify(instant)}\n`);
     // Scrapes one second apart after the backfilled data (Prometheus refuses samples older than its
     // newest block); each round sends the next scrapes to both.
     const ingestFirstMs = endMs + 60_000;
     const roundBodies = (round: number) =>
-      scrapeBodies(ingestFirstMs + (round + 1) * INGEST_SCRAPES * 1_000, INGEST_SCRAPES);
+      shardedScrapeBodies(ingestFirstMs + (round + 1) * INGEST_SCRAPES * 1_000, INGEST_SCRAPES);
     const samples = INGEST_SERIES * INGEST_SCRAPES;
-    const bodies = new Map<number, Uint8Array[]>();
+    const bodies = new Map<number, Uint8Array[][]>();
     const bodiesOf = (round: number) => {
       if (!bodies.has(round)) bodies.set(round, roundBodies(round));
       return bodies.get(round)!;
@@ -249,11 +264,11 @@ export default async function (): Promise<BenchResult[]> {
     const ingest = await interleavedRounds(ROUNDS, {
       pgtel: async (round) => {
         const own = bodiesOf(round);
-        return samples / ((await timedMs(() => postAll(server.url, own, INGEST_CONCURRENCY))) / 1000);
+        return samples / ((await timedMs(() => sendShards(server.url, own))) / 1000);
       },
       prometheus: async (round) => {
         const own = bodiesOf(round);
-        return samples / ((await timedMs(() => postAll(prometheus.url, own, INGEST_CONCURRENCY))) / 1000);
+        return samples / ((await timedMs(() => sendShards(prometheus.url, own))) / 1000);
       },
     });
     return [
