@@ -22,9 +22,13 @@ export async function dropBenchDatabase(db: Database): Promise<void> {
   await db.close();
 }
 
-/** `pgtel serve` in-process on a benchmark's schema: a free port, no gRPC, no background jobs, quiet. */
-export function startBenchServer(db: Database): Promise<PgtelServer> {
+/**
+ * `pgtel serve` in-process on a benchmark's schema: a free port, no gRPC, no background jobs, quiet;
+ * `queryTimeoutMs` overrides the query timeout when given.
+ */
+export function startBenchServer(db: Database, queryTimeoutMs?: number): Promise<PgtelServer> {
   return PgtelServer.start({
+    ...(queryTimeoutMs ? { queryTimeoutMs } : {}),
     databaseUrl: benchDatabaseUrl,
     schema: db.schema,
     port: 0,

@@ -156,9 +156,10 @@ function deltaRow(
   }
   if (delta.count <= 0) return undefined;
   const sketch = delta.kind === 'explicit' ? sketchFromExplicit(delta) : sketchFromExponential(delta);
+  const explicit = delta.kind === 'explicit' ? delta : undefined;
   return sketch.count === 0
     ? undefined
-    : aggregateRow(series, 'histogram', sketchAggregate(sketch), time, start, exemplars);
+    : aggregateRow(series, 'histogram', sketchAggregate(sketch), time, start, exemplars, explicit);
 }
 
 /**

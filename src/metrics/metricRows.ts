@@ -21,6 +21,8 @@ export const METRIC_COLUMNS = [
   'series_id',
   'service_name',
   'start_time',
+  'bucket_bounds',
+  'bucket_counts',
 ] as const;
 
 /** One `metrics` row, values in `METRIC_COLUMNS` order. */
@@ -43,6 +45,10 @@ export type MetricRow = [
   serviceName: string,
   /** Start of the interval the row covers; null for a raw observation. */
   startTime: Date | null,
+  /** An explicit-bucket histogram's upper bounds as received (the last bucket is +Inf, unlisted). */
+  bucketBounds: readonly number[] | null,
+  /** Its observations per bucket in the interval, one more than `bucketBounds`. */
+  bucketCounts: readonly number[] | null,
 ];
 
 /** Columns of a Prometheus sample row: a `MetricRow`'s and whether it is a staleness marker. */
@@ -65,6 +71,8 @@ export type SampleRow = [
   seriesId: string,
   serviceName: string,
   startTime: null,
+  bucketBounds: null,
+  bucketCounts: null,
   /** A staleness marker (its value is NaN); a real NaN sample is not one. */
   stale: boolean,
 ];
@@ -86,7 +94,10 @@ export function exemplarsJson(exemplars: readonly Exemplar[] | undefined): strin
   );
 }
 
-/** The row of one series for the interval from `startTime` to `recordedAt`. */
+/**
+ * The row of one series for the interval from `startTime` to `recordedAt`; an explicit-bucket
+ * histogram keeps its buckets (`explicit`) beside the sketch made of them.
+ */
 export function aggregateRow(
   series: StoredSeries,
   type: MetricType,
@@ -94,6 +105,7 @@ export function aggregateRow(
   recordedAt: Date,
   startTime: Date | null,
   exemplars?: readonly Exemplar[],
+  explicit?: { readonly boundaries: readonly number[]; readonly counts: readonly number[] },
 ): MetricRow {
   const buckets = aggregate.sketch?.toBuckets();
   return [
@@ -112,6 +124,8 @@ export function aggregateRow(
     series.id,
     series.serviceName,
     startTime,
+    explicit?.boundaries ?? null,
+    explicit?.counts ?? null,
   ];
 }
 
@@ -142,6 +156,8 @@ export function rawRow(
     exemplar ? exemplarsJson([exemplar]) : null,
     series.id,
     series.serviceName,
+    null,
+    null,
     null,
   ];
 }

@@ -216,8 +216,17 @@ export function otlpMetricRows(
       if (point.count === 0) continue;
       const sketch = value.kind === 'explicit' ? sketchFromExplicit(value) : sketchFromExponential(value);
       if (sketch.count === 0) continue;
+      const explicit = value.kind === 'explicit' ? value : undefined;
       result.rows.push(
-        aggregateRow(series, 'histogram', sketchAggregate(sketch), point.time, keyStart(point), exemplars),
+        aggregateRow(
+          series,
+          'histogram',
+          sketchAggregate(sketch),
+          point.time,
+          keyStart(point),
+          exemplars,
+          explicit,
+        ),
       );
     }
     for (const { reason, points } of outside.values()) skip(reason, points);

@@ -7,7 +7,7 @@ import type { StoredSeries } from './StoredSeries.js';
 const HOUR_MS = 3_600_000;
 /** The unique key of a stored point (`metrics_point_key`). */
 const METRIC_POINT_KEY = ['series_id', 'recorded_at', 'start_time'];
-/** The unique key of a stored Prometheus sample (`metrics_sample_key`). */
+/** The unique key of a stored Prometheus sample (`metrics_sample_points`). */
 const SAMPLE_KEY = ['series_id', 'recorded_at'];
 
 /** How rows of one kind are written: their columns and the unique key that skips resent ones. */

@@ -95,6 +95,8 @@ export function remoteWriteRows(request: RemoteWriteRequest, window?: TimeWindow
         stored.id,
         '',
         null,
+        null,
+        null,
         sample.stale,
       ]);
     }

@@ -46,7 +46,7 @@ async function newRows(tx: DatabaseSession, rows: readonly SampleRow[]): Promise
     const where = `series ${row[0]}${JSON.stringify(row[4])} at ${row[3].toISOString()}`;
     if (!at)
       throw new ValidationError(`out of order sample for ${where}: the series has newer samples stored`);
-    if (!sameSample({ value: Number(at.value), stale: at.stale }, { value: row[2], stale: row[15] })) {
+    if (!sameSample({ value: Number(at.value), stale: at.stale }, { value: row[2], stale: row[17] })) {
       throw new ValidationError(`duplicate sample for timestamp for ${where}: another value is stored`);
     }
     skip.add(row);

@@ -1,29 +1,37 @@
 import type { DatabaseSession } from '../db/Database.js';
 import { ValidationError } from '../errors.js';
+import { float8ArrayFromBinary, timestamptzArrayFromBinary } from './binaryArrays.js';
 import { matches } from './labelMatch.js';
 import { labelMatcherSql } from './labelMatcherSql.js';
 import { labelNamesOf, labelValuesOf } from './labelsOfSeries.js';
-import { type OtelInstrument, prometheusLabels, prometheusMetricName } from './otelToPrometheus.js';
+import { OtelSampleReader } from './OtelSampleReader.js';
 import { QueryLimitError } from './PromQLError.js';
-import type { LabelMatcher, Labels, SampleSource, SelectLimits, SeriesSamples } from './SampleSource.js';
+import type {
+  Exemplar,
+  LabelMatcher,
+  Labels,
+  SampleSource,
+  SelectLimits,
+  SeriesExemplars,
+  SeriesSamples,
+} from './SampleSource.js';
 import { logCountSeries, selectLogCounts } from './selectLogCounts.js';
 
-/** How a Prometheus series is read from the rows of a stored OpenTelemetry series. */
-type OtelValue = 'value' | 'running' | 'runningSum' | 'runningCount';
-
-/** A Prometheus series made from a stored OpenTelemetry or library series. */
-interface OtelSeries {
-  id: string;
-  labels: Labels;
-  value: OtelValue;
+/** An element of the `metrics.exemplars` column. */
+interface StoredExemplar {
+  trace_id: string;
+  span_id: string;
+  value: number;
+  observed_at: string;
+  attributes?: Record<string, string>;
 }
 
-/** Epoch milliseconds of `recorded_at`, as float8 (exact for millisecond times). */
-const MS = 'round(extract(epoch FROM m.recorded_at) * 1000)::float8';
+/** Remote-written series whose samples one query reads (a bound on what the limit lets through). */
+const SERIES_PER_QUERY = 64;
 
 /**
  * The SELECT of remote-written series matching `matchers` that have samples (in `range` when given):
- * conditions on `metric_series` its indexes serve, then one probe of `metrics_sample_key` per series.
+ * conditions on `metric_series` its indexes serve, then one probe of `metrics_sample_points` per series.
  */
 function remoteSeriesQuery(
   db: Pick<DatabaseSession, 'table'>,
@@ -63,16 +71,17 @@ function regexError(error: unknown): unknown {
  * - remote-written Prometheus series (`metrics` rows of type 'sample'), label matchers and time range
  *   pushed into SQL on `metric_series` (btree on `metric_name`, GIN on `labels`), staleness markers
  *   flagged;
- * - OpenTelemetry and library metrics under Prometheus's OpenTelemetry translation (see
- *   `otelToPrometheus`): counters and up-down counters as running sums of their stored deltas, including
- *   every delta before the range (so `rate()` and `increase()` see what Prometheus would), gauges as
- *   stored, histograms as `_sum` and `_count`. Their names are translated, so their matchers are
- *   evaluated in memory over the described series;
+ * - OpenTelemetry and library metrics under Prometheus's OpenTelemetry translation, read by
+ *   `OtelSampleReader` (`_bucket`/`_sum`/`_count` for histograms, `target_info` per resource);
  * - `pgtel_log_records_total{service_name, severity}`, a counter of stored log records (see
  *   `selectLogCounts`).
  */
 export class PgSampleSource implements SampleSource {
-  constructor(private readonly db: DatabaseSession) {}
+  private readonly otel: OtelSampleReader;
+
+  constructor(private readonly db: DatabaseSession) {
+    this.otel = new OtelSampleReader(db);
+  }
 
   async select(
     matchers: readonly LabelMatcher[],
@@ -82,9 +91,9 @@ export class PgSampleSource implements SampleSource {
   ): Promise<SeriesSamples[]> {
     const remote = await this.remoteSeries(matchers);
     const result = await this.remoteSamples(remote, startMs, endMs, limits.maxSamples);
-    const otel = await this.otelSeries(matchers);
+    const otel = await this.otel.series(matchers, startMs, endMs);
     const loaded = result.reduce((n, s) => n + s.timestamps.length, 0);
-    result.push(...(await this.otelSamples(otel, startMs, endMs, limits.maxSamples - loaded)));
+    result.push(...(await this.otel.samples(otel, startMs, endMs, limits.maxSamples - loaded)));
     const all = result.reduce((n, s) => n + s.timestamps.length, 0);
     result.push(...(await selectLogCounts(this.db, matchers, startMs, endMs, limits.maxSamples - all)));
     return result;
@@ -106,19 +115,63 @@ export class PgSampleSource implements SampleSource {
   /** Labels of the matching series that have samples in the range. */
   async matchingSeries(matchers: readonly LabelMatcher[], startMs: number, endMs: number): Promise<Labels[]> {
     const remote = await this.remoteSeries(matchers, [new Date(startMs), new Date(endMs)]);
-    const otel = await this.otelSeries(matchers);
-    const { rows } = await this.db.query<{ id: string }>(
-      `SELECT k.id::text AS id FROM unnest($1::bigint[]) AS k(id)
-        WHERE EXISTS (SELECT 1 FROM ${this.db.table('metrics')} m WHERE m.series_id = k.id
-                        AND m.metric_type <> 'sample' AND m.recorded_at BETWEEN $2 AND $3)`,
-      [[...new Set(otel.map((s) => s.id))], new Date(startMs), new Date(endMs)],
-    );
-    const present = new Set(rows.map((r) => r.id));
+    const otel = await this.otel.series(matchers, startMs, endMs);
     return [
       ...remote.values(),
-      ...otel.filter((s) => present.has(s.id)).map((s) => s.labels),
+      ...(await this.otel.present(otel, startMs, endMs)),
       ...(await logCountSeries(this.db, matchers, startMs, endMs)),
     ];
+  }
+
+  /**
+   * Exemplars stored on the rows of the matching series, observed in the range: a remote-written
+   * series' own, a translated counter's or gauge's own, and a histogram's on the `_bucket` series
+   * whose bucket holds the exemplar's value (as Prometheus's OpenTelemetry translation places them).
+   */
+  async exemplars(
+    matchers: readonly LabelMatcher[],
+    startMs: number,
+    endMs: number,
+  ): Promise<SeriesExemplars[]> {
+    const remote = await this.remoteSeries(matchers);
+    const otel = await this.otel.series(matchers, startMs, endMs);
+    const seriesOf = new Map<string, (value: number) => Labels | undefined>();
+    for (const [id, labels] of remote) seriesOf.set(id, () => labels);
+    for (const s of otel.plain)
+      if (s.value === 'running' || s.value === 'value') seriesOf.set(s.id, () => s.labels);
+    const bucketsOf = new Map<string, { le: number; labels: Labels }[]>();
+    for (const b of [...otel.buckets].sort((x, y) => x.le - y.le)) {
+      bucketsOf.set(b.id, [...(bucketsOf.get(b.id) ?? []), b]);
+    }
+    for (const [id, buckets] of bucketsOf)
+      seriesOf.set(id, (value) => buckets.find((b) => value <= b.le)?.labels);
+    if (seriesOf.size === 0) return [];
+    const { rows } = await this.db.query<{ id: string; exemplars: StoredExemplar[] }>(
+      `SELECT m.series_id::text AS id, m.exemplars FROM ${this.db.table('metrics')} m
+        WHERE m.series_id = ANY($1::bigint[]) AND m.exemplars IS NOT NULL
+          AND m.recorded_at >= $2 AND m.recorded_at <= $3
+        ORDER BY m.recorded_at`,
+      [[...seriesOf.keys()], new Date(startMs), new Date(endMs)],
+    );
+    const found = new Map<Labels, Exemplar[]>();
+    for (const row of rows) {
+      for (const e of row.exemplars) {
+        const timestampMs = Date.parse(e.observed_at);
+        const labels = seriesOf.get(row.id)!(e.value);
+        if (!labels || timestampMs < startMs || timestampMs > endMs) continue;
+        const exemplar = {
+          labels: {
+            ...e.attributes,
+            ...(e.trace_id ? { trace_id: e.trace_id } : {}),
+            ...(e.span_id ? { span_id: e.span_id } : {}),
+          },
+          value: e.value,
+          timestampMs,
+        };
+        found.set(labels, [...(found.get(labels) ?? []), exemplar]);
+      }
+    }
+    return [...found].map(([seriesLabels, exemplars]) => ({ seriesLabels, exemplars }));
   }
 
   /** Remote-written series matching `matchers` (with samples in `range` when given), by id. */
@@ -144,128 +197,45 @@ export class PgSampleSource implements SampleSource {
     }
   }
 
+  /**
+   * Samples of remote-written series, a batch of series per query: each series' samples come as two
+   * binary arrays read off the covering index (`metrics_sample_points`) in time order. The limit is
+   * checked after each batch, and no series of a batch reads more than the samples still allowed.
+   */
   private async remoteSamples(
     series: Map<string, Labels>,
     startMs: number,
     endMs: number,
     maxSamples: number,
   ): Promise<SeriesSamples[]> {
-    if (series.size === 0) return [];
-    const { rows } = await this.db.query<{ id: string; t: number; v: number; stale: boolean }>(
-      `SELECT m.series_id::text AS id, ${MS} AS t, m.metric_value AS v, m.stale
-         FROM ${this.db.table('metrics')} m
-        WHERE m.series_id = ANY($1::bigint[]) AND m.metric_type = 'sample'
-          AND m.recorded_at >= $2 AND m.recorded_at <= $3
-        ORDER BY m.series_id, m.recorded_at LIMIT $4`,
-      [[...series.keys()], new Date(startMs), new Date(endMs), maxSamples + 1],
-    );
-    if (rows.length > maxSamples) throw new QueryLimitError(maxSamples);
-    const out = new Map<string, { timestamps: number[]; values: number[]; stale: boolean[] }>();
-    for (const row of rows) {
-      const s = out.get(row.id) ?? { timestamps: [], values: [], stale: [] };
-      if (s.timestamps.length === 0) out.set(row.id, s);
-      s.timestamps.push(Number(row.t));
-      s.values.push(row.stale ? Number.NaN : Number(row.v));
-      s.stale.push(row.stale);
-    }
-    return [...out].map(([id, s]) => ({
-      labels: series.get(id)!,
-      timestamps: s.timestamps,
-      values: s.values,
-      ...(s.stale.includes(true) ? { stale: s.stale } : {}),
-    }));
-  }
-
-  /** Described OpenTelemetry and library series whose translated labels match `matchers`. */
-  private async otelSeries(matchers: readonly LabelMatcher[]): Promise<OtelSeries[]> {
-    const { rows } = await this.db.query<{
-      id: string;
-      name: string;
-      service_name: string;
-      resource: Record<string, string>;
-      labels: Record<string, string>;
-      instrument: OtelInstrument;
-      unit: string;
-    }>(
-      `SELECT s.series_id::text AS id, s.metric_name AS name, s.service_name, s.resource, s.labels, d.instrument, d.unit
-         FROM ${this.db.table('metric_series')} s JOIN ${this.db.table('metric_descriptions')} d USING (metric_name)`,
-    );
-    const result: OtelSeries[] = [];
-    for (const row of rows) {
-      const base = prometheusMetricName(row.name, row.unit, row.instrument);
-      const labels = prometheusLabels(row.service_name, row.resource, row.labels);
-      const variants: [string, OtelValue][] =
-        row.instrument === 'histogram'
-          ? [
-              [`${base}_sum`, 'runningSum'],
-              [`${base}_count`, 'runningCount'],
-            ]
-          : [[base, row.instrument === 'gauge' ? 'value' : 'running']];
-      for (const [name, value] of variants) {
-        const full = { __name__: name, ...labels };
-        if (matchers.every((m) => matches(m, full))) {
-          result.push({ id: row.id, labels: full, value });
-        }
-      }
-    }
-    return result;
-  }
-
-  /** Samples of translated series: running sums start from every delta stored before the range. */
-  private async otelSamples(
-    series: OtelSeries[],
-    startMs: number,
-    endMs: number,
-    maxSamples: number,
-  ): Promise<SeriesSamples[]> {
-    if (series.length === 0) return [];
-    const ids = [...new Set(series.map((s) => s.id))];
-    const metrics = this.db.table('metrics');
-    const { rows } = await this.db.query<{
-      id: string;
-      t: number;
-      type: string;
-      v: number;
-      rv: number | null;
-      rs: number;
-      rc: number;
-    }>(
-      `WITH base AS (
-         SELECT series_id, sum(metric_value) FILTER (WHERE metric_type = 'counter') AS v,
-                sum(coalesce(sample_sum, 0)) AS s, sum(sample_count) AS c
-           FROM ${metrics} WHERE series_id = ANY($1::bigint[]) AND metric_type <> 'sample' AND recorded_at < $2
-          GROUP BY series_id)
-       SELECT m.series_id::text AS id, ${MS} AS t, m.metric_type AS type, m.metric_value AS v,
-              coalesce(b.v, 0) + sum(m.metric_value) FILTER (WHERE m.metric_type = 'counter') OVER w AS rv,
-              coalesce(b.s, 0) + sum(coalesce(m.sample_sum, 0)) OVER w AS rs,
-              coalesce(b.c, 0) + sum(m.sample_count) OVER w AS rc
-         FROM ${metrics} m LEFT JOIN base b ON b.series_id = m.series_id
-        WHERE m.series_id = ANY($1::bigint[]) AND m.metric_type <> 'sample'
-          AND m.recorded_at >= $2 AND m.recorded_at <= $3
-       WINDOW w AS (PARTITION BY m.series_id ORDER BY m.recorded_at ROWS UNBOUNDED PRECEDING)
-        ORDER BY m.series_id, m.recorded_at LIMIT $4`,
-      [ids, new Date(startMs), new Date(endMs), maxSamples + 1],
-    );
-    const rowsOf = new Map<string, typeof rows>();
-    for (const row of rows) {
-      const own = rowsOf.get(row.id);
-      if (own) own.push(row);
-      else rowsOf.set(row.id, [row]);
-    }
+    const ids = [...series.keys()];
     const result: SeriesSamples[] = [];
     let loaded = 0;
-    for (const s of series) {
-      const own = rowsOf.get(s.id) ?? [];
-      if (own.length === 0) continue;
-      loaded += own.length;
-      if (loaded > maxSamples) throw new QueryLimitError(maxSamples);
-      const pick = { value: 'v', running: 'rv', runningSum: 'rs', runningCount: 'rc' } as const;
-      result.push({
-        labels: s.labels,
-        timestamps: own.map((r) => Number(r.t)),
-        // A level (an up-down counter sent cumulative is stored as gauge rows) is read as it is.
-        values: own.map((r) => Number(r.type === 'gauge' ? r.v : r[pick[s.value]])),
-      });
+    for (let i = 0; i < ids.length; i += SERIES_PER_QUERY) {
+      const { rows } = await this.db.query<{ id: string; t: Uint8Array; v: Uint8Array; stale: number[] }>(
+        `SELECT k.id::text AS id, p.t, p.v, p.stale FROM unnest($1::bigint[]) AS k(id)
+         CROSS JOIN LATERAL (
+           SELECT array_send(array_agg(s.recorded_at)) AS t, array_send(array_agg(s.metric_value)) AS v,
+                  array_positions(array_agg(s.stale), true) AS stale
+             FROM (SELECT m.recorded_at, m.metric_value, m.stale FROM ${this.db.table('metrics')} m
+                    WHERE m.series_id = k.id AND m.metric_type = 'sample'
+                      AND m.recorded_at >= $2 AND m.recorded_at <= $3
+                    ORDER BY m.recorded_at LIMIT $4) s) p
+         WHERE p.t IS NOT NULL`,
+        [ids.slice(i, i + SERIES_PER_QUERY), new Date(startMs), new Date(endMs), maxSamples - loaded + 1],
+      );
+      for (const row of rows) {
+        const timestamps = timestamptzArrayFromBinary(row.t);
+        loaded += timestamps.length;
+        if (loaded > maxSamples) throw new QueryLimitError(maxSamples);
+        const values = float8ArrayFromBinary(row.v);
+        let stale: boolean[] | undefined;
+        if (row.stale.length > 0) {
+          stale = new Array<boolean>(timestamps.length).fill(false);
+          for (const position of row.stale) stale[position - 1] = true;
+        }
+        result.push({ labels: series.get(row.id)!, timestamps, values, ...(stale ? { stale } : {}) });
+      }
     }
     return result;
   }

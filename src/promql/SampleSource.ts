@@ -35,6 +35,20 @@ export interface SelectLimits {
   readonly maxSamples: number;
 }
 
+/** One stored exemplar, as Prometheus's `/api/v1/query_exemplars` shows it. */
+export interface Exemplar {
+  /** `trace_id`, `span_id` and the exemplar's other attributes. */
+  readonly labels: Labels;
+  readonly value: number;
+  readonly timestampMs: number;
+}
+
+/** The exemplars of one series, oldest first. */
+export interface SeriesExemplars {
+  readonly seriesLabels: Labels;
+  readonly exemplars: readonly Exemplar[];
+}
+
 export interface SampleSource {
   /**
    * The series matching all `matchers` with their samples in `[startMs, endMs]` (both inclusive).
@@ -56,4 +70,6 @@ export interface SampleSource {
     startMs: number,
     endMs: number,
   ): Promise<string[]>;
+  /** Exemplars observed in the range on the series matching all `matchers`; none when not kept. */
+  exemplars?(matchers: readonly LabelMatcher[], startMs: number, endMs: number): Promise<SeriesExemplars[]>;
 }

@@ -10,7 +10,8 @@ import { instantQuery, type QueryResult, rangeQuery } from './engine.js';
 import { matches } from './labelMatch.js';
 import { PromQLError } from './PromQLError.js';
 import { parsePromQL } from './parser.js';
-import type { LabelMatcher, Labels, SampleSource } from './SampleSource.js';
+import type { LabelMatcher, Labels, SampleSource, SeriesExemplars } from './SampleSource.js';
+import { planSelectors } from './selectorPlan.js';
 import { compareLabels } from './sortFunctions.js';
 import { labelsKey } from './values.js';
 
@@ -237,11 +238,37 @@ export async function apiLabelValues(
 }
 
 /**
- * `/api/v1/query_exemplars`: validates `query`, `start` and `end` as Prometheus does. Exemplars are
- * not read through PromQL yet (they are in `/api/metrics/:name/exemplars`), so the list is empty.
+ * `/api/v1/query_exemplars`: the exemplars, observed between `start` and `end`, of the series each
+ * selector of `query` matches (selectors of one series merged), in Prometheus's shape.
  */
-export async function apiQueryExemplars(_ctx: ApiContext, form: ApiForm): Promise<ApiAnswer<unknown[]>> {
-  readRange(form);
-  parseQuery(form);
-  return { data: [] };
+export async function apiQueryExemplars(
+  ctx: ApiContext,
+  form: ApiForm,
+): Promise<
+  ApiAnswer<{ seriesLabels: Labels; exemplars: { labels: Labels; value: string; timestamp: number }[] }[]>
+> {
+  const [startMs, endMs] = readRange(form);
+  const query = parseQuery(form);
+  if (!ctx.source.exemplars) return { data: [] };
+  const selectors = planSelectors(parsePromQL(query), {
+    queryStartMs: startMs,
+    queryEndMs: endMs,
+    lookbackMs: 0,
+  });
+  const bySeries = new Map<string, SeriesExemplars>();
+  for (const { selector } of selectors) {
+    for (const found of await ctx.source.exemplars(selector.matchers, startMs, endMs)) {
+      bySeries.set(labelsKey(found.seriesLabels), found);
+    }
+  }
+  return {
+    data: [...bySeries.values()].map((s) => ({
+      seriesLabels: s.seriesLabels,
+      exemplars: s.exemplars.map((e) => ({
+        labels: e.labels,
+        value: String(e.value),
+        timestamp: e.timestampMs / 1000,
+      })),
+    })),
+  };
 }

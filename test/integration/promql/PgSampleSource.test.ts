@@ -109,12 +109,12 @@ describe('PgSampleSource', () => {
     );
     expect(api).toEqual({
       labels: { __name__: 'req_total', job: 'api', code: '200' },
-      timestamps: [T + 15_000, T + 30_000, T + 45_000],
-      values: [2, 3, 4],
+      timestamps: Float64Array.of(T + 15_000, T + 30_000, T + 45_000),
+      values: Float64Array.of(2, 3, 4),
     });
     const [up] = await source().select([m('__name__', '=', 'up')], T, T + 60_000, limits);
-    expect(up!.timestamps).toEqual([T, T + 15_000, T + 30_000]);
-    expect(up!.values).toEqual([1, Number.NaN, Number.NaN]);
+    expect(up!.timestamps).toEqual(Float64Array.of(T, T + 15_000, T + 30_000));
+    expect(up!.values).toEqual(Float64Array.of(1, Number.NaN, Number.NaN));
     expect(up!.stale).toEqual([false, false, true]);
   });
 

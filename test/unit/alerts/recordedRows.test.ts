@@ -16,7 +16,7 @@ describe('recordedRows', () => {
       ['job:up:sum', { job: 'db', env: 'prod' }],
     ]);
     expect(
-      rows.map((r) => [r[0], r[1], r[2], r[3].getTime(), r[12] === series[rows.indexOf(r)]!.id, r[15]]),
+      rows.map((r) => [r[0], r[1], r[2], r[3].getTime(), r[12] === series[rows.indexOf(r)]!.id, r[17]]),
     ).toEqual([
       ['job:up:sum', 'sample', 3, 60_000, true, false],
       ['job:up:sum', 'sample', Number.NaN, 60_000, true, false],

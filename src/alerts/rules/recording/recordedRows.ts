@@ -49,6 +49,8 @@ export function recordedRows(
       stored.id,
       '',
       null,
+      null,
+      null,
       false,
     ]);
   }
