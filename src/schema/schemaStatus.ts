@@ -48,7 +48,8 @@ async function tableSizes(db: Database): Promise<SchemaStatus['tables']> {
             END::int8 AS estimate,
             coalesce(pg_relation_size(l.oid), 0)::int8 AS bytes
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-       LEFT JOIN LATERAL pg_partition_tree(c.oid) t ON t.isleaf
+       LEFT JOIN LATERAL (SELECT t.relid FROM pg_partition_tree(c.oid) t WHERE t.isleaf AND c.relkind = 'p'
+                           UNION ALL SELECT c.oid WHERE c.relkind = 'r') t ON true
        LEFT JOIN pg_class l ON l.oid = t.relid
        LEFT JOIN pg_namespace ln ON ln.oid = l.relnamespace
       WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition

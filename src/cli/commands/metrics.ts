@@ -69,26 +69,34 @@ export const metricsCommand: Command = {
         );
       return EXIT.ok;
     }
-    const series = await withApi(values, io, ({ client }) =>
-      client.get<Series>(`/metrics/${encodeURIComponent(name)}/series`, {
+    const series = await withApi(values, io, async ({ client }) => {
+      const found = await client.get<Series>(`/metrics/${encodeURIComponent(name)}/series`, {
         ...window,
         step: flag(values, 'step'),
         labels: values.labels as string[] | undefined,
         service,
         resource: values.resource as string[] | undefined,
         groupBy: flag(values, 'group-by'),
-      }),
-    );
-    if (series.type === null)
-      throw new NotFoundError(
-        `no metric named ${name} between ${series.from} and ${series.to} (pgtel metrics lists them)`,
-      );
+      });
+      // No line at all: a filter that matches nothing shows an empty table, an unknown name fails.
+      if (found.type === null) {
+        const { metrics } = await client.get<{ metrics: MetricInfo[] }>('/metrics', {
+          from: found.from,
+          to: found.to,
+        });
+        if (!metrics.some((m) => m.name === name))
+          throw new NotFoundError(
+            `no metric named ${name} between ${found.from} and ${found.to} (pgtel metrics lists them)`,
+          );
+      }
+      return found;
+    });
     if (values.json) {
       printJson(io, series);
       return EXIT.ok;
     }
     const of = service ? `, service ${service.join(' or ')}` : '';
-    io.out(`${series.name} (${series.type}), step ${formatDuration(series.stepMs)}${of}\n\n`);
+    io.out(`${series.name} (${series.type ?? 'no series match'}), step ${formatDuration(series.stepMs)}${of}\n\n`);
     io.out(renderStepTable(series.lines));
     if (series.truncated) io.out('(more groups exist: narrow with --labels)\n');
     return EXIT.ok;
