@@ -96,7 +96,9 @@ export const metricsCommand: Command = {
       return EXIT.ok;
     }
     const of = service ? `, service ${service.join(' or ')}` : '';
-    io.out(`${series.name} (${series.type ?? 'no series match'}), step ${formatDuration(series.stepMs)}${of}\n\n`);
+    io.out(
+      `${series.name} (${series.type ?? 'no series match'}), step ${formatDuration(series.stepMs)}${of}\n\n`,
+    );
     io.out(renderStepTable(series.lines));
     if (series.truncated) io.out('(more groups exist: narrow with --labels)\n');
     return EXIT.ok;
