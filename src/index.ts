@@ -86,6 +86,7 @@ export { type LogSeverityName, minSeverityNumber } from './logs/logSeverity.js';
 export { type Logging, type SetupLoggingOptions, setupLogging } from './logs/setupLogging.js';
 // Metrics
 export type { Exemplar } from './metrics/ExemplarReservoir.js';
+export { ExposedExemplars } from './metrics/ExposedExemplars.js';
 export type { InstrumentKind, InstrumentOptions, MetricType } from './metrics/Instrument.js';
 export type {
   BoundCounter,
@@ -149,7 +150,13 @@ export {
 } from './tracing/propagation.js';
 export type { StoredSpan } from './tracing/StoredSpan.js';
 export { type SetupTracingOptions, setupTracing, type Tracing } from './tracing/setupTracing.js';
-export { type TracingAttributes, TracingContext, type TracingStatus } from './tracing/TracingContext.js';
+export {
+  type TracingAttributes,
+  TracingContext,
+  type TracingSpanKind,
+  type TracingSpanOptions,
+  type TracingStatus,
+} from './tracing/TracingContext.js';
 export {
   DEFAULT_TRACE_WINDOW_MS,
   getTrace,

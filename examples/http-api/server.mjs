@@ -35,39 +35,65 @@ const orders = new Map([
   ['2', { id: '2', item: 'coffee', quantity: 1 }],
 ]);
 
-/** The application: a tiny read-only orders API. Returns [status, body]. */
-async function route(method, path) {
-  if (method === 'GET' && path === '/orders') {
-    // A real app would query its own tables here; the span shows the time it took.
-    await db.query('SELECT pg_sleep(0.005)');
-    return [200, [...orders.values()]];
+/** The routes of the application: a tiny read-only orders API, by method and route template. */
+const routes = [
+  {
+    method: 'GET',
+    template: '/orders',
+    pattern: /^\/orders$/,
+    async handle() {
+      // A real app would query its own tables here; the span shows the time it took.
+      await db.query('SELECT pg_sleep(0.005)');
+      return [200, [...orders.values()]];
+    },
+  },
+  {
+    method: 'GET',
+    template: '/orders/:id',
+    pattern: /^\/orders\/([^/]+)$/,
+    async handle([id]) {
+      const order = orders.get(id);
+      return order ? [200, order] : [404, { error: 'order not found' }];
+    },
+  },
+];
+
+/** The route of a request and its path parameters; undefined when none matches. */
+function findRoute(method, path) {
+  for (const route of routes) {
+    const match = route.method === method ? route.pattern.exec(path) : null;
+    if (match) return { route, params: match.slice(1) };
   }
-  const match = /^\/orders\/([^/]+)$/.exec(path);
-  if (method === 'GET' && match) {
-    const order = orders.get(match[1]);
-    return order ? [200, order] : [404, { error: 'order not found' }];
-  }
-  return [404, { error: 'no such route' }];
+  return undefined;
 }
 
 function app(req, res) {
   const started = performance.now();
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-  const routeLabel = path.startsWith('/orders/') ? '/orders/:id' : path;
+  const found = findRoute(req.method, path);
+  // Spans and labels are named by route template, never by raw path: unknown paths share one name,
+  // so an attacker probing random URLs cannot create unbounded span names or series.
+  const template = found?.route.template;
+  const spanName = template ? `${req.method} ${template}` : `${req.method} unknown route`;
+  const attributes = {
+    'http.request.method': req.method,
+    'url.path': path,
+    ...(template ? { 'http.route': template } : {}),
+  };
   // Continue the caller's trace (W3C traceparent) when there is one.
   withRemoteParent(req.headers, () =>
-    TracingContext.run(`${req.method} ${routeLabel}`, { 'http.route': routeLabel }, async (span) => {
+    TracingContext.run({ name: spanName, kind: 'server', attributes }, async (span) => {
       let status = 500;
       let body = { error: 'internal error' };
       try {
-        [status, body] = await route(req.method, path);
+        [status, body] = found ? await found.route.handle(found.params) : [404, { error: 'no such route' }];
       } catch (error) {
         span.recordException(error);
       }
       span.setAttribute('http.response.status_code', status);
       if (status >= 500) span.setStatus('error');
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-      const labels = { route: routeLabel, code: String(status) };
+      const labels = { route: template ?? 'unknown', code: String(status) };
       requests.add(1, labels);
       latency.record(performance.now() - started, labels);
     }),

@@ -11,9 +11,8 @@ export interface CliIo {
   signal?: AbortSignal;
 }
 
+/** A command's parsing and behaviour; its name and summary are in `commandIndex`. */
 export interface Command {
-  name: string;
-  summary: string;
   usage: string;
   options: NonNullable<ParseArgsConfig['options']>;
   /** Resolves with the process exit code. */

@@ -1,42 +1,8 @@
 import { parseArgs } from 'node:util';
 import { PgtelError, ValidationError } from '../errors.js';
 import { redact } from '../redact.js';
-import { type CliIo, type Command, EXIT } from './Command.js';
-import { alertsCommand } from './commands/alerts.js';
-import { demoCommand } from './commands/demo.js';
-import { doctorCommand } from './commands/doctor.js';
-import { grafanaCommand } from './commands/grafana.js';
-import { logsCommand } from './commands/logs.js';
-import { metricsCommand } from './commands/metrics.js';
-import { migrateCommand } from './commands/migrate.js';
-import { promqlCommand } from './commands/promql.js';
-import { pruneCommand } from './commands/prune.js';
-import { queryCommand } from './commands/query.js';
-import { rulesCommand } from './commands/rules.js';
-import { serveCommand } from './commands/serve.js';
-import { statusCommand } from './commands/status.js';
-import { traceCommand, tracesCommand } from './commands/traces.js';
-import { workflowCommand, workflowsCommand } from './commands/workflows.js';
-
-const commands: readonly Command[] = [
-  serveCommand,
-  migrateCommand,
-  statusCommand,
-  doctorCommand,
-  tracesCommand,
-  traceCommand,
-  logsCommand,
-  metricsCommand,
-  promqlCommand,
-  queryCommand,
-  workflowsCommand,
-  workflowCommand,
-  alertsCommand,
-  rulesCommand,
-  pruneCommand,
-  demoCommand,
-  grafanaCommand,
-];
+import { type CliIo, EXIT } from './Command.js';
+import { commandIndex as commands } from './commandIndex.js';
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -47,10 +13,12 @@ function help(): string {
     '',
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Options: --json on every command prints one machine-readable JSON document;',
-    '  data commands take --url (or PGTEL_URL) of a running pgtel serve, and send PGTEL_API_TOKEN.',
-    '  Without one they open the database, or reach the configured server when it holds the',
-    '  embedded database. Colour only on a terminal, never with NO_COLOR.',
+    'Options: --json on every command prints one machine-readable JSON document (a failure too:',
+    '  {"error": {"code", "message"}} with a non-zero exit); data commands take --url (or PGTEL_URL)',
+    '  of a running pgtel serve, and send PGTEL_API_TOKEN. Without one they reach the pgtel serve',
+    '  holding the embedded database (its lock file records its URL) or answering on the configured',
+    '  port where there is no database folder, else open the database; only migrate, demo and serve',
+    '  create one. Colour only on a terminal, never with NO_COLOR.',
     '',
     'Exit codes: 0 ok; 1 failure; 2 usage error (bad command, option or argument);',
     '  3 unhealthy or pending: status with pending migrations, doctor with findings, alerts firing,',
@@ -69,32 +37,46 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.out(help());
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     io.err(`pgtel: unknown command "${name}"\n\n${help()}`);
     return EXIT.usage;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.out(`${command.summary}\n\nUsage: ${command.usage}\n`);
+    io.out(`${entry.summary}\n\nUsage: ${command.usage}\n`);
     return EXIT.ok;
   }
+  // Asked before parsing, so even a bad option is answered in JSON.
+  const json = rest.includes('--json') && 'json' in command.options;
+  const fail = (code: number, error: CliFailure) => {
+    if (json) io.out(`${JSON.stringify({ error: { code: error.code, message: error.message } })}\n`);
+    else io.err(`pgtel ${name}: ${error.message}\n${code === EXIT.usage ? `Usage: ${command.usage}\n` : ''}`);
+    return code;
+  };
   let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
     parsed = parseArgs({ args: [...rest], options: command.options, allowPositionals: true, strict: true });
   } catch (error) {
-    io.err(`pgtel ${name}: ${(error as Error).message}\nUsage: ${command.usage}\n`);
-    return EXIT.usage;
+    return fail(EXIT.usage, { code: 'PGTEL_INVALID', message: (error as Error).message });
   }
   try {
     return await command.run(parsed, io);
   } catch (error) {
     // A bad argument, caught here or answered 400 by the API, is a usage error.
-    if (error instanceof ValidationError) {
-      io.err(`pgtel ${name}: ${redact(error.message)}\nUsage: ${command.usage}\n`);
-      return EXIT.usage;
-    }
-    const message = error instanceof PgtelError ? error.message : String((error as Error)?.stack ?? error);
-    io.err(`pgtel ${name}: ${redact(message)}\n`);
-    return EXIT.failure;
+    if (error instanceof ValidationError)
+      return fail(EXIT.usage, { code: error.code, message: redact(error.message) });
+    if (error instanceof PgtelError)
+      return fail(EXIT.failure, { code: error.code, message: redact(error.message) });
+    return fail(EXIT.failure, {
+      code: 'PGTEL_INTERNAL',
+      message: redact(String((error as Error)?.stack ?? error)),
+    });
   }
+}
+
+/** What a failed command reports: a stable code (see errors.ts) and a message. */
+interface CliFailure {
+  code: string;
+  message: string;
 }

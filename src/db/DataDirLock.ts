@@ -1,11 +1,13 @@
 import {
   closeSync,
+  existsSync,
   linkSync,
   mkdirSync,
   openSync,
   readFileSync,
   renameSync,
   unlinkSync,
+  writeFileSync,
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -20,9 +22,23 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** The lock file's content: the owner's pid on the first line, its server URL (once known) on the second. */
+function readLock(file: string): { pid: number; url: string | undefined } {
+  const [first = '', second = ''] = readFileSync(file, 'utf8').split('\n');
+  const pid = Number.parseInt(first, 10);
+  return {
+    pid: Number.isInteger(pid) && pid > 0 ? pid : 0,
+    url: /^https?:\/\//.test(second) ? second : undefined,
+  };
+}
+
 function readPid(file: string): number {
-  const pid = Number.parseInt(readFileSync(file, 'utf8'), 10);
-  return Number.isInteger(pid) && pid > 0 ? pid : 0;
+  return readLock(file).pid;
+}
+
+function lockFileOf(dataDir: string): string {
+  const folder = resolve(dataDir);
+  return join(dirname(folder), `${basename(folder)}.lock`);
 }
 
 function createExclusive(file: string): boolean {
@@ -37,9 +53,16 @@ function createExclusive(file: string): boolean {
   }
 }
 
+/** A live process holding an embedded database folder, and the URL its `pgtel serve` listens on. */
+export interface LockHolder {
+  pid: number;
+  /** Recorded by `advertise` once the server listens; undefined before, or for a library process. */
+  url: string | undefined;
+}
+
 /**
  * An exclusive lock on an embedded database folder, held as a sibling file `<folder>.lock` holding
- * the owner's pid. PGlite does not stop two processes from opening one folder (which corrupts it),
+ * the owner's pid (and, for `pgtel serve`, its URL, so commands find the server). PGlite does not stop two processes from opening one folder (which corrupts it),
  * so pgtel refuses the second opener. A lock whose process is gone is taken over: it is first
  * renamed away (only one contender can win that rename), then re-checked.
  */
@@ -50,10 +73,38 @@ export class DataDirLock {
     this.file = file;
   }
 
+  /** The live process holding `dataDir`'s lock, or undefined when none does (no file, or its owner is gone). */
+  static holder(dataDir: string): LockHolder | undefined {
+    const file = lockFileOf(dataDir);
+    if (!existsSync(file)) return undefined;
+    try {
+      const lock = readLock(file);
+      return lock.pid !== 0 && isAlive(lock.pid) ? lock : undefined;
+    } catch {
+      return undefined; // released between the check and the read
+    }
+  }
+
+  /**
+   * Records `url` in the lock this process holds on `dataDir` (no-op when it holds none), so CLI
+   * commands reach the server instead of being refused the folder. Replaced atomically by a rename.
+   */
+  static advertise(dataDir: string, url: string): void {
+    const file = lockFileOf(dataDir);
+    try {
+      if (readPid(file) !== process.pid) return;
+    } catch {
+      return;
+    }
+    const next = `${file}.${process.pid}.tmp`;
+    writeFileSync(next, `${process.pid}\n${url}\n`);
+    renameSync(next, file);
+  }
+
   static acquire(dataDir: string): DataDirLock {
     const folder = resolve(dataDir);
     mkdirSync(dirname(folder), { recursive: true });
-    const file = join(dirname(folder), `${basename(folder)}.lock`);
+    const file = lockFileOf(folder);
     for (let attempt = 0; attempt < 3; attempt++) {
       if (createExclusive(file)) return new DataDirLock(file);
       let holder: number;

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/Database.js';
 import type { Logger } from '../logger.js';
+import { ExposedExemplars } from '../metrics/ExposedExemplars.js';
 import type { Counter, Gauge, Histogram } from '../metrics/instruments.js';
 import { MetricsCollector } from '../metrics/MetricsCollector.js';
 import { type ExpositionFormat, renderPrometheus } from '../metrics/renderPrometheus.js';
@@ -14,7 +15,20 @@ export interface SpoolGauges {
   deadLetters: number;
 }
 
+/** `le` bounds in seconds: Prometheus client libraries' defaults, 5 ms to 10 s. */
+const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
 export type Signal = 'traces' | 'metrics' | 'logs';
+
+/**
+ * Items refused in one request, by reason (the `reason` label of `pgtel_ingest_rejected_total`):
+ * `invalid` when decoding (malformed, over a limit), `refused` when storing (outside the retention
+ * window, refused by the database, a conflicting metric type).
+ */
+export interface Rejections {
+  invalid: number;
+  refused: number;
+}
 
 /**
  * pgtel's own metrics in `pgtel serve`: what was ingested and refused, how long ingest, jobs and
@@ -30,7 +44,11 @@ export class ServiceMetrics {
   private readonly jobFailures: Counter;
   private readonly jobDuration: Histogram;
   private readonly pendingRows: Gauge;
-  private readonly droppedRows: Gauge;
+  private readonly droppedRows: Counter;
+  /** Dropped rows already counted in `droppedRows` (the collector reports a running total). */
+  private droppedRowsCounted = 0;
+  /** Keeps each exemplar of `/metrics` from going back in time between scrapes. */
+  private readonly exposedExemplars = new ExposedExemplars();
   private readonly alertInstances: Gauge;
   private readonly spooled: Counter;
   private readonly spoolRecords: Gauge;
@@ -50,22 +68,24 @@ export class ServiceMetrics {
     this.rejected = c.createCounter('pgtel.ingest_rejected', {
       description: 'Spans and metric points refused, by reason',
     });
-    this.ingestDuration = c.createHistogram('pgtel.ingest_duration', {
-      unit: 'ms',
+    this.ingestDuration = c.createHistogram('pgtel.ingest_duration_seconds', {
+      unit: 's',
+      buckets: SECONDS_BUCKETS,
       description: 'OTLP request handling time',
     });
     this.jobRuns = c.createCounter('pgtel.job_runs', { description: 'Background job runs' });
     this.jobFailures = c.createCounter('pgtel.job_failures', {
       description: 'Background job runs that failed',
     });
-    this.jobDuration = c.createHistogram('pgtel.job_duration', {
-      unit: 'ms',
+    this.jobDuration = c.createHistogram('pgtel.job_duration_seconds', {
+      unit: 's',
+      buckets: SECONDS_BUCKETS,
       description: 'Background job run time',
     });
     this.pendingRows = c.createGauge('pgtel.metrics_pending_rows', {
       description: 'Metric rows waiting to be written',
     });
-    this.droppedRows = c.createGauge('pgtel.metrics_dropped_rows', {
+    this.droppedRows = c.createCounter('pgtel.metrics_dropped_rows', {
       description: 'Metric rows dropped since start (bounds)',
     });
     this.alertInstances = c.createGauge('pgtel.alert_instances', { description: 'Alert instances by state' });
@@ -98,10 +118,11 @@ export class ServiceMetrics {
     this.spoolDepth = depth;
   }
 
-  recordIngest(signal: Signal, accepted: number, rejected: number, durationMs: number): void {
+  recordIngest(signal: Signal, accepted: number, rejected: Rejections, durationMs: number): void {
     this.ingested.add(accepted, { signal });
-    if (rejected > 0) this.rejected.add(rejected, { signal });
-    this.ingestDuration.record(durationMs, { signal });
+    for (const reason of ['invalid', 'refused'] as const)
+      if (rejected[reason] > 0) this.rejected.add(rejected[reason], { signal, reason });
+    this.ingestDuration.record(durationMs / 1000, { signal });
   }
 
   /** Pass as the JobRunner's `onFinished` (its job stats' shape, so http/ needs no import of serve/). */
@@ -109,10 +130,11 @@ export class ServiceMetrics {
     stats: { name: string; lastDurationMs: number | undefined },
     error: unknown,
   ): void => {
-    this.jobRuns.add(1, { job: stats.name });
-    if (error !== undefined) this.jobFailures.add(1, { job: stats.name });
-    if (stats.lastDurationMs !== undefined)
-      this.jobDuration.record(stats.lastDurationMs, { job: stats.name });
+    // Not `job`: Prometheus sets that label to the scrape job and would rename ours `exported_job`.
+    const labels = { pgtel_job: stats.name };
+    this.jobRuns.add(1, labels);
+    if (error !== undefined) this.jobFailures.add(1, labels);
+    if (stats.lastDurationMs !== undefined) this.jobDuration.record(stats.lastDurationMs / 1000, labels);
   };
 
   /** Refreshes the alert-state gauges (a background job; never on the scrape path). */
@@ -129,7 +151,8 @@ export class ServiceMetrics {
   render(format: ExpositionFormat = 'prometheus'): string {
     const stats = this.collector.stats();
     this.pendingRows.set(stats.pendingRows);
-    this.droppedRows.set(stats.droppedRows);
+    this.droppedRows.add(stats.droppedRows - this.droppedRowsCounted);
+    this.droppedRowsCounted = stats.droppedRows;
     const spool = this.spoolDepth?.();
     if (spool) {
       this.spoolRecords.set(spool.records);
@@ -138,6 +161,6 @@ export class ServiceMetrics {
       const oldest = spool.oldestAppendedAt;
       this.spoolOldestAge.set(oldest === undefined ? 0 : Math.max(0, (this.clock.now() - oldest) / 1000));
     }
-    return renderPrometheus(this.collector.snapshot(), format);
+    return renderPrometheus(this.collector.snapshot(), format, this.exposedExemplars);
   }
 }

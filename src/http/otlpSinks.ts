@@ -69,11 +69,12 @@ export function createOtlpSinks(
         sqlState: '08006',
       });
     }
+    const invalid = decoded.rejected;
     if (result.refused.count > 0) reject(decoded, result.refused.count, result.refused.message());
     metrics?.recordIngest(
       signal,
       result.written + result.duplicates,
-      decoded.rejected,
+      { invalid, refused: result.refused.count },
       performance.now() - started,
     );
   };
@@ -86,6 +87,7 @@ export function createOtlpSinks(
       const started = performance.now();
       // One transaction, all or nothing: after a 503 the exporter resends, and no point is stored twice.
       const result = await storeReceivedMetrics(db, decoded.metrics, clock.now(), await windowOf('metrics'));
+      const invalid = decoded.rejected;
       for (const { name, reason, points } of result.skipped) {
         reject(decoded, points, `${name}: ${reason}`);
         logOnce(name, reason);
@@ -93,7 +95,7 @@ export function createOtlpSinks(
       metrics?.recordIngest(
         'metrics',
         result.written + result.duplicates,
-        decoded.rejected,
+        { invalid, refused: decoded.rejected - invalid },
         performance.now() - started,
       );
     },

@@ -27,6 +27,11 @@ export function createRemoteWriteSink(
     }
     const now = clock.now();
     const result = await storeRemoteWrite(db, request, now, timeWindow(now, await retention));
-    metrics?.recordIngest('metrics', result.written + result.duplicates, 0, performance.now() - started);
+    metrics?.recordIngest(
+      'metrics',
+      result.written + result.duplicates,
+      { invalid: 0, refused: 0 },
+      performance.now() - started,
+    );
   };
 }

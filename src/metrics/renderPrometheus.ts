@@ -1,4 +1,5 @@
 import type { Exemplar } from './ExemplarReservoir.js';
+import type { ExposedExemplars } from './ExposedExemplars.js';
 import type { MetricSnapshot } from './MetricsCollector.js';
 
 /** Content-Type of the Prometheus text exposition format 0.0.4. */
@@ -59,6 +60,10 @@ function exemplarText(exemplar: Exemplar | undefined): string {
   return ` # ${ids} ${formatValue(exemplar.value)} ${(exemplar.time / 1000).toFixed(3)}`;
 }
 
+/** The exemplar to show on `sample`, never older than the one shown there before when `exposed` remembers. */
+const monotonic = (exposed: ExposedExemplars | undefined, sample: string, exemplar: Exemplar | undefined) =>
+  exposed ? exposed.choose(sample, exemplar) : exemplar;
+
 const latest = (a: Exemplar | undefined, b: Exemplar) => (a === undefined || b.time > a.time ? b : a);
 
 /** The most recent exemplar of each bucket (index of the first bound >= its value; the last is +Inf). */
@@ -103,7 +108,12 @@ function header(metric: MetricSnapshot, family: string, format: ExpositionFormat
   return `# HELP ${family} ${openMetrics ? help.replaceAll('"', '\\"') : help}\n${out}`;
 }
 
-function renderMetric(metric: MetricSnapshot, family: string, format: ExpositionFormat): string {
+function renderMetric(
+  metric: MetricSnapshot,
+  family: string,
+  format: ExpositionFormat,
+  exposed: ExposedExemplars | undefined,
+): string {
   const openMetrics = format === 'openmetrics';
   let out = header(metric, family, format);
   const bounds = [...new Set(metric.buckets ?? DEFAULT_PROMETHEUS_BUCKETS)]
@@ -117,15 +127,17 @@ function renderMetric(metric: MetricSnapshot, family: string, format: Exposition
       // OpenMetrics allows exemplars on counters and histogram buckets only (an up-down counter is a gauge).
       const exemplar =
         metric.kind === 'counter' ? exemplars.reduce<Exemplar | undefined>(latest, undefined) : undefined;
-      out += `${name}${labelText(series.labels)} ${formatValue(series.value)}${exemplarText(exemplar)}\n`;
+      const sample = `${name}${labelText(series.labels)}`;
+      out += `${sample} ${formatValue(series.value)}${exemplarText(monotonic(exposed, sample, exemplar))}\n`;
       continue;
     }
     const perBucket = bucketExemplars(bounds, exemplars);
     bounds.forEach((bound, i) => {
-      const le = formatValue(bound);
-      out += `${family}_bucket${labelText(series.labels, ['le', le])} ${sketch.countAtOrBelow(bound)}${exemplarText(perBucket[i])}\n`;
+      const sample = `${family}_bucket${labelText(series.labels, ['le', formatValue(bound)])}`;
+      out += `${sample} ${sketch.countAtOrBelow(bound)}${exemplarText(monotonic(exposed, sample, perBucket[i]))}\n`;
     });
-    out += `${family}_bucket${labelText(series.labels, ['le', '+Inf'])} ${sketch.count}${exemplarText(perBucket[bounds.length])}\n`;
+    const inf = `${family}_bucket${labelText(series.labels, ['le', '+Inf'])}`;
+    out += `${inf} ${sketch.count}${exemplarText(monotonic(exposed, inf, perBucket[bounds.length]))}\n`;
     out += `${family}_sum${labelText(series.labels)} ${formatValue(sketch.sum)}\n`;
     out += `${family}_count${labelText(series.labels)} ${sketch.count}\n`;
   }
@@ -138,11 +150,14 @@ function renderMetric(metric: MetricSnapshot, family: string, format: Exposition
  * `_bucket{le}` (to sketch precision, 1%) plus `_sum` and `_count`. Counter samples end in `_total`.
  * OpenMetrics also names counter families without `_total`, adds `# UNIT` when the name ends with
  * the unit, attaches exemplars (the most recent one of each histogram bucket and of each counter) and
- * ends with `# EOF`. Pure. Names that collide once made valid are rendered once (first wins).
+ * ends with `# EOF`. Names that collide once made valid are rendered once (first wins). Pure, but
+ * for `exposed`: an endpoint scraped repeatedly passes its own, so that no sample's exemplar goes
+ * back in time from one scrape to the next (default none: each exposition stands alone).
  */
 export function renderPrometheus(
   metrics: readonly MetricSnapshot[],
   format: ExpositionFormat = 'prometheus',
+  exposed?: ExposedExemplars,
 ): string {
   const taken = new Set<string>();
   let out = '';
@@ -150,7 +165,7 @@ export function renderPrometheus(
     const { family, samples } = namesOf(metric, format);
     if (samples.some((n) => taken.has(n))) continue;
     for (const n of samples) taken.add(n);
-    out += renderMetric(metric, family, format);
+    out += renderMetric(metric, family, format, exposed);
   }
   return format === 'openmetrics' ? `${out}# EOF\n` : out;
 }

@@ -7,6 +7,7 @@ import { type ApplyFileRulesResult, applyRuleFile } from '../alerts/rules/file/a
 import { type Clock, systemClock } from '../clock.js';
 import { type PgtelConfig, type PgtelOptions, resolveConfig } from '../config.js';
 import type { Database } from '../db/Database.js';
+import { DataDirLock } from '../db/DataDirLock.js';
 import { openDatabase } from '../db/openDatabase.js';
 import { OtlpGrpcServer } from '../grpc/OtlpGrpcServer.js';
 import { otlpGrpcServices } from '../grpc/otlpGrpcServices.js';
@@ -34,6 +35,7 @@ import { openSpoolingSinks } from '../spool/openSpoolingSinks.js';
 import { startDemo } from './demo/startDemo.js';
 import { JobRunner } from './jobs/JobRunner.js';
 import { serviceJobs } from './jobs/serviceJobs.js';
+import { reachableUrl } from './reachableUrl.js';
 
 export interface ServerOptions extends PgtelOptions {
   clock?: Clock;
@@ -194,7 +196,11 @@ export class PgtelServer {
       server.headersTimeout = 66_000;
       shutdown.trackServer(server);
       await listen(server, config.port, config.host);
-      boundPort = (server.address() as AddressInfo).port;
+      const bound = server.address() as AddressInfo;
+      boundPort = bound.port;
+      // CLI commands started beside the embedded folder find this server through its lock file.
+      if (db.kind === 'pglite')
+        DataDirLock.advertise(config.dataDir, reachableUrl(bound.address, bound.port));
       const hostHint = new HostAllowList(config).startupHint();
       if (hostHint) logger.warn(hostHint, { host: config.host });
       // OTLP/gRPC beside HTTP: the same sinks, size limit and ingest token; its calls drain with the requests.

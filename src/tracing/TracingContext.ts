@@ -1,4 +1,5 @@
 import type { AttributeValue, Context, Span } from '@opentelemetry/api';
+import { packageVersion } from '../packageVersion.js';
 import { activeFallbackFrame, type FallbackFrame, fallbackStore } from './fallbackContext.js';
 import { randomSpanId, randomTraceId } from './ids.js';
 import { otelApi } from './otelApi.js';
@@ -7,6 +8,30 @@ import { otelApi } from './otelApi.js';
 export type TracingAttributes = Record<string, AttributeValue | undefined>;
 /** The status of a span. */
 export type TracingStatus = 'unset' | 'ok' | 'error';
+/**
+ * What a span stands for (OpenTelemetry's SpanKind): `server` handles a request from a remote
+ * caller, `client` calls a remote service, `producer`/`consumer` send and receive messages,
+ * `internal` is an operation within the process.
+ */
+export type TracingSpanKind = 'internal' | 'server' | 'client' | 'producer' | 'consumer';
+
+/** A span to start, for `TracingContext.run(span, fn)`. */
+export interface TracingSpanOptions {
+  name: string;
+  /** Default none. */
+  attributes?: TracingAttributes;
+  /** Default `internal`. */
+  kind?: TracingSpanKind;
+}
+
+/** OpenTelemetry's SpanKind numbers. */
+const SPAN_KINDS: Record<TracingSpanKind, number> = {
+  internal: 0,
+  server: 1,
+  client: 2,
+  producer: 3,
+  consumer: 4,
+};
 
 interface Scope {
   dispose(): void;
@@ -50,12 +75,18 @@ export class TracingContext implements Disposable {
   private scope: Scope | undefined;
   private ended = false;
 
-  private constructor(name: string, attributes: TracingAttributes | undefined) {
+  private constructor(
+    name: string,
+    attributes: TracingAttributes | undefined,
+    kind: TracingSpanKind = 'internal',
+  ) {
     this.name = name;
     const api = otelApi;
     if (api) {
       const parent = api.context.active();
-      const span = api.trace.getTracer('pgtel').startSpan(name, { attributes: attributes ?? {} }, parent);
+      const span = api.trace
+        .getTracer('pgtel', packageVersion())
+        .startSpan(name, { attributes: attributes ?? {}, kind: SPAN_KINDS[kind] ?? 0 }, parent);
       if (api.isSpanContextValid(span.spanContext())) {
         const parentIds = api.trace.getSpanContext(parent);
         this.span = span;
@@ -75,17 +106,22 @@ export class TracingContext implements Disposable {
 
   /**
    * Runs `fn` inside a new active span and ends it when `fn` returns or its promise settles. An
-   * exception is recorded on the span and rethrown unchanged. Returns what `fn` returns.
+   * exception is recorded on the span and rethrown unchanged. Returns what `fn` returns. The span is
+   * named by `name`, or described by `span` (`{ name, attributes, kind }`, kind default `internal`):
+   * `TracingContext.run({ name: 'GET /orders/:id', kind: 'server' }, handle)`.
    */
-  static run<T>(name: string, fn: (ctx: TracingContext) => T): T;
+  static run<T>(name: string | TracingSpanOptions, fn: (ctx: TracingContext) => T): T;
   static run<T>(name: string, attributes: TracingAttributes | undefined, fn: (ctx: TracingContext) => T): T;
   static run<T>(
-    name: string,
+    nameOrSpan: string | TracingSpanOptions,
     attributesOrFn: TracingAttributes | undefined | ((ctx: TracingContext) => T),
     maybeFn?: (ctx: TracingContext) => T,
   ): T {
     const fn = (typeof attributesOrFn === 'function' ? attributesOrFn : maybeFn)!;
-    const ctx = new TracingContext(name, typeof attributesOrFn === 'function' ? undefined : attributesOrFn);
+    const ctx =
+      typeof nameOrSpan === 'string'
+        ? new TracingContext(nameOrSpan, typeof attributesOrFn === 'function' ? undefined : attributesOrFn)
+        : new TracingContext(nameOrSpan.name, nameOrSpan.attributes, nameOrSpan.kind);
     let result: T;
     try {
       result = ctx.otelContext

@@ -3,6 +3,7 @@ import type { Sampler } from '@opentelemetry/sdk-trace-base';
 import { resolveOption } from '../config.js';
 import type { DatabaseSession } from '../db/Database.js';
 import { createLogger, type Logger } from '../logger.js';
+import { packageVersion } from '../packageVersion.js';
 import { SingleSetup } from '../SingleSetup.js';
 import { type AutoInstrumentation, enableAutoInstrumentations } from './autoInstrumentations.js';
 import { getTracer } from './getTracer.js';
@@ -64,7 +65,7 @@ const EMPTY_STATS: SpanExporterStats = {
 function disabledTracing(): Tracing {
   return {
     enabled: false,
-    tracer: getTracer('pgtel'),
+    tracer: getTracer('pgtel', packageVersion()),
     spanProcessor: undefined,
     stats: () => ({ ...EMPTY_STATS }),
     forceFlush: async () => {},
@@ -116,7 +117,7 @@ async function create(options: SetupTracingOptions, logger: Logger): Promise<Tra
 
   return {
     enabled: true,
-    tracer: provider.getTracer('pgtel'),
+    tracer: provider.getTracer('pgtel', packageVersion()),
     spanProcessor: processor,
     stats: () => processor?.stats() ?? { ...EMPTY_STATS },
     forceFlush: async () => {

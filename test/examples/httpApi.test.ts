@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventually } from '../helpers/eventually.js';
 import { createExampleStore, startExample } from './exampleProcess.js';
@@ -24,6 +25,8 @@ describe('examples/http-api', () => {
       });
       expect(await one.json()).toMatchObject({ id: '1', item: 'tea' });
       expect((await fetch(`${base}/orders/404`)).status).toBe(404);
+      for (const path of ['/admin/x1', '/wp-login.php'])
+        expect((await fetch(`${base}${path}`)).status).toBe(404);
 
       // On SIGTERM readiness fails at once while liveness and the API keep answering for the delay.
       app.child.kill('SIGTERM');
@@ -47,9 +50,37 @@ describe('examples/http-api', () => {
                 max(trace_id) AS trace_id
            FROM ${db.table('spans')} WHERE service_name = 'orders-api' GROUP BY 1 ORDER BY 1`,
       );
+      // Named by route template; unknown paths share one bounded name.
       expect(spans.rows.map((r) => [r.operation_name, r.n, r.code])).toEqual([
         ['GET /orders', 3, 200],
         ['GET /orders/:id', 2, 404],
+        ['GET unknown route', 2, 404],
+      ]);
+      // SERVER spans with the HTTP semantic conventions, from pgtel's scope at the package's version.
+      const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+      const one = await db.query<{
+        kind: string;
+        attributes: Record<string, unknown>;
+        scope: Record<string, unknown>;
+      }>(
+        `SELECT kind, attributes, scope FROM ${db.table('spans')}
+          WHERE service_name = 'orders-api' AND attributes->>'url.path' = '/orders/404'`,
+      );
+      expect(one.rows).toHaveLength(1);
+      expect(one.rows[0]!.kind).toBe('server');
+      expect(one.rows[0]!.attributes).toMatchObject({
+        'http.request.method': 'GET',
+        'url.path': '/orders/404',
+        'http.route': '/orders/:id',
+        'http.response.status_code': 404,
+      });
+      expect(one.rows[0]!.scope).toMatchObject({ name: 'pgtel', version });
+      const unknown = await db.query<{ attributes: Record<string, unknown> }>(
+        `SELECT attributes FROM ${db.table('spans')} WHERE operation_name = 'GET unknown route' ORDER BY attributes->>'url.path'`,
+      );
+      expect(unknown.rows.map((r) => [r.attributes['url.path'], r.attributes['http.route']])).toEqual([
+        ['/admin/x1', undefined],
+        ['/wp-login.php', undefined],
       ]);
       // The caller's trace was continued.
       const continued = await db.query(
@@ -65,6 +96,7 @@ describe('examples/http-api', () => {
       expect(latency.rows).toEqual([
         { route: '/orders', observations: 3 },
         { route: '/orders/:id', observations: 2 },
+        { route: 'unknown', observations: 2 },
       ]);
       const p95 = await db.query<{ p95: number | null }>(
         `SELECT ${db.table('metric_percentile')}('http_request_duration_ms', 0.95, now() - interval '1 hour',

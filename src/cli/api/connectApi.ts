@@ -1,15 +1,10 @@
-import { Hono } from 'hono';
-import { systemClock } from '../../clock.js';
-import { type PgtelConfig, resolveConfig } from '../../config.js';
+import type { PgtelConfig } from '../../config.js';
+import { resolveConfig } from '../../config.js';
 import type { Database } from '../../db/Database.js';
-import { openDatabase } from '../../db/openDatabase.js';
 import { ConfigError, LockedError } from '../../errors.js';
-import { databaseCheck } from '../../health/checks/databaseCheck.js';
-import { migrationsCheck } from '../../health/checks/migrationsCheck.js';
-import { HealthChecker } from '../../health/HealthChecker.js';
-import { createApiRoutes } from '../../http/api/createApiRoutes.js';
-import { schemaStatus } from '../../schema/schemaStatus.js';
+import { reachableUrl } from '../../serve/reachableUrl.js';
 import { ApiClient } from './ApiClient.js';
+import { runningServerUrl } from './runningServerUrl.js';
 
 /** A data command's way to the JSON API, and how it got there. */
 export interface ApiConnection {
@@ -40,32 +35,30 @@ function overHttp(url: string, config: PgtelConfig, token: string | undefined): 
   };
 }
 
-/** The server's own URL from the configuration (`0.0.0.0` is reached on loopback). */
-function configuredServerUrl(config: PgtelConfig): string {
-  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${config.port}`;
-}
-
 /**
  * Connects a data command to the JSON API with one code path: over HTTP to `--url` / `PGTEL_URL`, or
- * to the configured host and port when a running `pgtel serve` holds the embedded folder's lock;
- * otherwise the database is opened here and the same API app answers in process, without a socket.
+ * to the running `pgtel serve` found by `runningServerUrl`; otherwise the existing database is opened
+ * here and the same API app answers in process, without a socket. Never creates a database.
  */
 export async function connectApi(urlFlag: unknown, env: NodeJS.ProcessEnv): Promise<ApiConnection> {
   const config = resolveConfig({}, env);
   const token = env.PGTEL_API_TOKEN || undefined;
-  const url = explicitServerUrl(urlFlag, env);
+  const url = explicitServerUrl(urlFlag, env) ?? (await runningServerUrl(config, token));
   if (url) return overHttp(url, config, token);
+  // Loaded only on this path: a command answered over HTTP starts without the database drivers.
+  const [{ openDatabase }, { appliedMigrations }] = await Promise.all([
+    import('../../db/openDatabase.js'),
+    import('../../schema/appliedMigrations.js'),
+  ]);
   let db: Database;
   try {
     db = await openDatabase(config);
   } catch (error) {
-    if (error instanceof LockedError) return overHttp(configuredServerUrl(config), config, token);
+    if (error instanceof LockedError) return overHttp(reachableUrl(config.host, config.port), config, token);
     throw error;
   }
   try {
-    const status = await schemaStatus(db);
-    if (status.version === 0)
+    if ((await appliedMigrations(db)).length === 0)
       throw new ConfigError(
         `The schema "${db.schema}" on ${db.description} is not set up: run pgtel migrate.`,
       );
@@ -73,9 +66,7 @@ export async function connectApi(urlFlag: unknown, env: NodeJS.ProcessEnv): Prom
     await db.close();
     throw error;
   }
-  const health = new HealthChecker({ clock: systemClock });
-  health.addCheck(databaseCheck(db)).addCheck(migrationsCheck(db));
-  const app = new Hono().route('/api', createApiRoutes({ db, health, config, clock: systemClock }));
+  const app = await inProcessApi(db, config);
   return {
     client: new ApiClient('http://pgtel.local', (request) => Promise.resolve(app.fetch(request))),
     via: 'direct',
@@ -83,4 +74,29 @@ export async function connectApi(urlFlag: unknown, env: NodeJS.ProcessEnv): Prom
     db,
     close: () => db.close(),
   };
+}
+
+/** The JSON API app over `db`, answering in this process. */
+async function inProcessApi(
+  db: Database,
+  config: PgtelConfig,
+): Promise<{ fetch(request: Request): Response | Promise<Response> }> {
+  const [
+    { Hono },
+    { systemClock },
+    { databaseCheck },
+    { migrationsCheck },
+    { HealthChecker },
+    { createApiRoutes },
+  ] = await Promise.all([
+    import('hono'),
+    import('../../clock.js'),
+    import('../../health/checks/databaseCheck.js'),
+    import('../../health/checks/migrationsCheck.js'),
+    import('../../health/HealthChecker.js'),
+    import('../../http/api/createApiRoutes.js'),
+  ]);
+  const health = new HealthChecker({ clock: systemClock });
+  health.addCheck(databaseCheck(db)).addCheck(migrationsCheck(db));
+  return new Hono().route('/api', createApiRoutes({ db, health, config, clock: systemClock }));
 }

@@ -226,9 +226,6 @@ async function expire(values: Values, io: CliIo, id: string | undefined): Promis
 }
 
 export const alertsCommand: Command = {
-  name: 'alerts',
-  summary:
-    'Alerts firing, without data or in error (exit 3 when any), history, test send, acknowledge, resolve, silences',
   usage: [
     'pgtel alerts [firing] [--rule R] [--json] [--url URL]',
     '       pgtel alerts history [--rule R] [--since T] [--limit N] [--json]',

@@ -18,8 +18,6 @@ import { UsageError } from '../UsageError.js';
 import { printJson } from '../withApi.js';
 
 export const demoCommand: Command = {
-  name: 'demo',
-  summary: 'Load a burst of demo data (traced pipeline batches, metrics, workflows, alert rules) and exit',
   usage: 'pgtel demo [--batches N] [--json]',
   options: { json: { type: 'boolean' }, batches: { type: 'string' } },
   async run({ values, positionals }, io) {
@@ -29,7 +27,9 @@ export const demoCommand: Command = {
       throw new UsageError('--batches must be a whole number from 1 to 10000');
     const config = resolveConfig({}, io.env);
     const logger = createLogger(config.logLevel === 'debug' ? 'debug' : 'warn', io.err);
-    const db = await openForSql(config, 'pgtel demo (pgtel serve --demo loads demo data itself)');
+    const db = await openForSql(config, 'pgtel demo (pgtel serve --demo loads demo data itself)', {
+      create: true,
+    });
     try {
       await migrate(db, {
         partitionsAhead: config.partitionsAhead,

@@ -1,14 +1,16 @@
 import { type PgtelConfig, resolveConfig } from '../../config.js';
 import type { Database } from '../../db/Database.js';
-import { openDatabase } from '../../db/openDatabase.js';
-import { LockedError } from '../../errors.js';
+import { DataDirLock } from '../../db/DataDirLock.js';
 import { redact } from '../../redact.js';
 import { monthsAhead, partitionName } from '../../schema/partitionMath.js';
 import { READER_ROLE, readerRoleReady } from '../../schema/readerRole.js';
 import { describeChecksumMismatch } from '../../schema/schemaCompatibility.js';
 import { type SchemaStatus, schemaStatus } from '../../schema/schemaStatus.js';
+import { reachableUrl } from '../../serve/reachableUrl.js';
 import { explicitServerUrl } from '../api/connectApi.js';
+import { assertEmbeddedDatabaseExists } from '../api/runningServerUrl.js';
 import { type CliIo, type Command, EXIT } from '../Command.js';
+import { plural } from '../plural.js';
 import { styleFor } from '../Style.js';
 import { printJson } from '../withApi.js';
 
@@ -130,12 +132,12 @@ async function databaseFindings(db: Database, config: PgtelConfig): Promise<Doct
       ? {
           check: 'partitions',
           status: 'pass',
-          message: `${tables.rows.length} tables partitioned ${config.partitionsAhead} month(s) ahead`,
+          message: `${tables.rows.length} tables partitioned ${plural(config.partitionsAhead, 'month')} ahead`,
         }
       : {
           check: 'partitions',
           status: 'warn',
-          message: `missing ${missing.length} partition(s): ${missing.slice(0, 4).join(', ')}${missing.length > 4 ? ', ...' : ''}`,
+          message: `missing ${plural(missing.length, 'partition')}: ${missing.slice(0, 4).join(', ')}${missing.length > 4 ? ', ...' : ''}`,
           fix: 'run pgtel migrate or keep pgtel serve running (its maintenance job creates them); rows land in the default partitions meanwhile',
         },
   );
@@ -205,19 +207,35 @@ export async function diagnose(
   ];
   const url = explicitServerUrl(values.url, env);
   if (url) return [...findings, ...(await serverFindings(url, env))];
+  const holder = config.databaseUrl ? undefined : DataDirLock.holder(config.dataDir);
+  if (holder) {
+    findings.push({
+      check: 'lock',
+      status: 'pass',
+      message: `the embedded database is held by process ${holder.pid} (a running pgtel serve); checking it over HTTP`,
+    });
+    return [
+      ...findings,
+      ...(await serverFindings(holder.url ?? reachableUrl(config.host, config.port), env)),
+    ];
+  }
+  try {
+    // Never creates the database it diagnoses: a missing folder is a finding.
+    assertEmbeddedDatabaseExists(config);
+  } catch (error) {
+    findings.push({
+      check: 'connectivity',
+      status: 'fail',
+      message: (error as Error).message,
+      fix: 'pgtel migrate (or pgtel serve) creates the embedded database; or set --url, DATABASE_URL or PGTEL_DATA_DIR',
+    });
+    return findings;
+  }
   let db: Database;
   try {
+    const { openDatabase } = await import('../../db/openDatabase.js');
     db = await openDatabase(config);
   } catch (error) {
-    if (error instanceof LockedError) {
-      findings.push({
-        check: 'lock',
-        status: 'pass',
-        message: `the embedded database is held by process ${error.holderPid} (a running pgtel serve); checking it over HTTP`,
-      });
-      const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
-      return [...findings, ...(await serverFindings(`http://${host}:${config.port}`, env))];
-    }
     findings.push({
       check: 'connectivity',
       status: 'fail',
@@ -255,8 +273,6 @@ function print(io: CliIo, findings: readonly DoctorFinding[]): void {
 }
 
 export const doctorCommand: Command = {
-  name: 'doctor',
-  summary: 'Check config, connectivity, migrations, partitions, lock holder, clock skew; print fixes',
   usage: 'pgtel doctor [--json] [--url URL]   (exit 0 all good, 3 warnings or failures found)',
   options: { json: { type: 'boolean' }, url: { type: 'string' } },
   async run({ values }, io) {

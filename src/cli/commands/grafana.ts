@@ -7,8 +7,6 @@ import { type Command, EXIT } from '../Command.js';
 import { UsageError } from '../UsageError.js';
 
 export const grafanaCommand: Command = {
-  name: 'grafana',
-  summary: "Write Grafana provisioning (data source + dashboard over pgtel's tables)",
   usage:
     'pgtel grafana export [--out DIR] [--host HOST:PORT] [--database NAME] [--user ROLE] [--sslmode MODE] ' +
     '[--sslrootcert FILE] [--sslcert FILE] [--sslkey FILE] [--json]  (defaults: those of DATABASE_URL)',

@@ -19,8 +19,6 @@ async function untilInterrupted<T>(given: AbortSignal | undefined, run: (signal:
 }
 
 export const logsCommand: Command = {
-  name: 'logs',
-  summary: 'Search log records (by service, severity, words, trace) or follow them live',
   usage:
     'pgtel logs [--service S] [--severity trace|debug|info|warn|error|fatal|1-24] [--grep WORDS] [--trace ID] [--attr k:v]... [--since 15m] [--limit N] [--follow] [--json] [--url URL]',
   options: {

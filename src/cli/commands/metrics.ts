@@ -1,4 +1,7 @@
+import { NotFoundError } from '../../errors.js';
 import { type Command, EXIT } from '../Command.js';
+import { formatDuration } from '../formatDuration.js';
+import { renderStepTable, type StepLine } from '../renderStepTable.js';
 import { renderTable } from '../renderTable.js';
 import { UsageError } from '../UsageError.js';
 import { apiOptions, flag, printJson, withApi } from '../withApi.js';
@@ -15,32 +18,16 @@ interface MetricInfo {
 
 interface Series {
   name: string;
-  type: string;
+  /** Null when no series of that name has a value in the window. */
+  type: string | null;
+  from: string;
+  to: string;
   stepMs: number;
   truncated: boolean;
-  lines: { labels: Record<string, string>; points: [number, number | null][] }[];
-}
-
-function formatLabels(labels: Record<string, string>): string {
-  const pairs = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
-  return pairs.length === 0 ? '(all series)' : pairs.join(',');
-}
-
-function summarize(points: readonly [number, number | null][]): string[] {
-  const values = points.map((p) => p[1]).filter((v): v is number => v !== null);
-  if (values.length === 0) return ['0', '-', '-', '-'];
-  const round = (v: number) => String(Number(v.toPrecision(6)));
-  return [
-    String(values.length),
-    round(values.at(-1)!),
-    round(Math.min(...values)),
-    round(Math.max(...values)),
-  ];
+  lines: StepLine[];
 }
 
 export const metricsCommand: Command = {
-  name: 'metrics',
-  summary: 'List metrics, or one metric over time (per step, grouped by labels or service.name)',
   usage:
     'pgtel metrics [<name> [--step 5m] [--labels k:v]... [--resource k:v]... [--group-by service.name,a]] [--service S]... [--from T] [--to T] [--json] [--url URL]',
   options: {
@@ -82,28 +69,37 @@ export const metricsCommand: Command = {
         );
       return EXIT.ok;
     }
-    const series = await withApi(values, io, ({ client }) =>
-      client.get<Series>(`/metrics/${encodeURIComponent(name)}/series`, {
+    const series = await withApi(values, io, async ({ client }) => {
+      const found = await client.get<Series>(`/metrics/${encodeURIComponent(name)}/series`, {
         ...window,
         step: flag(values, 'step'),
         labels: values.labels as string[] | undefined,
         service,
         resource: values.resource as string[] | undefined,
         groupBy: flag(values, 'group-by'),
-      }),
-    );
+      });
+      // No line at all: a filter that matches nothing shows an empty table, an unknown name fails.
+      if (found.type === null) {
+        const { metrics } = await client.get<{ metrics: MetricInfo[] }>('/metrics', {
+          from: found.from,
+          to: found.to,
+        });
+        if (!metrics.some((m) => m.name === name))
+          throw new NotFoundError(
+            `no metric named ${name} between ${found.from} and ${found.to} (pgtel metrics lists them)`,
+          );
+      }
+      return found;
+    });
     if (values.json) {
       printJson(io, series);
       return EXIT.ok;
     }
     const of = service ? `, service ${service.join(' or ')}` : '';
-    io.out(`${series.name} (${series.type}), step ${series.stepMs / 1000}s${of}\n\n`);
     io.out(
-      renderTable(
-        ['series', 'points', 'last', 'min', 'max'],
-        series.lines.map((line) => [formatLabels(line.labels), ...summarize(line.points)]),
-      ),
+      `${series.name} (${series.type ?? 'no series match'}), step ${formatDuration(series.stepMs)}${of}\n\n`,
     );
+    io.out(renderStepTable(series.lines));
     if (series.truncated) io.out('(more groups exist: narrow with --labels)\n');
     return EXIT.ok;
   },

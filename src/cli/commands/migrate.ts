@@ -5,14 +5,12 @@ import { type Command, EXIT } from '../Command.js';
 import { openForSql } from '../openForSql.js';
 
 export const migrateCommand: Command = {
-  name: 'migrate',
-  summary: 'Create or upgrade the schema and partitions (--dry-run lists pending migrations)',
   usage: 'pgtel migrate [--dry-run] [--json]',
   options: { 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } },
   async run({ values }, io) {
     const dryRun = values['dry-run'] === true;
     const config = resolveConfig({}, io.env);
-    const db = await openForSql(config, 'pgtel migrate');
+    const db = await openForSql(config, 'pgtel migrate', { create: true });
     try {
       const result = await migrate(db, {
         dryRun,

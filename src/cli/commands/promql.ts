@@ -47,8 +47,6 @@ function rangeParams(values: Record<string, unknown>): Record<string, string> {
 }
 
 export const promqlCommand: Command = {
-  name: 'promql',
-  summary: "Evaluate a PromQL query through Prometheus's HTTP API (instant, or over a range)",
   usage:
     'pgtel promql <query> [--time T | --start T --end T --step S] [--timeout D] [--json] [--url URL]   (T: RFC 3339 or unix seconds; S, D: 15s, 1m or seconds)',
   options: {

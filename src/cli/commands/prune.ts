@@ -4,12 +4,11 @@ import { maintainPartitions } from '../../schema/PartitionManager.js';
 import { pruneWorkflows } from '../../workflows/pruneWorkflows.js';
 import { type Command, EXIT } from '../Command.js';
 import { openForSql } from '../openForSql.js';
+import { plural } from '../plural.js';
 import { UsageError } from '../UsageError.js';
 import { printJson } from '../withApi.js';
 
 export const pruneCommand: Command = {
-  name: 'prune',
-  summary: 'Apply retention now: drop expired partitions, closed workflows, old alert history',
   usage: 'pgtel prune [--json]',
   options: { json: { type: 'boolean' } },
   async run({ values, positionals }, io) {
@@ -24,22 +23,26 @@ export const pruneCommand: Command = {
         retentionDays: config.retentionDays,
       });
       progress(
-        `  dropped ${partitions.dropped.length} partition(s), ${partitions.expiredRows} expired row(s)`,
+        `  dropped ${plural(partitions.dropped.length, 'partition')}, ${plural(partitions.expiredRows, 'expired row')}`,
       );
       progress(`pruning workflows closed more than ${config.workflowRetentionDays} days ago...`);
       const workflows = await pruneWorkflows(db, { retentionDays: config.workflowRetentionDays });
-      progress(`  removed ${workflows.workflows} workflow(s) in ${workflows.batches} batch(es)`);
+      progress(
+        `  removed ${plural(workflows.workflows, 'workflow')} in ${plural(workflows.batches, 'batch', 'batches')}`,
+      );
       progress('pruning sent notifications and old alert history...');
       const alerts = await pruneAlertData(db);
-      progress(`  removed ${alerts.outbox} notification(s), ${alerts.history} history row(s)`);
+      progress(
+        `  removed ${plural(alerts.outbox, 'notification')}, ${plural(alerts.history, 'history row')}`,
+      );
       const result = { partitions, workflows, alerts };
       if (values.json) printJson(io, result);
       else
         io.out(
-          `Pruned: ${partitions.dropped.length} partitions (${partitions.dropped.join(', ') || 'none'}), ` +
-            `${partitions.expiredRows} expired rows, ${workflows.workflows} workflows ` +
-            `(${workflows.historyEntries} history entries), ${alerts.outbox} sent notifications, ` +
-            `${alerts.history} alert history rows.\n`,
+          `Pruned: ${plural(partitions.dropped.length, 'partition')} (${partitions.dropped.join(', ') || 'none'}), ` +
+            `${plural(partitions.expiredRows, 'expired row')}, ${plural(workflows.workflows, 'workflow')} ` +
+            `(${plural(workflows.historyEntries, 'history entry', 'history entries')}), ` +
+            `${plural(alerts.outbox, 'sent notification')}, ${plural(alerts.history, 'alert history row')}.\n`,
         );
       return EXIT.ok;
     } finally {

@@ -1,9 +1,11 @@
 import { resolveConfig } from '../../config.js';
-import { DatabaseError } from '../../errors.js';
+import { DatabaseError, PgtelError } from '../../errors.js';
 import { runAsReader, userQueryBody } from '../../schema/runAsReader.js';
 import { type Command, EXIT } from '../Command.js';
 import { openForSql } from '../openForSql.js';
+import { plural } from '../plural.js';
 import { renderTable } from '../renderTable.js';
+import { ROW_QUERY_KEYWORDS, statementKeyword } from '../statementKeyword.js';
 import { UsageError } from '../UsageError.js';
 import { printJson } from '../withApi.js';
 
@@ -15,8 +17,6 @@ function cell(value: unknown): string {
 }
 
 export const queryCommand: Command = {
-  name: 'query',
-  summary: "Run one read-only SQL query in pgtel's schema (statement timeout, row limit)",
   usage: 'pgtel query "<select>" [--limit N] [--json]',
   options: { json: { type: 'boolean' }, limit: { type: 'string' } },
   async run({ values, positionals }, io) {
@@ -28,6 +28,12 @@ export const queryCommand: Command = {
     const sql = positionals[0]!;
     if (userQueryBody(sql) === '')
       throw new UsageError('give the SQL to run, e.g. pgtel query "SELECT count(*) FROM spans"');
+    const keyword = statementKeyword(sql);
+    if (keyword !== '' && !ROW_QUERY_KEYWORDS.has(keyword))
+      throw new PgtelError(
+        'PGTEL_INVALID',
+        `only SELECT/WITH queries are allowed (or VALUES, TABLE), not ${keyword.toUpperCase()}: pgtel query only reads`,
+      );
     const config = resolveConfig({}, io.env);
     const db = await openForSql(config, 'pgtel query');
     try {
@@ -55,9 +61,7 @@ export const queryCommand: Command = {
             rows.map((r) => columns.map((c) => cell(r[c]))),
           ),
         );
-        io.out(
-          `(${rows.length} row${rows.length === 1 ? '' : 's'}${truncated ? `, truncated at --limit ${limit}` : ''})\n`,
-        );
+        io.out(`(${plural(rows.length, 'row')}${truncated ? `, truncated at --limit ${limit}` : ''})\n`);
       }
       return EXIT.ok;
     } finally {

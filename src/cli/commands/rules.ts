@@ -133,8 +133,6 @@ async function list(values: Values, io: CliIo): Promise<number> {
 }
 
 export const rulesCommand: Command = {
-  name: 'rules',
-  summary: 'Alert rules: check or apply a rule file (Prometheus rule-file YAML), list rules and their state',
   usage: [
     'pgtel rules check FILE [--json]    validate a rule file: every problem with group, rule, field and line; exit 1 on any',
     "       pgtel rules apply FILE [--json] [--url URL]   make the stored rule-file rules exactly FILE's",

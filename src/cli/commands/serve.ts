@@ -33,8 +33,6 @@ export function serveBanner(url: string, database: string, token: boolean, grpcU
 }
 
 export const serveCommand: Command = {
-  name: 'serve',
-  summary: 'Run the service: probes, /metrics, OTLP ingest, JSON API, dashboard, background jobs',
   usage: 'pgtel serve [--demo] [--port N] [--host H] [--grpc-port N|off]',
   options: {
     demo: { type: 'boolean' },

@@ -1,6 +1,7 @@
 import type { ApiResponse } from '../../http/api/contract.js';
 import { type Command, EXIT } from '../Command.js';
 import { formatDuration } from '../formatDuration.js';
+import { plural } from '../plural.js';
 import { renderTable } from '../renderTable.js';
 import { renderWaterfall } from '../renderWaterfall.js';
 import { styleFor } from '../Style.js';
@@ -8,8 +9,6 @@ import { UsageError } from '../UsageError.js';
 import { apiOptions, flag, printJson, withApi } from '../withApi.js';
 
 export const tracesCommand: Command = {
-  name: 'traces',
-  summary: 'Search traces (newest first) by service, operation, status, duration, attributes',
   usage:
     'pgtel traces [--service S] [--operation O] [--status ok|error|unset] [--min-duration MS] [--attr k:v]... [--from T] [--to T] [--limit N] [--cursor C] [--json] [--url URL]',
   options: {
@@ -66,8 +65,6 @@ export const tracesCommand: Command = {
 };
 
 export const traceCommand: Command = {
-  name: 'trace',
-  summary: 'Show one trace as a waterfall (spans nested by parent on a time axis, errors marked)',
   usage: 'pgtel trace <traceId> [--width N] [--json] [--url URL]',
   options: { ...apiOptions, width: { type: 'string' } },
   async run({ values, positionals }, io) {
@@ -87,7 +84,7 @@ export const traceCommand: Command = {
     const style = styleFor(io);
     io.out(
       `${style.bold(`Trace ${trace.traceId}`)}  ${trace.startTime}  ${formatDuration(trace.durationMs)}  ` +
-        `${trace.spanCount} spans, ${trace.errorCount > 0 ? style.red(`${trace.errorCount} errors`) : '0 errors'}  ` +
+        `${plural(trace.spanCount, 'span')}, ${trace.errorCount > 0 ? style.red(plural(trace.errorCount, 'error')) : '0 errors'}  ` +
         `services: ${trace.services.join(', ')}\n`,
     );
     for (const w of trace.workflows) io.out(`workflow ${w.workflowId} (${w.workflowType}, ${w.status})\n`);

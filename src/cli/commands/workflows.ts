@@ -7,8 +7,6 @@ import { UsageError } from '../UsageError.js';
 import { apiOptions, flag, printJson, withApi } from '../withApi.js';
 
 export const workflowsCommand: Command = {
-  name: 'workflows',
-  summary: 'List workflows (newest first) by status, type, stuck',
   usage:
     'pgtel workflows [--status pending|running|completed|failed|cancelled] [--type T] [--stuck] [--limit N] [--cursor C] [--json] [--url URL]',
   options: {
@@ -57,8 +55,6 @@ export const workflowsCommand: Command = {
 };
 
 export const workflowCommand: Command = {
-  name: 'workflow',
-  summary: 'Show one workflow with its history and time per phase',
   usage: 'pgtel workflow <id> [--json] [--url URL]',
   options: { ...apiOptions },
   async run({ values, positionals }, io) {

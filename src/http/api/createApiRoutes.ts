@@ -7,6 +7,7 @@ import { logRoutes } from './logRoutes.js';
 import { metricRoutes } from './metricRoutes.js';
 import { prometheusRoutes } from './prometheusRoutes.js';
 import { QueryParams } from './QueryParams.js';
+import { statusRoutes } from './statusRoutes.js';
 import { telemetryEnv } from './telemetryEnv.js';
 import { traceRoutes } from './traceRoutes.js';
 import { workflowRoutes } from './workflowRoutes.js';
@@ -16,7 +17,7 @@ export type { ApiDeps } from './ApiDeps.js';
 /**
  * The JSON API of `pgtel serve`, to mount under `/api` (see docs/api.md): traces, services and
  * operations, logs (search, histogram, live tail), metrics, workflows, alerts and silences, health,
- * the telemetry environment lines and Prometheus's HTTP API under `/v1` (its own answer and error
+ * the schema status, the telemetry environment lines and Prometheus's HTTP API under `/v1` (its own answer and error
  * shapes).
  * Every read runs READ ONLY with the `queryTimeoutMs` statement timeout; every parameter is validated
  * (400 `{ error: { code, message } }`) and reaches SQL only as a bound parameter.
@@ -35,6 +36,7 @@ export function createApiRoutes(deps: ApiDeps): Hono {
   app.route('/workflows', workflowRoutes(deps));
   app.route('/', alertRoutes(deps));
   app.route('/health', healthRoutes(deps));
+  app.route('/status', statusRoutes(deps));
   app.route('/v1', prometheusRoutes(deps));
   app.get('/telemetry-env', (c) => {
     QueryParams.of(c.req.url).done();

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -161,4 +161,38 @@ describe('pgtel commands while pgtel serve holds the embedded database', () => {
       /Cannot reach the pgtel server at http:\/\/127\.0\.0\.1:1 .*is pgtel serve running\?/,
     );
   }, 240_000);
+});
+
+describe('finding the running pgtel serve', () => {
+  it('records its URL in the lock file, and commands use it whatever port they are configured with', async () => {
+    expect(readFileSync(join(folder, 'data.lock'), 'utf8')).toBe(`${server.pid}\n${url}\n`);
+    const run = await runPgtel(['traces', '--json'], { ...env, PGTEL_PORT: String(await freePort()) });
+    expect(run.code).toBe(0);
+    expect(json<{ traces: { traceId: string }[] }>(run).traces.map((t) => t.traceId)).toContain(TRACE_ID);
+  }, 120_000);
+
+  it('from a folder without a database, reaches the server on the configured port and creates nothing', async () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), 'pgtel-cli-elsewhere-'));
+    try {
+      const away = { ...env, PGTEL_DATA_DIR: join(elsewhere, '.pgtel', 'data') };
+      const run = await runPgtel(['traces'], away);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(TRACE_ID);
+      const status = await runPgtel(['status'], away);
+      expect(status.code).toBe(0);
+      expect(status.stdout).toMatch(/^Schema: {3}"observability" version \d+ of \d+$/m);
+      expect(readdirSync(elsewhere)).toEqual([]);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('status answers through the API while serve holds the embedded database, with real row counts', async () => {
+    const run = await runPgtel(['status', '--json'], env);
+    expect(run.code).toBe(0);
+    const status = json<{ pending: string[]; tables: { name: string; estimatedRows: number }[] }>(run);
+    expect(status.pending).toEqual([]);
+    expect(status.tables.find((t) => t.name === 'spans')?.estimatedRows).toBeGreaterThanOrEqual(1);
+    expect(status.tables.find((t) => t.name === 'schema_migrations')?.estimatedRows).toBeGreaterThan(1);
+  }, 120_000);
 });

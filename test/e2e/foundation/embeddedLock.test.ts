@@ -64,4 +64,22 @@ describe('embedded database folder lock', () => {
     lock.release();
     expect(existsSync(lock.file)).toBe(false);
   });
+
+  it('records the URL of the server holding the lock, for commands to find it', () => {
+    const served = join(folder, 'served');
+    expect(DataDirLock.holder(served)).toBeUndefined();
+    const lock = DataDirLock.acquire(served);
+    try {
+      expect(DataDirLock.holder(served)).toEqual({ pid: process.pid, url: undefined });
+      DataDirLock.advertise(served, 'http://127.0.0.1:4999');
+      expect(DataDirLock.holder(served)).toEqual({ pid: process.pid, url: 'http://127.0.0.1:4999' });
+      // Another process's lock is left alone; a dead holder is no holder.
+      writeFileSync(lock.file, '2147483646\nhttp://127.0.0.1:1\n');
+      DataDirLock.advertise(served, 'http://127.0.0.1:5000');
+      expect(readFileSync(lock.file, 'utf8')).toBe('2147483646\nhttp://127.0.0.1:1\n');
+      expect(DataDirLock.holder(served)).toBeUndefined();
+    } finally {
+      lock.release();
+    }
+  });
 });

@@ -17,7 +17,7 @@ async function exposition(): Promise<string> {
   const { server } = ctx;
   await server.jobs.runNow('self-metrics');
   await server.jobs.runNow('partitions');
-  server.metrics.recordIngest('traces', 3, 1, 12.5);
+  server.metrics.recordIngest('traces', 3, { invalid: 1, refused: 0 }, 12.5);
   server.metrics.collector
     .createCounter('app.requests', { description: 'Requests "served"\nby route' })
     .add(2, {
@@ -31,7 +31,12 @@ async function exposition(): Promise<string> {
 describe.runIf(hasBinary('promtool'))('the /metrics exposition and a real Prometheus', () => {
   it('is accepted by promtool check metrics without a lint warning', async () => {
     const text = await exposition();
-    expect(text).toMatch(/^pgtel_ingest_duration_bucket\{signal="traces",le="\+Inf"\} 1$/m);
+    expect(text).toMatch(/^pgtel_ingest_duration_seconds_bucket\{signal="traces",le="\+Inf"\} 1$/m);
+    expect(text).toMatch(/^pgtel_ingest_duration_seconds_bucket\{signal="traces",le="0\.025"\} 1$/m);
+    expect(text).toMatch(/^pgtel_ingest_duration_seconds_sum\{signal="traces"\} 0\.0125$/m);
+    expect(text).toMatch(/^pgtel_ingest_rejected_total\{reason="invalid",signal="traces"\} 1$/m);
+    expect(text).toMatch(/^# TYPE pgtel_metrics_dropped_rows_total counter$/m);
+    expect(text).toMatch(/^pgtel_job_duration_seconds_count\{pgtel_job="partitions"\} 1$/m);
     expect(text).toContain('route="/a\\"b\\\\c\\nd"');
     const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
     expect(check.stdout + check.stderr).toBe('');
@@ -65,9 +70,10 @@ describe.runIf(hasBinary('promtool'))('the /metrics exposition and a real Promet
       'job runs in Prometheus',
       30_000,
     );
-    // pgtel's own `job` label meets Prometheus' target label and is kept as `exported_job`.
-    expect(runs.map((r) => r.metric.exported_job)).toEqual(
+    // pgtel names its jobs `pgtel_job`, clear of Prometheus' target label `job`.
+    expect(runs.map((r) => r.metric.pgtel_job)).toEqual(
       expect.arrayContaining(['partitions', 'self-metrics']),
     );
+    expect(runs.every((r) => r.metric.job === 'pgtel' && r.metric.exported_job === undefined)).toBe(true);
   }, 60_000);
 });

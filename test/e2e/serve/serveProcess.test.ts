@@ -51,7 +51,7 @@ describe('pgtel serve --demo as a process', () => {
         expect.arrayContaining(['DemoDataQualityIssues', 'DemoSlowTransform']),
       );
       const metrics = await (await fetch(`${serve.url}/metrics`)).text();
-      expect(metrics).toMatch(/^pgtel_job_runs_total\{job="demo"\} \d+$/m);
+      expect(metrics).toMatch(/^pgtel_job_runs_total\{pgtel_job="demo"\} \d+$/m);
     } finally {
       serve.child.kill('SIGTERM');
     }

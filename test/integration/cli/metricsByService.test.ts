@@ -96,7 +96,9 @@ describe('pgtel metrics by service', () => {
       '1h',
     );
     expect(one.out).toMatch(/service search/);
-    expect(one.out).toMatch(/^\(all series\)\s+\d/m);
+    // One row per step: its start and the value of the one line of all series.
+    expect(one.out).toMatch(/^time\s+value$/m);
+    expect(one.out).toMatch(/^\d{4}-\d\d-\d\dT\d\d:00:00Z\s+\d+$/m);
     const oneJson = await pgtel(
       'metrics',
       'jobs_total',
