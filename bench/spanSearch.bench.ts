@@ -5,9 +5,13 @@
 // 10 services, 20 operations, durations spread evenly over 0-1000 ms, 1% errors.
 
 import type { Database, DatabaseSession } from '../src/db/Database.js';
-import { searchTraces, type TraceSearch } from '../src/http/api/searchTraces.js';
-import { listOperations, listServices } from '../src/tracing/listServices.js';
-import { searchSpans } from '../src/tracing/searchSpans.js';
+import {
+  listOperations,
+  listServices,
+  searchSpans,
+  searchTraces,
+  type TraceSearch,
+} from '../src/tracing/traceQueries.js';
 import { dropBenchDatabase, openBenchDatabase } from './benchDatabase.js';
 import { type BenchResult, compareRounds, interleavedRounds, timeMs } from './harness.js';
 
@@ -34,8 +38,8 @@ async function addSpans(db: Database, from: number, to: number, total: number): 
   await db.exec(`VACUUM ANALYZE ${db.table('spans')}`);
 }
 
-const traces = (search: Partial<TraceSearch>) => (s: DatabaseSession) =>
-  searchTraces(s, { window: WINDOW, attributes: {}, limit: 20, ...search });
+const traces = (search: TraceSearch) => (s: DatabaseSession) =>
+  searchTraces(s, { ...WINDOW, limit: 20, ...search });
 
 const SEARCHES: [string, (session: DatabaseSession) => Promise<unknown>][] = [
   ['traces: window only', traces({})],

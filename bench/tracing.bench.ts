@@ -13,7 +13,6 @@ import { createLogger } from '../src/logger.js';
 import { PostgreSQLSpanProcessor } from '../src/tracing/PostgreSQLSpanProcessor.js';
 import { SPAN_COLUMNS, spanRowValues } from '../src/tracing/SpanRow.js';
 import { spanToRow } from '../src/tracing/spanToRow.js';
-import { listServices, searchSpans } from '../src/tracing/traceQueries.js';
 import { dropBenchDatabase, openBenchDatabase } from './benchDatabase.js';
 import { anchorCopyText, onEmptied, serverSideCopyRate, streamCopyRate } from './copyAnchors.js';
 import { type BenchResult, compareRounds, interleavedRounds, itemsPerSecond, spreadOf } from './harness.js';
