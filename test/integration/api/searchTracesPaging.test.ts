@@ -22,7 +22,7 @@ function makeSpans(): Span[] {
   for (let t = 0; t < TRACES; t++) {
     for (let s = 0; s < SPANS_PER_TRACE; s++) {
       spans.push({
-        traceId: t.toString(16).padStart(32, '0'),
+        traceId: (t + 1).toString(16).padStart(32, 'a'),
         spanId: (t * 1000 + s + 1).toString(16).padStart(16, '0'),
         // Trace t's spans every 7 s from t * 3 s (plus a few µs), so traces overlap; pairs tie.
         startMicros: (START + t * 3000 + s * 7000) * 1000 + ((t * 37 + s) % 3),
