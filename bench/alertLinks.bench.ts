@@ -14,11 +14,12 @@ import type { Database } from '../src/db/Database.js';
 import { ManualClock } from '../src/testing/ManualClock.js';
 import { dropBenchDatabase, openBenchDatabase } from './benchDatabase.js';
 import type { BenchResult } from './harness.js';
-import { bestMs, compare } from './harness.js';
+import { compareRounds, interleavedRounds, timeMs } from './harness.js';
 
 const HOSTS = 50;
 const ROWS_PER_HOST = 2000;
 const HOUR = 3_600_000;
+const ROUNDS = Number(process.env.PGTEL_BENCH_ROUNDS ?? 5);
 
 async function fill(db: Database, metric: string, exemplars: boolean, now: number): Promise<void> {
   await db.query(
@@ -40,8 +41,8 @@ const source = (metric: string): Extract<RuleSource, { kind: 'aggregate' }> => (
   groupBy: ['host'],
 });
 
-/** Best time of evaluation ticks of one rule (every tick: all 50 instances firing). */
-async function tickMs(db: Database, clock: ManualClock, metric: string): Promise<number> {
+/** Times of evaluation ticks of one rule, one per round (every tick: all 50 instances firing). */
+async function tickMs(db: Database, clock: ManualClock, metric: string): Promise<number[]> {
   await saveAlertRules(
     db,
     [
@@ -59,9 +60,10 @@ async function tickMs(db: Database, clock: ManualClock, metric: string): Promise
     await evaluateDueRules(db, { clock });
   };
   await tick(); // fires, inserts the alert rows
-  const ms = await bestMs(tick, 10);
+  const times: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) times.push(await timeMs(tick));
   await deleteAlertRule(db, metric);
-  return ms;
+  return times;
 }
 
 export default async function alertLinksBench(): Promise<BenchResult[]> {
@@ -75,20 +77,22 @@ export default async function alertLinksBench(): Promise<BenchResult[]> {
     const instances = Array.from({ length: HOSTS }, (_, i) => ({ host: `h${i}` }));
     const links = exemplarLinksQuery(source('linked'), instances, name, now);
     const value = metricSourceQuery(source('linked'), name, now);
-    const lookup = await bestMs(() => db.query(links.sql, links.params), 5);
-    const own = await bestMs(() => db.query(value.sql, value.params), 5);
+    const queries = await interleavedRounds(ROUNDS, {
+      lookup: () => timeMs(() => db.query(links.sql, links.params)),
+      own: () => timeMs(() => db.query(value.sql, value.params)),
+    });
     const withLinks = await tickMs(db, clock, 'linked');
     const without = await tickMs(db, clock, 'plain');
     return [
-      compare(
+      compareRounds(
         'alert links: exemplar lookup, 50 firing series, 100k rows',
         'ms',
-        lookup,
-        own,
+        queries.lookup,
+        queries.own,
         "the rule's own value query",
         '<= 6',
       ),
-      compare(
+      compareRounds(
         'alert links: evaluation tick recording links, 50 firing series',
         'ms',
         withLinks,

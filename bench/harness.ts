@@ -12,6 +12,10 @@ export interface BenchResult {
   pass: boolean;
   /** Lowest and highest ratio over the interleaved rounds, when the figure is a median of rounds. */
   ratioRange?: [number, number];
+  /** Lowest and highest of our measures over the rounds. */
+  oursRange?: [number, number];
+  /** Lowest and highest of the baseline's measures over the rounds (equal for a fixed budget). */
+  baselineRange?: [number, number];
 }
 
 /** Median, lowest and highest of a set of measurements. */
@@ -48,7 +52,11 @@ export async function interleavedRounds<K extends string>(
   return measures;
 }
 
-/** A result from per-round measures of ours and the baseline: median ratio with its range. */
+/**
+ * A result from per-round measures of ours and the baseline (as `interleavedRounds` returns them):
+ * medians of each side, the median of the per-round ratios, and every range. For a fixed budget pass
+ * the budget once per round as the baseline.
+ */
 export function compareRounds(
   name: string,
   unit: string,
@@ -62,10 +70,23 @@ export function compareRounds(
   const match = /^(>=|<=)\s*([\d.]+)/.exec(target);
   const bound = Number(match?.[2]);
   const pass = match ? (match[1] === '>=' ? ratios.median >= bound : ratios.median <= bound) : true;
-  return { ...result, ratio: ratios.median, pass, ratioRange: [ratios.min, ratios.max] };
+  const oursSpread = spreadOf(ours);
+  const baselineSpread = spreadOf(baseline);
+  return {
+    ...result,
+    ratio: ratios.median,
+    pass,
+    ratioRange: [ratios.min, ratios.max],
+    oursRange: [oursSpread.min, oursSpread.max],
+    baselineRange: [baselineSpread.min, baselineSpread.max],
+  };
 }
 
-/** Builds a result, computing the ratio and checking it against a target like ">= 0.6" or "<= 1.5x". */
+/**
+ * Builds a result from two single figures, computing the ratio and checking it against a target like
+ * ">= 0.6" or "<= 1.5x". For figures that are not timings of rounds (sizes, error bounds); timings go
+ * through `interleavedRounds` and `compareRounds`.
+ */
 export function compare(
   name: string,
   unit: string,
@@ -81,46 +102,37 @@ export function compare(
   return { name, unit, ours, baseline, baselineName, ratio, target, pass };
 }
 
-/** Nanoseconds per call of `fn`, best of `rounds` timed loops of `iterations` calls (after a warm-up). */
-export function nsPerOp(fn: (i: number) => void, iterations = 1_000_000, rounds = 5): number {
-  for (let i = 0; i < Math.min(iterations, 100_000); i++) fn(i);
-  let best = Number.POSITIVE_INFINITY;
-  for (let r = 0; r < rounds; r++) {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < iterations; i++) fn(i);
-    best = Math.min(best, Number(process.hrtime.bigint() - start) / iterations);
-  }
-  return best;
+/** Nanoseconds per call of `fn` in one timed loop of `iterations` calls: one round's measure. */
+export function nsPerOpOnce(fn: (i: number) => void, iterations = 1_000_000): number {
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < iterations; i++) fn(i);
+  return Number(process.hrtime.bigint() - start) / iterations;
 }
 
-/** Items per second of one async run of `fn` that processes `items` items. */
+/** Nanoseconds per call of `fn`: the median of `rounds` timed loops of `iterations` calls, after a warm-up. */
+export function nsPerOp(fn: (i: number) => void, iterations = 1_000_000, rounds = 5): number {
+  nsPerOpOnce(fn, Math.min(iterations, 100_000));
+  return spreadOf(Array.from({ length: rounds }, () => nsPerOpOnce(fn, iterations))).median;
+}
+
+/** Items per second of one async run of `fn` that processes `items` items: one round's measure. */
 export async function itemsPerSecond(items: number, fn: () => Promise<unknown>): Promise<number> {
   const start = process.hrtime.bigint();
   await fn();
   return items / (Number(process.hrtime.bigint() - start) / 1e9);
 }
 
-/** Milliseconds of one async run, best of `rounds`. */
-export async function bestMs(fn: () => Promise<unknown>, rounds = 3): Promise<number> {
-  let best = Number.POSITIVE_INFINITY;
-  for (let r = 0; r < rounds; r++) {
-    const start = process.hrtime.bigint();
-    await fn();
-    best = Math.min(best, Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  return best;
+/** Milliseconds of one async run of `fn`: one round's measure. */
+export async function timeMs(fn: () => Promise<unknown>): Promise<number> {
+  const start = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
 /** Median milliseconds of `runs` async runs of `fn` (i = run number), after `warmup` untimed runs. */
 export async function medianMs(fn: (i: number) => Promise<unknown>, runs = 20, warmup = 3): Promise<number> {
   for (let i = 0; i < warmup; i++) await fn(i);
   const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = process.hrtime.bigint();
-    await fn(i);
-    times.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  times.sort((a, b) => a - b);
-  const middle = times.length >> 1;
-  return times.length % 2 ? times[middle]! : (times[middle - 1]! + times[middle]!) / 2;
+  for (let i = 0; i < runs; i++) times.push(await timeMs(() => fn(i)));
+  return spreadOf(times).median;
 }

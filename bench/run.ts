@@ -19,14 +19,16 @@ for (const file of readdirSync(here)
   results.push(...(await module.default()));
 }
 const fmt = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toPrecision(3));
+const withRange = (n: number, range: [number, number] | undefined) =>
+  range && range[0] !== range[1] ? `${fmt(n)} [${fmt(range[0])}–${fmt(range[1])}]` : fmt(n);
 process.stdout.write(
   renderTable(
     ['benchmark', 'unit', 'pgtel', 'baseline', 'baseline is', 'ratio', 'target', 'pass'],
     results.map((r) => [
       r.name,
       r.unit,
-      fmt(r.ours),
-      fmt(r.baseline),
+      withRange(r.ours, r.oursRange),
+      withRange(r.baseline, r.baselineRange),
       r.baselineName,
       r.ratioRange
         ? `${r.ratio.toFixed(3)} [${r.ratioRange.map((x) => x.toFixed(2)).join('–')}]`

@@ -7,12 +7,13 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { createLogger } from '../src/logger.js';
 import { PostgreSQLSpanProcessor } from '../src/tracing/PostgreSQLSpanProcessor.js';
 import { dropBenchDatabase, openBenchDatabase, startBenchServer } from './benchDatabase.js';
-import { type BenchResult, compare, itemsPerSecond } from './harness.js';
+import { type BenchResult, compare, compareRounds, interleavedRounds, itemsPerSecond } from './harness.js';
 import { makeSpans } from './spanFixtures.js';
 
 const SPANS = 30_000;
 const BATCH = 512;
 const CONCURRENCY = 4;
+const ROUNDS = Number(process.env.PGTEL_BENCH_ROUNDS ?? 5);
 
 type Exporter = { export(spans: ReadableSpan[], done: (r: { code: number; error?: Error }) => void): void };
 
@@ -50,36 +51,44 @@ export default async function (): Promise<BenchResult[]> {
   try {
     const spans = makeSpans(SPANS);
     const truncate = () => db.exec(`TRUNCATE ${db.table('spans')}`);
-    let direct = 0;
-    let ingest = 0;
-    for (let round = 0; round < 3; round++) {
-      await truncate();
-      const processor = new PostgreSQLSpanProcessor({
-        db,
-        maxQueueSize: SPANS,
-        maxBatchSize: BATCH,
-        logger: createLogger('error'),
-      });
-      direct = Math.max(
-        direct,
-        await itemsPerSecond(SPANS, async () => {
+    const m = await interleavedRounds(ROUNDS, {
+      direct: async () => {
+        await truncate();
+        const processor = new PostgreSQLSpanProcessor({
+          db,
+          maxQueueSize: SPANS,
+          maxBatchSize: BATCH,
+          logger: createLogger('error'),
+        });
+        const rate = await itemsPerSecond(SPANS, async () => {
           for (const span of spans) processor.onEnd(span);
           await processor.forceFlush();
-        }),
-      );
-      await processor.shutdown();
-      await truncate();
-      const otlp = new OTLPTraceExporter({ url: `${server.url}/v1/traces`, concurrencyLimit: CONCURRENCY });
-      ingest = Math.max(ingest, await itemsPerSecond(SPANS, () => exportAll(otlp, spans)));
-      await otlp.shutdown();
-    }
+        });
+        await processor.shutdown();
+        return rate;
+      },
+      ingest: async () => {
+        await truncate();
+        const otlp = new OTLPTraceExporter({ url: `${server.url}/v1/traces`, concurrencyLimit: CONCURRENCY });
+        const rate = await itemsPerSecond(SPANS, () => exportAll(otlp, spans));
+        await otlp.shutdown();
+        return rate;
+      },
+    });
     const idle = await probeLatencies(server.url, 200);
     await truncate();
     const otlp = new OTLPTraceExporter({ url: `${server.url}/v1/traces`, concurrencyLimit: CONCURRENCY });
     const [loaded] = await Promise.all([probeLatencies(server.url, 200), exportAll(otlp, spans)]);
     await otlp.shutdown();
     return [
-      compare('OTLP/HTTP ingest end to end', 'spans/s', ingest, direct, 'library exporter, direct', '>= 0.5'),
+      compareRounds(
+        'OTLP/HTTP ingest end to end',
+        'spans/s',
+        m.ingest,
+        m.direct,
+        'library exporter, direct',
+        '>= 0.5',
+      ),
       compare(
         'readiness probe p99 under ingest load',
         'ms',

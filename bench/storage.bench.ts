@@ -1,12 +1,18 @@
-// Storage baselines every later benchmark compares to: the seed's metrics row shape written into the
-// month-partitioned metrics table (with the seed's indexes) three ways, measured in one run.
+// Storage baselines: the seed's metrics row shape written into the month-partitioned metrics table
+// (with its indexes) by pgtel's COPY and by the usual alternatives, each beside a server-side COPY
+// of the same rows from a file (PostgreSQL's own floor), in interleaved rounds on an emptied table.
 
 import { toJsonText } from '../src/db/jsonText.js';
 import { dropBenchDatabase, openBenchDatabase } from './benchDatabase.js';
+import { anchorCopyText, onEmptied, serverSideCopyRate, streamCopyRate } from './copyAnchors.js';
 import type { BenchResult } from './harness.js';
-import { compare, itemsPerSecond } from './harness.js';
+import { compareRounds, interleavedRounds, itemsPerSecond } from './harness.js';
 
 const COLUMNS = ['metric_name', 'metric_value', 'metric_type', 'recorded_at', 'labels'];
+const ROWS = 100_000;
+const PER_ROW_INSERTS = 3_000;
+const BATCH = 5_000;
+const ROUNDS = Number(process.env.PGTEL_BENCH_ROUNDS ?? 5);
 
 function seedRows(count: number): unknown[][] {
   const now = Date.now();
@@ -23,42 +29,75 @@ export default async function storageBench(): Promise<BenchResult[]> {
   const db = await openBenchDatabase('pgtel_bench_storage');
   try {
     const table = db.table('metrics');
-    const single = seedRows(3_000);
-    const insertPerRow = await itemsPerSecond(single.length, async () => {
-      for (const row of single) {
-        await db.query(`INSERT INTO ${table} (${COLUMNS.join(', ')}) VALUES ($1, $2, $3, $4, $5::jsonb)`, [
-          row[0],
-          row[1],
-          row[2],
-          row[3],
-          toJsonText(row[4]),
-        ]);
-      }
+    const rows = seedRows(ROWS);
+    const copyText = anchorCopyText(rows);
+    const single = rows.slice(0, PER_ROW_INSERTS);
+    const m = await interleavedRounds(ROUNDS, {
+      serverCopy: onEmptied(db, table, () => serverSideCopyRate(db, table, COLUMNS, copyText, ROWS)),
+      pgtelCopy: onEmptied(db, table, () =>
+        itemsPerSecond(ROWS, async () => {
+          for (let i = 0; i < ROWS; i += BATCH)
+            await db.copyRows('metrics', COLUMNS, rows.slice(i, i + BATCH));
+        }),
+      ),
+      streamCopy: onEmptied(db, table, () => streamCopyRate(table, COLUMNS, rows, BATCH)),
+      unnest: onEmptied(db, table, () =>
+        itemsPerSecond(ROWS, async () => {
+          for (let start = 0; start < ROWS; start += BATCH) {
+            const chunk = rows.slice(start, start + BATCH);
+            await db.query(
+              `INSERT INTO ${table} (${COLUMNS.join(', ')})
+               SELECT * FROM unnest($1::text[], $2::float8[], $3::text[], $4::timestamptz[], $5::jsonb[])`,
+              [0, 1, 2, 3, 4].map((c) => chunk.map((row) => (c === 4 ? toJsonText(row[c]) : row[c]))),
+            );
+          }
+        }),
+      ),
+      insertPerRow: onEmptied(db, table, () =>
+        itemsPerSecond(single.length, async () => {
+          for (const row of single) {
+            await db.query(
+              `INSERT INTO ${table} (${COLUMNS.join(', ')}) VALUES ($1, $2, $3, $4, $5::jsonb)`,
+              [row[0], row[1], row[2], row[3], toJsonText(row[4])],
+            );
+          }
+        }),
+      ),
     });
-
-    const batched = seedRows(100_000);
-    const unnest = await itemsPerSecond(batched.length, async () => {
-      for (let start = 0; start < batched.length; start += 5_000) {
-        const chunk = batched.slice(start, start + 5_000);
-        await db.query(
-          `INSERT INTO ${table} (${COLUMNS.join(', ')})
-           SELECT * FROM unnest($1::text[], $2::float8[], $3::text[], $4::timestamptz[], $5::jsonb[])`,
-          [0, 1, 2, 3, 4].map((c) => chunk.map((row) => (c === 4 ? toJsonText(row[c]) : row[c]))),
-        );
-      }
-    });
-
-    const copied = seedRows(100_000);
-    const copy = await itemsPerSecond(copied.length, async () => {
-      for (let start = 0; start < copied.length; start += 5_000) {
-        await db.copyRows('metrics', COLUMNS, copied.slice(start, start + 5_000));
-      }
-    });
-
+    const anchor = 'server-side COPY from a file';
     return [
-      compare('storage: COPY (batches of 5,000)', 'rows/s', copy, copy, 'COPY', '>= 1'),
-      compare('storage: INSERT ... unnest (batches of 5,000)', 'rows/s', unnest, copy, 'COPY', '>= 0.1'),
-      compare('storage: one INSERT per row, autocommit (seed)', 'rows/s', insertPerRow, copy, 'COPY', '>= 0'),
+      compareRounds(
+        'storage: pgtel COPY (batches of 5,000)',
+        'rows/s',
+        m.pgtelCopy,
+        m.serverCopy,
+        anchor,
+        '>= 0.8',
+      ),
+      compareRounds(
+        'storage: pg-copy-streams, plain encoder (batches of 5,000)',
+        'rows/s',
+        m.streamCopy,
+        m.serverCopy,
+        anchor,
+        '>= 0',
+      ),
+      compareRounds(
+        'storage: INSERT ... unnest (batches of 5,000)',
+        'rows/s',
+        m.unnest,
+        m.serverCopy,
+        anchor,
+        '>= 0',
+      ),
+      compareRounds(
+        'storage: one INSERT per row, autocommit',
+        'rows/s',
+        m.insertPerRow,
+        m.serverCopy,
+        anchor,
+        '>= 0',
+      ),
     ];
   } finally {
     await dropBenchDatabase(db);

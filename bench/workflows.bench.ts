@@ -7,9 +7,10 @@ import { toJsonText } from '../src/db/jsonText.js';
 import { WorkflowStateTracker } from '../src/workflows/WorkflowStateTracker.js';
 import { dropBenchDatabase, openBenchDatabase } from './benchDatabase.js';
 import type { BenchResult } from './harness.js';
-import { compare, itemsPerSecond } from './harness.js';
+import { compareRounds, itemsPerSecond } from './harness.js';
 
 const STEPS = 10;
+const ROUNDS = Number(process.env.PGTEL_BENCH_ROUNDS ?? 5);
 
 /** `clients` workers, each driving its own workflows through STEPS transitions. */
 async function run(
@@ -55,37 +56,38 @@ async function measure(db: Database, clients: number, each: number): Promise<[nu
   return [ours, seed];
 }
 
-/** Best figure of each side over `rounds` alternating runs, so a burst of load hits both sides alike. */
-async function bestOf(fn: () => Promise<[number, number]>, rounds = 3): Promise<[number, number]> {
-  let best: [number, number] = [0, 0];
-  for (let r = 0; r < rounds; r++) {
+/** Each side's figure per round, over `ROUNDS` alternating rounds, so a burst of load hits both sides alike. */
+async function rounds(fn: () => Promise<[number, number]>): Promise<{ ours: number[]; seed: number[] }> {
+  const measures = { ours: [] as number[], seed: [] as number[] };
+  for (let r = 0; r < ROUNDS; r++) {
     const [ours, seed] = await fn();
-    best = [Math.max(best[0], ours), Math.max(best[1], seed)];
+    measures.ours.push(ours);
+    measures.seed.push(seed);
   }
-  return best;
+  return measures;
 }
 
 export default async function workflowsBench(): Promise<BenchResult[]> {
   const db = await openBenchDatabase('pgtel_bench_workflows');
   try {
     await measure(db, 1, 20); // warm-up
-    const [single, singleSeed] = await bestOf(() => measure(db, 1, 100));
-    const [concurrent, concurrentSeed] = await bestOf(() => measure(db, 8, 25));
+    const single = await rounds(() => measure(db, 1, 100));
+    const concurrent = await rounds(() => measure(db, 8, 25));
     const baseline = 'bare UPDATE (seed: no guard, no history)';
     return [
-      compare(
+      compareRounds(
         'workflows: transitions with history, 1 client',
         'transitions/s',
-        single,
-        singleSeed,
+        single.ours,
+        single.seed,
         baseline,
         '>= 0.3',
       ),
-      compare(
+      compareRounds(
         'workflows: transitions with history, 8 clients',
         'transitions/s',
-        concurrent,
-        concurrentSeed,
+        concurrent.ours,
+        concurrent.seed,
         baseline,
         '>= 0.3',
       ),

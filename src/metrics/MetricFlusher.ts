@@ -8,6 +8,7 @@ import type { MetricRecorder } from './MetricRecorder.js';
 import { MetricWriter, type WriteReport, type WriterStats } from './MetricWriter.js';
 import { shortName } from './metricName.js';
 import { aggregateRow, type MetricRow, rawRow } from './metricRows.js';
+import { nextFlushTime } from './nextFlushTime.js';
 import type { Series } from './Series.js';
 import { type SeriesOrigin, type StoredSeries, storedSeries } from './StoredSeries.js';
 import { sampledSpanIds } from './sampledSpanIds.js';
@@ -84,13 +85,18 @@ export class MetricFlusher {
 
   /** Flushes when the interval has elapsed on the clock; writes pending rows once a retry is due. */
   async tick(): Promise<FlushReport | undefined> {
-    if (this.options.clock.now() >= this.nextFlushAt) return this.run(false);
+    const now = this.options.clock.now();
+    if (now >= this.nextFlushAt) {
+      this.nextFlushAt = nextFlushTime(this.nextFlushAt, now, this.options.flushIntervalMs);
+      return this.run(false);
+    }
     if (this.writer?.due()) return { rows: 0, ...(await this.writer.write()) };
     return undefined;
   }
 
   /** Ends the running interval now and writes its rows and any pending ones. Never throws. */
   flush(): Promise<FlushReport> {
+    this.nextFlushAt = this.options.clock.now() + this.options.flushIntervalMs;
     return this.run(true);
   }
 
@@ -130,7 +136,6 @@ export class MetricFlusher {
   }
 
   private async run(ignoreBackoff: boolean): Promise<FlushReport> {
-    this.nextFlushAt = this.options.clock.now() + this.options.flushIntervalMs;
     const { rows, series } = this.collect();
     if (!this.writer) return { rows: rows.length, written: 0, pending: 0 };
     this.writer.enqueue(rows, series);

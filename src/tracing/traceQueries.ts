@@ -175,6 +175,9 @@ export interface TraceSearchPage {
   nextCursor: KeysetCursor | null;
 }
 
+/** Candidate spans read per trace of a search page at first; a page of traces with many matching spans reads more. */
+const CANDIDATES_PER_TRACE = 8;
+
 /** The window of a trace search without `from`: the hour before `to` (default now). */
 export const DEFAULT_TRACE_WINDOW_MS = 3_600_000;
 
@@ -279,6 +282,12 @@ export async function searchSpans(db: DatabaseSession, search: SpanSearch = {}):
  * Traces having at least one span that matches every filter, newest match first, one page; each
  * with its root span and totals. Keyset-paginated on (newest match, trace id). Without `from` the
  * window is the hour before `to` (default now). Throws ValidationError for bad input.
+ *
+ * The matching spans are read newest first and only until the page is full: the first time a trace
+ * appears is its newest match, so the traces come out in page order without grouping every match in
+ * the window. Starting at `CANDIDATES_PER_TRACE` spans per trace, the read grows fourfold while it
+ * comes back full and the page is not. The time-ordered indexes serve filters that match often, the
+ * duration and partial error indexes those that match rarely.
  */
 export async function searchTraces(db: DatabaseSession, search: TraceSearch = {}): Promise<TraceSearchPage> {
   const limit = search.limit ?? 20;
@@ -297,33 +306,62 @@ export async function searchTraces(db: DatabaseSession, search: TraceSearch = {}
     search.maxDurationMs ?? null,
     search.after?.at ?? null,
     search.after?.id ?? null,
-    limit + 1,
   ];
   // One parameter per attribute filter: the SQL text only varies in how many there are.
-  const attributeFilters = Object.entries(search.attributes ?? {}).map(([key, value]) => {
+  const attributeParams = Object.entries(search.attributes ?? {}).map(([key, value]) => {
     params.push(attributeCandidates(key, value));
-    return ` AND attributes @> ANY ($${params.length}::jsonb[])`;
+    return `$${params.length}::jsonb[]`;
   });
+  params.push(0);
+  const readLimit = params.length;
   const spans = db.table('spans');
-  const { rows } = await db.query<TraceSummary & { cursorAt: number }>(
-    `WITH matched AS (
-       SELECT trace_id, max(start_time) AS at FROM ${spans}
-        WHERE start_time >= $1 AND start_time < $2
-          AND ($3::text IS NULL OR service_name = $3) AND ($4::text IS NULL OR operation_name = $4)
-          AND ($5::text IS NULL OR status = $5)
-          AND ($6::float8 IS NULL OR duration_ms >= $6) AND ($7::float8 IS NULL OR duration_ms <= $7)
-          ${attributeFilters.join('')}
-        GROUP BY trace_id),
-     page AS (
-       SELECT trace_id, at FROM matched
-        WHERE $8::int8 IS NULL OR (at, trace_id) < ('epoch'::timestamptz + $8 * interval '1 microsecond', $9::text)
-        ORDER BY at DESC, trace_id DESC LIMIT $10)
-     SELECT p.trace_id AS "traceId", root.service_name AS "rootService", root.operation_name AS "rootOperation",
+  const matches = (alias: string) =>
+    `${alias}.start_time >= $1 AND ${alias}.start_time < $2
+     AND ($3::text IS NULL OR ${alias}.service_name = $3) AND ($4::text IS NULL OR ${alias}.operation_name = $4)
+     AND ($5::text IS NULL OR ${alias}.status = $5)
+     AND ($6::float8 IS NULL OR ${alias}.duration_ms >= $6) AND ($7::float8 IS NULL OR ${alias}.duration_ms <= $7)
+     ${attributeParams.map((p) => ` AND ${alias}.attributes @> ANY (${p})`).join('')}`;
+  const cursorAt = "'epoch'::timestamptz + $8 * interval '1 microsecond'";
+  // After a cursor: spans before it, of traces with no match at or after it (those were on earlier pages).
+  const candidatesSql = `SELECT s.trace_id AS "traceId", (extract(epoch FROM s.start_time) * 1000000)::int8 AS "cursorAt"
+       FROM ${spans} s
+      WHERE ${matches('s')}
+        AND ($8::int8 IS NULL OR ((s.start_time, s.trace_id) < (${cursorAt}, $9::text)
+             AND NOT EXISTS (SELECT 1 FROM ${spans} n WHERE n.trace_id = s.trace_id AND ${matches('n')}
+                              AND (n.start_time, n.trace_id) >= (${cursorAt}, $9::text))))
+      ORDER BY s.start_time DESC, s.trace_id DESC
+      LIMIT $${readLimit}`;
+  const wanted = limit + 1;
+  let page: { traceId: string; cursorAt: number }[] = [];
+  for (let read = wanted * CANDIDATES_PER_TRACE; ; read *= 4) {
+    params[readLimit - 1] = read;
+    const { rows } = await db.query<{ traceId: string; cursorAt: number }>(candidatesSql, params);
+    const newest = new Map<string, (typeof rows)[number]>();
+    for (const row of rows) if (!newest.has(row.traceId)) newest.set(row.traceId, row);
+    page = [...newest.values()].slice(0, wanted);
+    if (page.length === wanted || rows.length < read) break;
+  }
+  const traces = page.length === 0 ? [] : await traceSummaries(db, page);
+  const last = page.length > limit ? page[limit - 1] : undefined;
+  return {
+    traces: traces.slice(0, limit),
+    nextCursor: last ? { at: last.cursorAt, id: last.traceId } : null,
+  };
+}
+
+/** Root span and totals of each trace of a page, in the page's order. */
+async function traceSummaries(
+  db: DatabaseSession,
+  page: readonly { traceId: string; cursorAt: number }[],
+): Promise<TraceSummary[]> {
+  const spans = db.table('spans');
+  const { rows } = await db.query<TraceSummary>(
+    `SELECT p.trace_id AS "traceId", root.service_name AS "rootService", root.operation_name AS "rootOperation",
             agg.start_time AS "startTime",
             extract(epoch FROM agg.end_time - agg.start_time)::float8 * 1000 AS "durationMs",
             agg.span_count AS "spanCount", agg.error_count AS "errorCount", agg.services,
-            p.at AS "matchedAt", (extract(epoch FROM p.at) * 1000000)::int8 AS "cursorAt"
-       FROM page p
+            'epoch'::timestamptz + p.at * interval '1 microsecond' AS "matchedAt"
+       FROM unnest($1::text[], $2::int8[]) WITH ORDINALITY AS p(trace_id, at, n)
        CROSS JOIN LATERAL (
          SELECT min(start_time) AS start_time, max(end_time) AS end_time, count(*)::int8 AS span_count,
                 count(*) FILTER (WHERE status = 'error')::int8 AS error_count,
@@ -332,12 +370,8 @@ export async function searchTraces(db: DatabaseSession, search: TraceSearch = {}
        CROSS JOIN LATERAL (
          SELECT service_name, operation_name FROM ${spans} s WHERE s.trace_id = p.trace_id
           ORDER BY (s.parent_span_id IS NULL) DESC, s.start_time, s.span_id LIMIT 1) root
-      ORDER BY p.at DESC, p.trace_id DESC`,
-    params,
+      ORDER BY p.n`,
+    [page.map((t) => t.traceId), page.map((t) => t.cursorAt)],
   );
-  const last = rows.length > limit ? rows[limit - 1] : undefined;
-  return {
-    traces: rows.slice(0, limit).map(({ cursorAt: _, ...trace }) => trace),
-    nextCursor: last ? { at: last.cursorAt, id: last.traceId } : null,
-  };
+  return rows;
 }

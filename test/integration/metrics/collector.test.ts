@@ -231,4 +231,27 @@ describe('MetricsCollector writing to PostgreSQL', () => {
     expect(process.getActiveResourcesInfo()).toContain('Timeout');
     await metrics.shutdown();
   });
+
+  it('keeps its flushes on the interval grid when a tick comes late', async () => {
+    const clock = new ManualClock('2026-03-17T10:00:00Z');
+    const metrics = new MetricsCollector({
+      db: ctx.db,
+      clock,
+      flushIntervalMs: 1000,
+      logger: createLogger('silent'),
+    });
+    metrics.gauge('late', 1);
+    clock.advance(1040); // the timer fired 40 ms late
+    expect(await metrics.tick()).toMatchObject({ rows: 1 });
+    metrics.gauge('late', 2);
+    clock.advance(960); // 2 s after the start: the next flush is due, not 40 ms later
+    expect(await metrics.tick()).toMatchObject({ rows: 1 });
+    clock.advance(2500); // a flush missed entirely is skipped, not run twice
+    expect(await metrics.tick()).toBeDefined();
+    clock.advance(400);
+    expect(await metrics.tick()).toBeUndefined();
+    clock.advance(100);
+    expect(await metrics.tick()).toBeDefined();
+    await metrics.shutdown();
+  });
 });
