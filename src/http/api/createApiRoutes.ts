@@ -8,6 +8,7 @@ import { metricRoutes } from './metricRoutes.js';
 import { prometheusRoutes } from './prometheusRoutes.js';
 import { QueryParams } from './QueryParams.js';
 import { telemetryEnv } from './telemetryEnv.js';
+import { traceExemplarRoutes } from './traceExemplarRoutes.js';
 import { traceRoutes } from './traceRoutes.js';
 import { workflowRoutes } from './workflowRoutes.js';
 
@@ -30,6 +31,7 @@ export function createApiRoutes(deps: ApiDeps): Hono {
     c.header('cache-control', 'no-store');
   });
   app.route('/', traceRoutes(deps));
+  app.route('/', traceExemplarRoutes(deps));
   app.route('/', logRoutes(deps));
   app.route('/metrics', metricRoutes(deps));
   app.route('/workflows', workflowRoutes(deps));

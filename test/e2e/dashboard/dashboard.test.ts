@@ -104,8 +104,9 @@ describe('dashboard in headless Chromium', () => {
       ['charge card', 1, true],
     ]);
     expect(page.url()).toContain(`#/traces/${TRACE_ID}`);
-    await page.locator('.wf-row', { hasText: 'charge card' }).focus();
-    await page.keyboard.press('Enter');
+    // Down the tree with the keyboard to the fourth span.
+    await page.locator('.wf-body').focus();
+    for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowDown');
     const detail = page.getByTestId('span-detail');
     await detail.waitFor();
     expect(await detail.textContent()).toContain('card declined');
