@@ -7,6 +7,7 @@ import { logRoutes } from './logRoutes.js';
 import { metricRoutes } from './metricRoutes.js';
 import { prometheusRoutes } from './prometheusRoutes.js';
 import { QueryParams } from './QueryParams.js';
+import { serviceGraphRoutes } from './serviceGraphRoutes.js';
 import { telemetryEnv } from './telemetryEnv.js';
 import { traceExemplarRoutes } from './traceExemplarRoutes.js';
 import { traceRoutes } from './traceRoutes.js';
@@ -30,6 +31,7 @@ export function createApiRoutes(deps: ApiDeps): Hono {
     await next();
     c.header('cache-control', 'no-store');
   });
+  app.route('/', serviceGraphRoutes(deps));
   app.route('/', traceRoutes(deps));
   app.route('/', traceExemplarRoutes(deps));
   app.route('/', logRoutes(deps));
