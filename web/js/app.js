@@ -5,10 +5,11 @@ import * as alerts from './views/alerts.js';
 import * as health from './views/health.js';
 import * as logs from './views/logs.js';
 import * as metrics from './views/metrics.js';
+import * as services from './views/services.js';
 import * as traces from './views/traces.js';
 import * as workflows from './views/workflows.js';
 
-const VIEWS = { traces, metrics, workflows, alerts, health, logs };
+const VIEWS = { traces, services, metrics, workflows, alerts, health, logs };
 const AUTO_REFRESH_MS = 10_000;
 const AUTO_KEY = 'pgtel.autoRefresh';
 
@@ -117,7 +118,8 @@ document.addEventListener('keydown', (event) => {
   }
   if (typing) return;
   const names = Object.keys(VIEWS);
-  if (/^[1-6]$/.test(event.key)) location.hash = `#/${names[Number(event.key) - 1]}`;
+  if (/^[1-9]$/.test(event.key) && names[Number(event.key) - 1])
+    location.hash = `#/${names[Number(event.key) - 1]}`;
   else if (event.key === 'r') render({ quiet: true });
   else if (event.key === '/') {
     const search = main.querySelector('input, select');

@@ -218,7 +218,7 @@ describe('dashboard in headless Chromium', () => {
   it('is keyboard usable: number keys switch views, auto-refresh toggles visibly', async () => {
     await open('#/traces');
     await page.locator('body').click({ position: { x: 5, y: 700 } });
-    await page.keyboard.press('4');
+    await page.keyboard.press('5');
     await page.waitForFunction("location.hash.startsWith('#/alerts')");
     await page.getByTestId('acknowledged').waitFor();
     const toggle = page.locator('#auto-refresh');
