@@ -3,18 +3,10 @@ import { colorOf, formatDuration, formatNumber, h, mount, table } from '../dom.j
 import { emptyState } from '../emptyState.js';
 import { layoutServiceMap } from '../serviceMapLayout.js';
 import { routeHref, timeRange } from '../state.js';
+import { svg } from '../svg.js';
 
-const SVG = 'http://www.w3.org/2000/svg';
 const NODE_WIDTH = 190;
 const NODE_HEIGHT = 52;
-
-function svg(tag, attrs = {}, ...children) {
-  const el = document.createElementNS(SVG, tag);
-  for (const [key, value] of Object.entries(attrs))
-    if (value !== undefined) el.setAttribute(key, String(value));
-  for (const child of children.flat()) if (child) el.append(child);
-  return el;
-}
 
 function percent(rate) {
   return `${formatNumber(Math.round(rate * 1000) / 10)}%`;

@@ -2,14 +2,18 @@
 import { api } from '../api.js';
 import { badge, colorOf, formatDuration, formatTime, h, mount, table } from '../dom.js';
 import { emptyState } from '../emptyState.js';
-import { routeHref, timeRange, updateParams } from '../state.js';
+import { replaceParams, routeHref, timeRange, updateParams } from '../state.js';
+import { sortTraces } from '../traceCompare.js';
+import { durationScatter } from './durationScatter.js';
+import { renderCompare } from './traceCompareView.js';
 import { renderTrace } from './traceView.js';
 
 const SNIPPET = `import { setupTracing, openDatabase } from 'pgtel';
 await setupTracing({ serviceName: 'my-service', db: await openDatabase() });`;
 
-/** `#/traces` (search) and `#/traces/<traceId>` (waterfall). */
+/** `#/traces` (search), `#/traces/<traceId>` (waterfall) and `#/traces/compare/<a>/<b>`. */
 export async function render(target, route) {
+  if (route.path[1] === 'compare') return renderCompare(target, route.path[2], route.path[3], route.params);
   if (route.path[1]) return renderTrace(target, route.path[1], route.params);
   return renderSearch(target, route.params);
 }
@@ -80,7 +84,7 @@ async function renderSearch(target, params) {
     minDurationMs: params.get('minDurationMs'),
     maxDurationMs: params.get('maxDurationMs'),
     attr: params.getAll('attr'),
-    limit: 25,
+    limit: 50,
   };
   const page = /** @type {import('../api.js').ApiResponse<'GET /traces'>} */ (await api.get('traces', query));
   if (services.services.length === 0) {
@@ -90,14 +94,61 @@ async function renderSearch(target, params) {
       emptyState('No traces yet', 'Nothing has sent spans to this pgtel.', { env: true, snippet: SNIPPET }),
     );
   }
-  const longest = Math.max(1, ...page.traces.map((t) => t.durationMs));
+  const loaded = [...page.traces];
+  const picked = new Set();
+  const compare = h(
+    'button',
+    { type: 'button', disabled: true, 'data-testid': 'compare' },
+    'Compare 2 selected',
+  );
+  compare.addEventListener('click', () => {
+    location.hash = routeHref(['traces', 'compare', ...picked], { range: params.get('range') });
+  });
   const rows = h('div', {});
-  /** @param {import('../api.js').ApiResponse<'GET /traces'>['traces']} traces */
-  const renderRows = (traces) => {
-    rows.append(
+  const scatter = h('div', {});
+  const renderResults = () => {
+    const sort = params.get('sort') ?? '';
+    const longest = Math.max(1, ...loaded.map((t) => t.durationMs));
+    const sortHeader = (label, key) => {
+      const active = sort.replace('-', '') === key;
+      const next = active && sort.startsWith('-') ? key : `-${key}`;
+      return h(
+        'button',
+        {
+          type: 'button',
+          class: 'sort',
+          'aria-sort': active ? (sort.startsWith('-') ? 'descending' : 'ascending') : undefined,
+          'data-sort': key,
+          onclick: () => {
+            params.set('sort', next);
+            replaceParams({ sort: next });
+            renderResults();
+          },
+        },
+        label,
+        active ? (sort.startsWith('-') ? ' ▾' : ' ▴') : '',
+      );
+    };
+    mount(scatter, durationScatter(loaded, { from, to, range: params.get('range') }));
+    mount(
+      rows,
       table(
         [
-          { label: 'Started', cell: (t) => formatTime(t.startTime) },
+          {
+            label: '',
+            cell: (t) =>
+              h('input', {
+                type: 'checkbox',
+                'aria-label': `Compare ${t.traceId}`,
+                checked: picked.has(t.traceId),
+                onchange: (event) => {
+                  if (event.target.checked) picked.add(t.traceId);
+                  else picked.delete(t.traceId);
+                  compare.disabled = picked.size !== 2;
+                },
+              }),
+          },
+          { label: sortHeader('Started', 'start'), cell: (t) => formatTime(t.startTime) },
           {
             label: 'Trace',
             cell: (t) =>
@@ -111,7 +162,11 @@ async function renderSearch(target, params) {
                 `${t.rootService}: ${t.rootOperation}`,
               ),
           },
-          { label: 'Duration', class: 'num', cell: (t) => formatDuration(t.durationMs) },
+          {
+            label: sortHeader('Duration', 'duration'),
+            class: 'num',
+            cell: (t) => formatDuration(t.durationMs),
+          },
           {
             label: '',
             class: 'bar-cell',
@@ -121,27 +176,26 @@ async function renderSearch(target, params) {
                 style: { width: `${Math.max(1, (t.durationMs / longest) * 100)}%` },
               }),
           },
-          { label: 'Spans', class: 'num', cell: (t) => t.spanCount },
+          { label: sortHeader('Spans', 'spans'), class: 'num', cell: (t) => t.spanCount },
           { label: 'Services', cell: (t) => t.services.join(', ') },
           {
-            label: 'Errors',
+            label: sortHeader('Errors', 'errors'),
             class: 'num',
             cell: (t) => (t.errorCount ? badge(String(t.errorCount), 'error') : '0'),
           },
         ],
-        traces,
-        { label: 'Traces', class: 'traces' },
+        sortTraces(loaded, sort),
+        { label: 'Traces', class: 'traces', rowAttrs: (t) => ({ 'data-trace-id': t.traceId }) },
       ),
     );
   };
-  renderRows(page.traces);
+  renderResults();
   let cursor = page.nextCursor;
   const more = h('button', { type: 'button', class: 'more', hidden: !cursor }, 'Load more');
   more.addEventListener('click', async () => {
-    const next = /** @type {import('../api.js').ApiResponse<'GET /traces'>} */ (
-      await api.get('traces', { ...query, cursor })
-    );
-    renderRows(next.traces);
+    const next = await api.get('traces', { ...query, cursor });
+    loaded.push(...next.traces);
+    renderResults();
     cursor = next.nextCursor;
     more.hidden = !cursor;
   });
@@ -155,6 +209,6 @@ async function renderSearch(target, params) {
           { class: 'panel muted', 'data-testid': 'no-results' },
           'No trace matches these filters in this time range. Widen the range or clear a filter.',
         )
-      : [rows, more],
+      : [scatter, h('p', { class: 'result-actions' }, compare), rows, more],
   );
 }
