@@ -99,7 +99,8 @@ function setAutoRefresh(on) {
     }, AUTO_REFRESH_MS);
 }
 
-rangeSelect.addEventListener('change', () => updateParams({ range: rangeSelect.value }));
+// A range key replaces a range picked on a chart.
+rangeSelect.addEventListener('change', () => updateParams({ range: rangeSelect.value, from: '', to: '' }));
 document.getElementById('refresh').addEventListener('click', () => render({ quiet: true }));
 autoButton.addEventListener('click', () =>
   setAutoRefresh(autoButton.getAttribute('aria-pressed') !== 'true'),

@@ -37,10 +37,8 @@ const GROUP_SUGGESTIONS = ['service.name', 'service.name,route'];
  */
 export async function render(target, route) {
   const { params } = route;
-  const { from, to } = timeRange(params);
-  const { metrics } = /** @type {import('../api.js').ApiResponse<'GET /metrics'>} */ (
-    await api.get('metrics', { from, to })
-  );
+  const { from, to, explicit } = timeRange(params);
+  const { metrics } = await api.get('metrics', { from, to });
   if (metrics.length === 0) {
     return mount(
       target,
@@ -140,6 +138,13 @@ export async function render(target, route) {
       GROUP_SUGGESTIONS.map((k) => h('option', { value: k })),
     ),
     h('button', { type: 'submit' }, 'Apply'),
+    params.get('from')
+      ? h(
+          'button',
+          { type: 'button', 'data-testid': 'reset-range', onclick: () => updateParams({ from: '', to: '' }) },
+          'Back to the whole range',
+        )
+      : null,
   );
   controls.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -150,6 +155,7 @@ export async function render(target, route) {
   const byService = groupBy.split(',').includes('service.name');
   const query = { ...scope, groupBy };
   const isHistogram = metric?.type === 'histogram';
+  const unit = unitOf(metric, name);
   const [series, percentiles, exemplars, promql] = await Promise.all([
     /** @type {Promise<import('../api.js').ApiResponse<'GET /metrics/:name/series'>>} */ (
       api.get(`metrics/${encodeURIComponent(name)}/series`, query)
@@ -173,9 +179,11 @@ export async function render(target, route) {
     promqlPanel(params, { from, to, width: chartWidth() }),
   ]);
   const panel = isHistogram
-    ? exemplarPanel({ name, unit: metric?.unit, range: { from, to }, filter: labels, service: scope.service })
+    ? exemplarPanel({ name, unit, range: { from, to }, filter: labels, service: scope.service })
     : null;
   const markers = (exemplars?.exemplars ?? []).map((e) => ({ at: Date.parse(e.observedAt), value: e.value }));
+  // A range dragged on a chart becomes the URL's window: charts and exemplars follow it.
+  const pickRange = (a, b) => updateParams({ from: a, to: b, at: '', atLabel: '' });
   const pickIn = (stepMs) => (panel ? (at, line) => panel.pick(at, stepMs, line.labels) : undefined);
   const width = chartWidth();
   const what =
@@ -194,12 +202,14 @@ export async function render(target, route) {
       await lineChart({
         title: `${name} — ${what} by ${groupBy || 'all series'}${series.truncated ? ' (largest groups only)' : ''}`,
         lines: series.lines.map((l) => ({ label: labelText(l.labels), labels: l.labels, points: l.points })),
-        unit: metric?.unit,
+        unit,
         width,
         from,
         to,
         markers,
         onPick: pickIn(series.stepMs),
+        onRange: pickRange,
+        fit: !explicit,
       }),
     );
   }
@@ -212,13 +222,15 @@ export async function render(target, route) {
           labels: s.labels ?? {},
           points: s.points,
         })),
-        unit: metric?.unit,
+        unit,
         width,
         from,
         to,
         colors: byService ? undefined : PERCENTILE_COLORS,
         markers,
         onPick: pickIn(percentiles.stepMs),
+        onRange: pickRange,
+        fit: !explicit,
       }),
     );
   }
@@ -249,4 +261,14 @@ export async function render(target, route) {
       ),
     ),
   );
+}
+
+/** Units named by a metric's suffix (Prometheus and OpenTelemetry conventions). */
+const SUFFIX_UNITS = { _ms: 'ms', _milliseconds: 'ms', _seconds: 's', _bytes: 'bytes', _ratio: 'ratio' };
+
+/** The unit of a metric: its declared one, else the one its name ends with; '' when neither. */
+function unitOf(metric, name) {
+  if (metric?.unit) return metric.unit;
+  const suffix = Object.keys(SUFFIX_UNITS).find((s) => name.endsWith(s));
+  return suffix ? SUFFIX_UNITS[suffix] : '';
 }
