@@ -1,5 +1,6 @@
 import { ApiError, savedToken, saveToken } from './api.js';
 import { h, mount } from './dom.js';
+import { setupGlobalSearch } from './globalSearch.js';
 import { currentRoute, DEFAULT_RANGE, updateParams } from './state.js';
 import * as alerts from './views/alerts.js';
 import * as health from './views/health.js';
@@ -123,13 +124,11 @@ document.addEventListener('keydown', (event) => {
     location.hash = `#/${names[Number(event.key) - 1]}`;
   else if (event.key === 'r') render({ quiet: true });
   else if (event.key === '/') {
-    const search = main.querySelector('input, select');
-    if (search) {
-      event.preventDefault();
-      search.focus();
-    }
+    event.preventDefault();
+    document.getElementById('global-search').focus();
   }
 });
 
+setupGlobalSearch(document.getElementById('global-search'), document.getElementById('global-search-results'));
 setAutoRefresh(localStorage.getItem(AUTO_KEY) === 'on');
 render();

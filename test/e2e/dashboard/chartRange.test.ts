@@ -31,6 +31,7 @@ beforeAll(async () => {
       { trace_id: TRACE_ID, span_id: 'a000000000000001', value: OUTLIER, observed_at: at.toISOString() },
     ],
   });
+  await insertMetricRow(server.db, { name: 'pgtel_spans_written_total', type: 'counter', value: 3, at });
   base = `${server.url}/`;
   ({ browser, page, consoleErrors } = await openDashboardBrowser());
 });
@@ -86,6 +87,21 @@ describe('metric charts in headless Chromium', () => {
       .toBe(true);
     await page.getByTestId('reset-range').click();
     await page.waitForFunction("!location.hash.includes('from=')");
+  });
+
+  it("keeps pgtel's own metrics in a folded group of their own", async () => {
+    await page.goto(`${base}#/metrics`);
+    await chart().waitFor();
+    const group = page.getByTestId('pgtel-metrics');
+    expect(await group.getAttribute('open')).toBeNull();
+    expect(await group.locator('li[data-name=pgtel_spans_written_total]').count()).toBe(1);
+    const own = await page
+      .locator('ul[aria-label=Metrics] li')
+      .evaluateAll((els) => els.map((el) => el.getAttribute('data-name')));
+    expect(own).toContain(LATENCY_METRIC);
+    expect(own.filter((name) => name?.startsWith('pgtel'))).toEqual([]);
+    // The metric shown by default is the application's.
+    expect(page.url()).not.toContain('pgtel_');
   });
 
   it('hides and shows a line from its legend entry', async () => {

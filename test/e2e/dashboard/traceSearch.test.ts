@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PgtelServer } from '../../../src/serve/PgtelServer.js';
 import { writeSpanRows } from '../../../src/tracing/writeSpanRows.js';
-import { syntheticTrace } from '../../helpers/syntheticTrace.js';
+import { LONG_SERVICE, syntheticTrace } from '../../helpers/syntheticTrace.js';
 import { startTestServer, stopTestServer } from '../../helpers/testServer.js';
 import { openDashboardBrowser, screenshot } from './dashboardBrowser.js';
 
@@ -72,6 +72,30 @@ describe('trace search in headless Chromium', () => {
     await page.goto(`${base}#/traces?sort=start`);
     await page.locator('table.traces tbody tr').first().waitFor();
     expect(await shownOrder()).toEqual([T1, T2, T3, T4]);
+  });
+
+  it('finds a service, an operation or a trace id from the search box (/) and jumps there', async () => {
+    await page.goto(`${base}#/traces`);
+    await page.locator('table.traces tbody tr').first().waitFor();
+    await page.evaluate('document.activeElement?.blur()');
+    await page.keyboard.press('/');
+    await page.keyboard.type('orchestration');
+    const results = page.locator('#global-search-results > div');
+    await expect.poll(() => results.count(), { timeout: 10_000 }).toBeGreaterThan(1);
+    const kinds = await results.evaluateAll((els) => els.map((el) => el.getAttribute('data-kind')));
+    expect(kinds).toContain('service');
+    expect(kinds).toContain('operation');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(`location.hash === '#/traces?service=${LONG_SERVICE}'`, null, { timeout: 8_000 });
+    await page.keyboard.press('/');
+    await page.keyboard.type(T2!);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(`location.hash === '#/traces/${T2}'`, null, { timeout: 8_000 });
+    await page.locator('.wf-row').first().waitFor();
+    await page.keyboard.press('/');
+    await page.keyboard.type('no such thing');
+    expect(await results.first().textContent()).toContain('Nothing by that name');
+    await page.keyboard.press('Escape');
   });
 
   it('compares two traces: spans matched by service and operation, differences in duration', async () => {

@@ -49,49 +49,59 @@ export async function render(target, route) {
       }),
     );
   }
+  // pgtel's own metrics are kept apart, folded, so they never crowd the application's.
+  const internal = metrics.filter((m) => isInternal(m.name));
+  const own = metrics.filter((m) => !isInternal(m.name));
   // By default a histogram with data (it shows the most: mean and percentiles), else any with data.
-  const withData = metrics.filter((m) => m.seriesCount > 0);
+  const withData = (own.length ? own : metrics).filter((m) => m.seriesCount > 0);
   const name =
-    params.get('name') ?? (withData.find((m) => m.type === 'histogram') ?? withData[0] ?? metrics[0]).name;
+    params.get('name') ??
+    (withData.find((m) => m.type === 'histogram') ?? withData[0] ?? own[0] ?? metrics[0]).name;
   const filter = h('input', {
     type: 'search',
     placeholder: 'Filter metrics',
     'aria-label': 'Filter metrics',
     class: 'list-filter',
   });
-  const list = h(
-    'ul',
-    { class: 'metric-list', 'aria-label': 'Metrics' },
-    metrics.map((m) =>
+  const item = (m) =>
+    h(
+      'li',
+      { 'data-name': m.name },
       h(
-        'li',
-        { 'data-name': m.name },
+        'a',
+        {
+          href: routeHref(['metrics'], {
+            name: m.name,
+            range: params.get('range'),
+            service: params.get('service'),
+          }),
+          'aria-current': m.name === name ? 'page' : undefined,
+        },
+        h('span', { class: 'metric-name' }, m.name),
         h(
-          'a',
-          {
-            href: routeHref(['metrics'], {
-              name: m.name,
-              range: params.get('range'),
-              service: params.get('service'),
-            }),
-            'aria-current': m.name === name ? 'page' : undefined,
-          },
-          h('span', { class: 'metric-name' }, m.name),
-          h(
-            'span',
-            { class: 'metric-meta' },
-            badge(m.type, 'type'),
-            m.unit ? ` ${m.unit}` : '',
-            ` · ${m.seriesCount} series`,
-            serviceText(m.services),
-          ),
+          'span',
+          { class: 'metric-meta' },
+          badge(m.type, 'type'),
+          m.unit ? ` ${m.unit}` : '',
+          ` · ${m.seriesCount} series`,
+          serviceText(m.services),
         ),
       ),
-    ),
-  );
+    );
+  const list = h('ul', { class: 'metric-list', 'aria-label': 'Metrics' }, own.map(item));
+  const internalList = h('ul', { class: 'metric-list', 'aria-label': 'pgtel metrics' }, internal.map(item));
+  const internalGroup = internal.length
+    ? h(
+        'details',
+        { class: 'internal-metrics', 'data-testid': 'pgtel-metrics', open: isInternal(name) },
+        h('summary', { class: 'internal-summary' }, `pgtel (${internal.length})`),
+        internalList,
+      )
+    : null;
   filter.addEventListener('input', () => {
     const needle = filter.value.toLowerCase();
-    for (const li of list.children) li.hidden = !li.dataset.name.toLowerCase().includes(needle);
+    for (const li of [...list.children, ...internalList.children])
+      li.hidden = !li.dataset.name.toLowerCase().includes(needle);
   });
 
   const metric = metrics.find((m) => m.name === name);
@@ -249,7 +259,7 @@ export async function render(target, route) {
     h(
       'div',
       { class: 'split' },
-      h('nav', { class: 'sidebar', 'aria-label': 'Metric list' }, filter, list),
+      h('nav', { class: 'sidebar', 'aria-label': 'Metric list' }, filter, list, internalGroup),
       h(
         'section',
         { class: 'content' },
@@ -271,4 +281,9 @@ function unitOf(metric, name) {
   if (metric?.unit) return metric.unit;
   const suffix = Object.keys(SUFFIX_UNITS).find((s) => name.endsWith(s));
   return suffix ? SUFFIX_UNITS[suffix] : '';
+}
+
+/** pgtel's own metrics (`pgtel_*`, `pgtel.*`), whatever their exact names. */
+function isInternal(name) {
+  return /^pgtel[_.]/.test(name);
 }
