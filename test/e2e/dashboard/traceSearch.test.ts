@@ -86,11 +86,11 @@ describe('trace search in headless Chromium', () => {
     expect(kinds).toContain('service');
     expect(kinds).toContain('operation');
     await page.keyboard.press('Enter');
-    await page.waitForFunction(`location.hash === '#/traces?service=${LONG_SERVICE}'`, null, { timeout: 8_000 });
+    await page.waitForFunction(`location.hash === '#/traces?service=${LONG_SERVICE}'`);
     await page.keyboard.press('/');
     await page.keyboard.type(T2!);
     await page.keyboard.press('Enter');
-    await page.waitForFunction(`location.hash === '#/traces/${T2}'`, null, { timeout: 8_000 });
+    await page.waitForFunction(`location.hash === '#/traces/${T2}'`);
     await page.locator('.wf-row').first().waitFor();
     await page.keyboard.press('/');
     await page.keyboard.type('no such thing');
