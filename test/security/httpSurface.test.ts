@@ -28,6 +28,8 @@ const ROUTES: [string, string][] = [
   ['GET', '/api/metrics/m/exemplars'],
   ['GET', '/api/traces/4bf92f3577b34da6a3ce929d0e0e4736/workflows'],
   ['GET', '/api/traces/4bf92f3577b34da6a3ce929d0e0e4736/alerts'],
+  ['GET', '/api/traces/4bf92f3577b34da6a3ce929d0e0e4736/exemplars'],
+  ['GET', '/api/services/graph'],
   ['GET', '/api/workflows/6f1c2d3e-0000-4000-8000-000000000000/traces'],
   ['GET', '/api/workflows/6f1c2d3e-0000-4000-8000-000000000000/alerts'],
   ['GET', '/api/alerts/1/links'],

@@ -1,14 +1,16 @@
 import { ApiError, savedToken, saveToken } from './api.js';
 import { h, mount } from './dom.js';
+import { setupGlobalSearch } from './globalSearch.js';
 import { currentRoute, DEFAULT_RANGE, updateParams } from './state.js';
 import * as alerts from './views/alerts.js';
 import * as health from './views/health.js';
 import * as logs from './views/logs.js';
 import * as metrics from './views/metrics.js';
+import * as services from './views/services.js';
 import * as traces from './views/traces.js';
 import * as workflows from './views/workflows.js';
 
-const VIEWS = { traces, metrics, workflows, alerts, health, logs };
+const VIEWS = { traces, services, metrics, workflows, alerts, health, logs };
 const AUTO_REFRESH_MS = 10_000;
 const AUTO_KEY = 'pgtel.autoRefresh';
 
@@ -98,7 +100,8 @@ function setAutoRefresh(on) {
     }, AUTO_REFRESH_MS);
 }
 
-rangeSelect.addEventListener('change', () => updateParams({ range: rangeSelect.value }));
+// A range key replaces a range picked on a chart.
+rangeSelect.addEventListener('change', () => updateParams({ range: rangeSelect.value, from: '', to: '' }));
 document.getElementById('refresh').addEventListener('click', () => render({ quiet: true }));
 autoButton.addEventListener('click', () =>
   setAutoRefresh(autoButton.getAttribute('aria-pressed') !== 'true'),
@@ -117,16 +120,15 @@ document.addEventListener('keydown', (event) => {
   }
   if (typing) return;
   const names = Object.keys(VIEWS);
-  if (/^[1-6]$/.test(event.key)) location.hash = `#/${names[Number(event.key) - 1]}`;
+  if (/^[1-9]$/.test(event.key) && names[Number(event.key) - 1])
+    location.hash = `#/${names[Number(event.key) - 1]}`;
   else if (event.key === 'r') render({ quiet: true });
   else if (event.key === '/') {
-    const search = main.querySelector('input, select');
-    if (search) {
-      event.preventDefault();
-      search.focus();
-    }
+    event.preventDefault();
+    document.getElementById('global-search').focus();
   }
 });
 
+setupGlobalSearch(document.getElementById('global-search'), document.getElementById('global-search-results'));
 setAutoRefresh(localStorage.getItem(AUTO_KEY) === 'on');
 render();

@@ -66,9 +66,15 @@ export function updateParams(patch) {
   window.dispatchEvent(new HashChangeEvent('hashchange'));
 }
 
-/** The selected range key (`1h`) and its window ending now, as epoch ms. */
+/**
+ * The window to show, as epoch ms: `from` and `to` of the URL when both are there (a range picked on a
+ * chart), else the selected range key (`1h`) ending now. `explicit` is false for the default range.
+ */
 export function timeRange(params = currentRoute().params) {
   const key = RANGES[params.get('range')] ? params.get('range') : DEFAULT_RANGE;
-  const to = Date.now();
-  return { key, from: to - RANGES[key], to };
+  const from = Number(params.get('from'));
+  const to = Number(params.get('to'));
+  if (from > 0 && to > from) return { key, from, to, explicit: true };
+  const now = Date.now();
+  return { key, from: now - RANGES[key], to: now, explicit: params.has('range') };
 }

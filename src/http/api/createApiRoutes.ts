@@ -7,8 +7,10 @@ import { logRoutes } from './logRoutes.js';
 import { metricRoutes } from './metricRoutes.js';
 import { prometheusRoutes } from './prometheusRoutes.js';
 import { QueryParams } from './QueryParams.js';
+import { serviceGraphRoutes } from './serviceGraphRoutes.js';
 import { statusRoutes } from './statusRoutes.js';
 import { telemetryEnv } from './telemetryEnv.js';
+import { traceExemplarRoutes } from './traceExemplarRoutes.js';
 import { traceRoutes } from './traceRoutes.js';
 import { workflowRoutes } from './workflowRoutes.js';
 
@@ -30,7 +32,9 @@ export function createApiRoutes(deps: ApiDeps): Hono {
     await next();
     c.header('cache-control', 'no-store');
   });
+  app.route('/', serviceGraphRoutes(deps));
   app.route('/', traceRoutes(deps));
+  app.route('/', traceExemplarRoutes(deps));
   app.route('/', logRoutes(deps));
   app.route('/metrics', metricRoutes(deps));
   app.route('/workflows', workflowRoutes(deps));

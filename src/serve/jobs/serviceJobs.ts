@@ -10,6 +10,7 @@ import type { Logger } from '../../logger.js';
 import { pruneCumulativeStates } from '../../metrics/pruneCumulativeStates.js';
 import { rollupMetrics } from '../../metrics/rollupMetrics.js';
 import { maintainPartitions } from '../../schema/PartitionManager.js';
+import { aggregateServiceEdges } from '../../tracing/aggregateServiceEdges.js';
 import { pruneWorkflows } from '../../workflows/pruneWorkflows.js';
 import { sweepStuckWorkflows } from '../../workflows/sweepStuckWorkflows.js';
 import type { Job } from './JobRunner.js';
@@ -17,7 +18,7 @@ import type { Job } from './JobRunner.js';
 /**
  * The background jobs of `pgtel serve`. Each is safe on any number of instances sharing the database:
  * partitions and rollups take advisory locks, rule evaluation, dispatch and sweeps claim rows with
- * `FOR UPDATE SKIP LOCKED`, Alertmanager re-sends queue one outbox row per period (unique key), retention deletes in small batches. `publicUrl` gives the dashboard URL
+ * `FOR UPDATE SKIP LOCKED`, Alertmanager re-sends queue one outbox row per period (unique key), the service map locks its progress row, retention deletes in small batches. `publicUrl` gives the dashboard URL
  * notifications link to (default: `config.publicUrl`, else `http://localhost:<config.port>`).
  */
 export function serviceJobs(
@@ -87,6 +88,11 @@ export function serviceJobs(
       name: 'workflow-retention',
       intervalMs: config.maintenanceIntervalMs,
       run: () => pruneWorkflows(db, { retentionDays: config.workflowRetentionDays, clock }),
+    },
+    {
+      name: 'service-edges',
+      intervalMs: config.jobIntervalMs,
+      run: () => aggregateServiceEdges(db, { clock }),
     },
   ];
 }

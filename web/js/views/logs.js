@@ -27,6 +27,7 @@ function filters(params) {
     service: params.get('service'),
     severity: params.get('severity'),
     traceId: params.get('traceId'),
+    spanId: params.get('spanId'),
   };
 }
 
@@ -101,9 +102,9 @@ export async function render(target, route) {
         SEVERITIES.map((s) => h('option', { value: s, selected: s === params.get('severity') }, s)),
       ),
     ),
-    params.get('traceId')
-      ? h('input', { type: 'hidden', name: 'traceId', value: params.get('traceId') })
-      : null,
+    ['traceId', 'spanId'].map((name) =>
+      params.get(name) ? h('input', { type: 'hidden', name, value: params.get(name) }) : null,
+    ),
     h('button', { type: 'submit' }, 'Search'),
   );
   form.addEventListener('submit', (event) => {

@@ -37,10 +37,8 @@ const GROUP_SUGGESTIONS = ['service.name', 'service.name,route'];
  */
 export async function render(target, route) {
   const { params } = route;
-  const { from, to } = timeRange(params);
-  const { metrics } = /** @type {import('../api.js').ApiResponse<'GET /metrics'>} */ (
-    await api.get('metrics', { from, to })
-  );
+  const { from, to, explicit } = timeRange(params);
+  const { metrics } = await api.get('metrics', { from, to });
   if (metrics.length === 0) {
     return mount(
       target,
@@ -51,49 +49,59 @@ export async function render(target, route) {
       }),
     );
   }
+  // pgtel's own metrics are kept apart, folded, so they never crowd the application's.
+  const internal = metrics.filter((m) => isInternal(m.name));
+  const own = metrics.filter((m) => !isInternal(m.name));
   // By default a histogram with data (it shows the most: mean and percentiles), else any with data.
-  const withData = metrics.filter((m) => m.seriesCount > 0);
+  const withData = (own.length ? own : metrics).filter((m) => m.seriesCount > 0);
   const name =
-    params.get('name') ?? (withData.find((m) => m.type === 'histogram') ?? withData[0] ?? metrics[0]).name;
+    params.get('name') ??
+    (withData.find((m) => m.type === 'histogram') ?? withData[0] ?? own[0] ?? metrics[0]).name;
   const filter = h('input', {
     type: 'search',
     placeholder: 'Filter metrics',
     'aria-label': 'Filter metrics',
     class: 'list-filter',
   });
-  const list = h(
-    'ul',
-    { class: 'metric-list', 'aria-label': 'Metrics' },
-    metrics.map((m) =>
+  const item = (m) =>
+    h(
+      'li',
+      { 'data-name': m.name },
       h(
-        'li',
-        { 'data-name': m.name },
+        'a',
+        {
+          href: routeHref(['metrics'], {
+            name: m.name,
+            range: params.get('range'),
+            service: params.get('service'),
+          }),
+          'aria-current': m.name === name ? 'page' : undefined,
+        },
+        h('span', { class: 'metric-name' }, m.name),
         h(
-          'a',
-          {
-            href: routeHref(['metrics'], {
-              name: m.name,
-              range: params.get('range'),
-              service: params.get('service'),
-            }),
-            'aria-current': m.name === name ? 'page' : undefined,
-          },
-          h('span', { class: 'metric-name' }, m.name),
-          h(
-            'span',
-            { class: 'metric-meta' },
-            badge(m.type, 'type'),
-            m.unit ? ` ${m.unit}` : '',
-            ` · ${m.seriesCount} series`,
-            serviceText(m.services),
-          ),
+          'span',
+          { class: 'metric-meta' },
+          badge(m.type, 'type'),
+          m.unit ? ` ${m.unit}` : '',
+          ` · ${m.seriesCount} series`,
+          serviceText(m.services),
         ),
       ),
-    ),
-  );
+    );
+  const list = h('ul', { class: 'metric-list', 'aria-label': 'Metrics' }, own.map(item));
+  const internalList = h('ul', { class: 'metric-list', 'aria-label': 'pgtel metrics' }, internal.map(item));
+  const internalGroup = internal.length
+    ? h(
+        'details',
+        { class: 'internal-metrics', 'data-testid': 'pgtel-metrics', open: isInternal(name) },
+        h('summary', { class: 'internal-summary' }, `pgtel (${internal.length})`),
+        internalList,
+      )
+    : null;
   filter.addEventListener('input', () => {
     const needle = filter.value.toLowerCase();
-    for (const li of list.children) li.hidden = !li.dataset.name.toLowerCase().includes(needle);
+    for (const li of [...list.children, ...internalList.children])
+      li.hidden = !li.dataset.name.toLowerCase().includes(needle);
   });
 
   const metric = metrics.find((m) => m.name === name);
@@ -140,6 +148,13 @@ export async function render(target, route) {
       GROUP_SUGGESTIONS.map((k) => h('option', { value: k })),
     ),
     h('button', { type: 'submit' }, 'Apply'),
+    params.get('from')
+      ? h(
+          'button',
+          { type: 'button', 'data-testid': 'reset-range', onclick: () => updateParams({ from: '', to: '' }) },
+          'Back to the whole range',
+        )
+      : null,
   );
   controls.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -150,6 +165,7 @@ export async function render(target, route) {
   const byService = groupBy.split(',').includes('service.name');
   const query = { ...scope, groupBy };
   const isHistogram = metric?.type === 'histogram';
+  const unit = unitOf(metric, name);
   const [series, percentiles, exemplars, promql] = await Promise.all([
     /** @type {Promise<import('../api.js').ApiResponse<'GET /metrics/:name/series'>>} */ (
       api.get(`metrics/${encodeURIComponent(name)}/series`, query)
@@ -173,9 +189,11 @@ export async function render(target, route) {
     promqlPanel(params, { from, to, width: chartWidth() }),
   ]);
   const panel = isHistogram
-    ? exemplarPanel({ name, unit: metric?.unit, range: { from, to }, filter: labels, service: scope.service })
+    ? exemplarPanel({ name, unit, range: { from, to }, filter: labels, service: scope.service })
     : null;
   const markers = (exemplars?.exemplars ?? []).map((e) => ({ at: Date.parse(e.observedAt), value: e.value }));
+  // A range dragged on a chart becomes the URL's window: charts and exemplars follow it.
+  const pickRange = (a, b) => updateParams({ from: a, to: b, at: '', atLabel: '' });
   const pickIn = (stepMs) => (panel ? (at, line) => panel.pick(at, stepMs, line.labels) : undefined);
   const width = chartWidth();
   const what =
@@ -194,12 +212,14 @@ export async function render(target, route) {
       await lineChart({
         title: `${name} — ${what} by ${groupBy || 'all series'}${series.truncated ? ' (largest groups only)' : ''}`,
         lines: series.lines.map((l) => ({ label: labelText(l.labels), labels: l.labels, points: l.points })),
-        unit: metric?.unit,
+        unit,
         width,
         from,
         to,
         markers,
         onPick: pickIn(series.stepMs),
+        onRange: pickRange,
+        fit: !explicit,
       }),
     );
   }
@@ -212,13 +232,15 @@ export async function render(target, route) {
           labels: s.labels ?? {},
           points: s.points,
         })),
-        unit: metric?.unit,
+        unit,
         width,
         from,
         to,
         colors: byService ? undefined : PERCENTILE_COLORS,
         markers,
         onPick: pickIn(percentiles.stepMs),
+        onRange: pickRange,
+        fit: !explicit,
       }),
     );
   }
@@ -237,7 +259,7 @@ export async function render(target, route) {
     h(
       'div',
       { class: 'split' },
-      h('nav', { class: 'sidebar', 'aria-label': 'Metric list' }, filter, list),
+      h('nav', { class: 'sidebar', 'aria-label': 'Metric list' }, filter, list, internalGroup),
       h(
         'section',
         { class: 'content' },
@@ -249,4 +271,19 @@ export async function render(target, route) {
       ),
     ),
   );
+}
+
+/** Units named by a metric's suffix (Prometheus and OpenTelemetry conventions). */
+const SUFFIX_UNITS = { _ms: 'ms', _milliseconds: 'ms', _seconds: 's', _bytes: 'bytes', _ratio: 'ratio' };
+
+/** The unit of a metric: its declared one, else the one its name ends with; '' when neither. */
+function unitOf(metric, name) {
+  if (metric?.unit) return metric.unit;
+  const suffix = Object.keys(SUFFIX_UNITS).find((s) => name.endsWith(s));
+  return suffix ? SUFFIX_UNITS[suffix] : '';
+}
+
+/** pgtel's own metrics (`pgtel_*`, `pgtel.*`), whatever their exact names. */
+function isInternal(name) {
+  return /^pgtel[_.]/.test(name);
 }

@@ -1,16 +1,19 @@
 // @ts-check
 import { api } from '../api.js';
-import { badge, colorOf, formatDuration, formatTime, h, keyValues, mount, table } from '../dom.js';
+import { badge, colorOf, formatDuration, formatTime, h, mount, table } from '../dom.js';
 import { emptyState } from '../emptyState.js';
-import { LINKED_ALERTS, linkedSections, linkedWorkflowsTable } from '../links.js';
-import { logList, severityOf } from '../logLines.js';
-import { routeHref, timeRange, updateParams } from '../state.js';
+import { replaceParams, routeHref, timeRange, updateParams } from '../state.js';
+import { sortTraces } from '../traceCompare.js';
+import { durationScatter } from './durationScatter.js';
+import { renderCompare } from './traceCompareView.js';
+import { renderTrace } from './traceView.js';
 
 const SNIPPET = `import { setupTracing, openDatabase } from 'pgtel';
 await setupTracing({ serviceName: 'my-service', db: await openDatabase() });`;
 
-/** `#/traces` (search) and `#/traces/<traceId>` (waterfall). */
+/** `#/traces` (search), `#/traces/<traceId>` (waterfall) and `#/traces/compare/<a>/<b>`. */
 export async function render(target, route) {
+  if (route.path[1] === 'compare') return renderCompare(target, route.path[2], route.path[3], route.params);
   if (route.path[1]) return renderTrace(target, route.path[1], route.params);
   return renderSearch(target, route.params);
 }
@@ -81,7 +84,7 @@ async function renderSearch(target, params) {
     minDurationMs: params.get('minDurationMs'),
     maxDurationMs: params.get('maxDurationMs'),
     attr: params.getAll('attr'),
-    limit: 25,
+    limit: 50,
   };
   const page = /** @type {import('../api.js').ApiResponse<'GET /traces'>} */ (await api.get('traces', query));
   if (services.services.length === 0) {
@@ -91,14 +94,61 @@ async function renderSearch(target, params) {
       emptyState('No traces yet', 'Nothing has sent spans to this pgtel.', { env: true, snippet: SNIPPET }),
     );
   }
-  const longest = Math.max(1, ...page.traces.map((t) => t.durationMs));
+  const loaded = [...page.traces];
+  const picked = new Set();
+  const compare = h(
+    'button',
+    { type: 'button', disabled: true, 'data-testid': 'compare' },
+    'Compare 2 selected',
+  );
+  compare.addEventListener('click', () => {
+    location.hash = routeHref(['traces', 'compare', ...picked], { range: params.get('range') });
+  });
   const rows = h('div', {});
-  /** @param {import('../api.js').ApiResponse<'GET /traces'>['traces']} traces */
-  const renderRows = (traces) => {
-    rows.append(
+  const scatter = h('div', {});
+  const renderResults = () => {
+    const sort = params.get('sort') ?? '';
+    const longest = Math.max(1, ...loaded.map((t) => t.durationMs));
+    const sortHeader = (label, key) => {
+      const active = sort.replace('-', '') === key;
+      const next = active && sort.startsWith('-') ? key : `-${key}`;
+      return h(
+        'button',
+        {
+          type: 'button',
+          class: 'sort',
+          'aria-sort': active ? (sort.startsWith('-') ? 'descending' : 'ascending') : undefined,
+          'data-sort': key,
+          onclick: () => {
+            params.set('sort', next);
+            replaceParams({ sort: next });
+            renderResults();
+          },
+        },
+        label,
+        active ? (sort.startsWith('-') ? ' ▾' : ' ▴') : '',
+      );
+    };
+    mount(scatter, durationScatter(loaded, { from, to, range: params.get('range') }));
+    mount(
+      rows,
       table(
         [
-          { label: 'Started', cell: (t) => formatTime(t.startTime) },
+          {
+            label: '',
+            cell: (t) =>
+              h('input', {
+                type: 'checkbox',
+                'aria-label': `Compare ${t.traceId}`,
+                checked: picked.has(t.traceId),
+                onchange: (event) => {
+                  if (event.target.checked) picked.add(t.traceId);
+                  else picked.delete(t.traceId);
+                  compare.disabled = picked.size !== 2;
+                },
+              }),
+          },
+          { label: sortHeader('Started', 'start'), cell: (t) => formatTime(t.startTime) },
           {
             label: 'Trace',
             cell: (t) =>
@@ -112,7 +162,11 @@ async function renderSearch(target, params) {
                 `${t.rootService}: ${t.rootOperation}`,
               ),
           },
-          { label: 'Duration', class: 'num', cell: (t) => formatDuration(t.durationMs) },
+          {
+            label: sortHeader('Duration', 'duration'),
+            class: 'num',
+            cell: (t) => formatDuration(t.durationMs),
+          },
           {
             label: '',
             class: 'bar-cell',
@@ -122,27 +176,26 @@ async function renderSearch(target, params) {
                 style: { width: `${Math.max(1, (t.durationMs / longest) * 100)}%` },
               }),
           },
-          { label: 'Spans', class: 'num', cell: (t) => t.spanCount },
+          { label: sortHeader('Spans', 'spans'), class: 'num', cell: (t) => t.spanCount },
           { label: 'Services', cell: (t) => t.services.join(', ') },
           {
-            label: 'Errors',
+            label: sortHeader('Errors', 'errors'),
             class: 'num',
             cell: (t) => (t.errorCount ? badge(String(t.errorCount), 'error') : '0'),
           },
         ],
-        traces,
-        { label: 'Traces', class: 'traces' },
+        sortTraces(loaded, sort),
+        { label: 'Traces', class: 'traces', rowAttrs: (t) => ({ 'data-trace-id': t.traceId }) },
       ),
     );
   };
-  renderRows(page.traces);
+  renderResults();
   let cursor = page.nextCursor;
   const more = h('button', { type: 'button', class: 'more', hidden: !cursor }, 'Load more');
   more.addEventListener('click', async () => {
-    const next = /** @type {import('../api.js').ApiResponse<'GET /traces'>} */ (
-      await api.get('traces', { ...query, cursor })
-    );
-    renderRows(next.traces);
+    const next = await api.get('traces', { ...query, cursor });
+    loaded.push(...next.traces);
+    renderResults();
     cursor = next.nextCursor;
     more.hidden = !cursor;
   });
@@ -156,224 +209,6 @@ async function renderSearch(target, params) {
           { class: 'panel muted', 'data-testid': 'no-results' },
           'No trace matches these filters in this time range. Widen the range or clear a filter.',
         )
-      : [rows, more],
-  );
-}
-
-async function renderTrace(target, traceId, params) {
-  const [trace, linked, { logs }] = await Promise.all([
-    /** @type {Promise<import('../api.js').ApiResponse<'GET /traces/:traceId'>>} */ (
-      api.get(`traces/${encodeURIComponent(traceId)}`)
-    ),
-    traceLinks(traceId),
-    api.get(`traces/${encodeURIComponent(traceId)}/logs`),
-  ]);
-  const traceStart = Date.parse(trace.startTime);
-  const selected = params.get('span');
-  const total = Math.max(trace.durationMs, 0.001);
-  const ticks = [0, 0.25, 0.5, 0.75, 1];
-  const detail = h('aside', { class: 'span-detail', 'aria-label': 'Span details' });
-
-  const rows = trace.spans.map((span) => {
-    const left = (span.offsetMs / total) * 100;
-    const width = Math.max((span.durationMs / total) * 100, 0.3);
-    const row = h(
-      'button',
-      {
-        type: 'button',
-        class: `wf-row${span.status === 'error' ? ' error' : ''}${span.spanId === selected ? ' selected' : ''}`,
-        'data-span-id': span.spanId,
-        'data-depth': span.depth,
-        'aria-pressed': String(span.spanId === selected),
-        onclick: () => updateParams({ span: span.spanId === selected ? '' : span.spanId }),
-      },
-      h(
-        'span',
-        { class: 'wf-name', style: { paddingLeft: `${span.depth * 16 + 6}px` } },
-        h('span', { class: 'dot', style: { background: colorOf(span.serviceName) } }),
-        h('span', { class: 'op' }, span.operationName),
-        h('span', { class: 'svc' }, span.serviceName),
-        span.status === 'error' ? badge('error') : null,
-      ),
-      h(
-        'span',
-        { class: 'wf-track' },
-        h('span', {
-          class: 'wf-bar',
-          style: {
-            left: `${left}%`,
-            width: `${width}%`,
-            background: span.status === 'error' ? undefined : colorOf(span.serviceName),
-          },
-        }),
-        h(
-          'span',
-          {
-            class: 'wf-dur',
-            style: left + width > 80 ? { right: `${100 - left}%` } : { left: `calc(${left + width}% + 4px)` },
-          },
-          formatDuration(span.durationMs),
-        ),
-        logMarkers(logs, span.spanId, traceStart, total),
-      ),
-    );
-    return row;
-  });
-
-  const span = trace.spans.find((s) => s.spanId === selected);
-  if (span) mount(detail, spanDetail(span));
-
-  mount(
-    target,
-    h(
-      'p',
-      { class: 'crumbs' },
-      h('a', { href: routeHref(['traces'], { range: params.get('range') }) }, '← Traces'),
-    ),
-    h('h1', {}, trace.spans[0] ? `${trace.spans[0].serviceName}: ${trace.spans[0].operationName}` : 'Trace'),
-    h(
-      'dl',
-      { class: 'summary' },
-      h('dt', {}, 'Trace id'),
-      h('dd', { class: 'mono' }, trace.traceId),
-      h('dt', {}, 'Started'),
-      h('dd', {}, formatTime(trace.startTime)),
-      h('dt', {}, 'Duration'),
-      h('dd', {}, formatDuration(trace.durationMs)),
-      h('dt', {}, 'Spans'),
-      h('dd', {}, `${trace.spanCount}${trace.truncated ? ' (truncated)' : ''}`),
-      h('dt', {}, 'Errors'),
-      h('dd', {}, trace.errorCount ? badge(String(trace.errorCount), 'error') : '0'),
-      h('dt', {}, 'Services'),
-      h('dd', {}, trace.services.join(', ')),
-    ),
-    h('div', { class: 'linked-grid' }, linked),
-    h(
-      'div',
-      { class: 'waterfall', role: 'group', 'aria-label': 'Waterfall of spans' },
-      h(
-        'div',
-        { class: 'wf-axis', 'aria-hidden': 'true' },
-        h('span', { class: 'wf-name' }, 'Span'),
-        h(
-          'span',
-          { class: 'wf-track' },
-          ticks.map((t) =>
-            h(
-              'span',
-              { class: 'tick', style: { left: `${t * 100}%` } },
-              formatDuration(t * trace.durationMs),
-            ),
-          ),
-        ),
-      ),
-      rows,
-    ),
-    detail,
-    h(
-      'section',
-      { class: 'panel trace-logs', 'data-testid': 'trace-logs' },
-      h('h2', {}, `Logs (${logs.length})`),
-      logs.length
-        ? logList(logs, { showTrace: false })
-        : h('p', { class: 'muted' }, 'No log record of this trace.'),
-    ),
-  );
-  if (span)
-    target.querySelector(`[data-span-id="${span.spanId}"]`)?.setAttribute('aria-describedby', 'span-detail');
-}
-
-/** A tick on a span's bar per log record written in that span, at the record's time. */
-function logMarkers(logs, spanId, traceStart, total) {
-  return logs
-    .filter((log) => log.spanId === spanId)
-    .map((log) =>
-      h('span', {
-        class: `wf-log sev-${severityOf(log.severityNumber)}`,
-        'data-testid': 'span-log-marker',
-        title: log.body,
-        style: {
-          left: `${Math.min(100, Math.max(0, ((Date.parse(log.timestamp) - traceStart) / total) * 100))}%`,
-        },
-      }),
-    );
-}
-
-/** The workflows this trace ran or changed, and the alerts it is linked to. */
-function traceLinks(traceId) {
-  return linkedSections(`traces/${encodeURIComponent(traceId)}`, 'trace', [
-    {
-      what: 'workflows',
-      title: 'Workflows',
-      empty: 'No workflow ran in this trace.',
-      render: linkedWorkflowsTable,
-    },
-    LINKED_ALERTS,
-  ]);
-}
-
-function spanDetail(span) {
-  return h(
-    'section',
-    { class: 'panel', id: 'span-detail', 'data-testid': 'span-detail' },
-    h('h2', {}, span.operationName),
-    h(
-      'dl',
-      { class: 'summary' },
-      h('dt', {}, 'Service'),
-      h('dd', {}, span.serviceName),
-      h('dt', {}, 'Kind'),
-      h('dd', {}, span.kind),
-      h('dt', {}, 'Status'),
-      h('dd', {}, badge(span.status), span.statusMessage ? ` ${span.statusMessage}` : ''),
-      h('dt', {}, 'Start'),
-      h('dd', {}, `+${formatDuration(span.offsetMs)} (${formatTime(span.startTime)})`),
-      h('dt', {}, 'Duration'),
-      h('dd', {}, formatDuration(span.durationMs)),
-      h('dt', {}, 'Span id'),
-      h('dd', { class: 'mono' }, span.spanId),
-      h('dt', {}, 'Parent'),
-      h(
-        'dd',
-        { class: 'mono' },
-        span.parentSpanId ?? 'none (root)',
-        span.missingParent ? ' (not stored)' : '',
-      ),
-    ),
-    h('h3', {}, 'Attributes'),
-    keyValues(span.attributes),
-    h('h3', {}, `Events (${span.events.length})`),
-    span.events.length
-      ? h(
-          'ol',
-          { class: 'events' },
-          span.events.map((e) =>
-            h(
-              'li',
-              {},
-              h('strong', {}, e.name),
-              ` at +${formatDuration(Date.parse(e.time) - Date.parse(span.startTime))}`,
-              keyValues(e.attributes),
-            ),
-          ),
-        )
-      : h('p', { class: 'muted' }, 'none'),
-    h('h3', {}, `Links (${span.links.length})`),
-    span.links.length
-      ? h(
-          'ul',
-          {},
-          span.links.map((l) =>
-            h(
-              'li',
-              {},
-              h('a', { href: routeHref(['traces', l.traceId]), class: 'mono' }, `${l.traceId} / ${l.spanId}`),
-              keyValues(l.attributes),
-            ),
-          ),
-        )
-      : h('p', { class: 'muted' }, 'none'),
-    h('h3', {}, 'Resource'),
-    keyValues(span.resource),
+      : [scatter, h('p', { class: 'result-actions' }, compare), rows, more],
   );
 }
