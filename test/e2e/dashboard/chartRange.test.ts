@@ -48,7 +48,7 @@ describe('metric charts in headless Chromium', () => {
   it('fits the default range to the data and keeps exemplar markers inside the plot', async () => {
     await page.goto(`${base}#/metrics?name=${LATENCY_METRIC}`);
     await chart().waitFor();
-    await page.waitForFunction("document.querySelector('[data-testid=chart]')?.dataset.yMax");
+    await page.waitForFunction(() => document.querySelector('[data-testid=chart]')?.dataset.yMax);
     // The data covers the last ten minutes of the hour: the axis spans about that, not the hour.
     const span = (await attr('data-x-max')) - (await attr('data-x-min'));
     expect(span).toBeGreaterThan(9 * 60_000);
@@ -73,7 +73,7 @@ describe('metric charts in headless Chromium', () => {
     await page.mouse.down();
     await page.mouse.move(over.x + over.width * 0.75, y, { steps: 5 });
     await page.mouse.up();
-    await page.waitForFunction("location.hash.includes('from=') && location.hash.includes('to=')");
+    await page.waitForFunction(() => location.hash.includes('from=') && location.hash.includes('to='));
     const params = new URLSearchParams(new URL(page.url()).hash.split('?')[1]);
     const from = Number(params.get('from'));
     const to = Number(params.get('to'));
@@ -86,7 +86,7 @@ describe('metric charts in headless Chromium', () => {
       .poll(() => exemplarRequests.some((url) => new URL(url).searchParams.get('from') === String(from)))
       .toBe(true);
     await page.getByTestId('reset-range').click();
-    await page.waitForFunction("!location.hash.includes('from=')");
+    await page.waitForFunction(() => !location.hash.includes('from='));
   });
 
   it("keeps pgtel's own metrics in a folded group of their own", async () => {

@@ -128,7 +128,7 @@ async function open(hash: string): Promise<void> {
 }
 
 async function waitForHash(hash: string): Promise<void> {
-  await page.waitForFunction(`location.hash.startsWith(${JSON.stringify(hash)})`);
+  await page.waitForFunction((prefix) => location.hash.startsWith(prefix), hash);
 }
 
 function shot(name: string): Promise<void> {
@@ -170,7 +170,7 @@ describe('cross-signal links in the dashboard (headless Chromium)', () => {
     await page.mouse.move(box.x + ((bucket - from) / (to - from)) * box.width, box.y + box.height / 2);
     await page.mouse.down();
     await page.mouse.up();
-    await page.waitForFunction("location.hash.includes('at=')");
+    await page.waitForFunction(() => location.hash.includes('at='));
     expect(new URL(page.url()).hash).toContain(`at=${bucket}`);
     const panel = page.getByTestId('exemplars');
     await page.getByTestId('exemplars-scope').filter({ hasText: 'picked bucket' }).waitFor();

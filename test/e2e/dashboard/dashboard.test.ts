@@ -114,7 +114,7 @@ describe('dashboard in headless Chromium', () => {
     expect(page.url()).toContain('span=a000000000000004');
     await shot('trace-waterfall');
     await page.keyboard.press('Escape');
-    await page.waitForFunction("!location.hash.includes('span=')");
+    await page.waitForFunction(() => !location.hash.includes('span='));
   });
 
   it('charts a known metric with its percentile lines', async () => {
@@ -219,7 +219,7 @@ describe('dashboard in headless Chromium', () => {
     await open('#/traces');
     await page.locator('body').click({ position: { x: 5, y: 700 } });
     await page.keyboard.press('5');
-    await page.waitForFunction("location.hash.startsWith('#/alerts')");
+    await page.waitForFunction(() => location.hash.startsWith('#/alerts'));
     await page.getByTestId('acknowledged').waitFor();
     const toggle = page.locator('#auto-refresh');
     await toggle.focus();
@@ -233,8 +233,8 @@ describe('dashboard in headless Chromium', () => {
     await open('#/traces', empty.url);
     const panel = page.getByTestId('empty-state');
     await panel.waitFor();
-    await page.waitForFunction(
-      "document.querySelector('pre.code')?.textContent?.includes('OTEL_EXPORTER_OTLP_ENDPOINT')",
+    await page.waitForFunction(() =>
+      document.querySelector('pre.code')?.textContent?.includes('OTEL_EXPORTER_OTLP_ENDPOINT'),
     );
     expect(await panel.textContent()).toContain(
       `OTEL_EXPORTER_OTLP_ENDPOINT=${empty.url.replace(/\/$/, '')}`,

@@ -98,12 +98,12 @@ describe('the Logs view in headless Chromium', () => {
 
     await page.locator('input[name=q]').fill('declined');
     await page.locator('form[role=search] button[type=submit]').click();
-    await page.waitForFunction("location.hash.includes('q=declined')");
-    await page.waitForFunction('document.querySelectorAll("[data-testid=log-line]").length === 1');
+    await page.waitForFunction(() => location.hash.includes('q=declined'));
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=log-line]').length === 1);
     expect(await lines().first().textContent()).toContain('payment refused: card declined');
 
     await page.locator('select[name=severity]').selectOption('warn');
-    await page.waitForFunction("location.hash.includes('severity=warn')");
+    await page.waitForFunction(() => location.hash.includes('severity=warn'));
     // A reload from the URL alone restores the filters.
     await page.goto(`${server.url}/#/logs?severity=warn&service=worker`);
     await lines().first().waitFor();
@@ -127,7 +127,7 @@ describe('the Logs view in headless Chromium', () => {
     await screenshot(page, 'logs-expanded');
 
     await line.locator(`a[data-trace-id="${TRACE_ID}"]`).click();
-    await page.waitForFunction(`location.hash.startsWith('#/traces/${TRACE_ID}')`);
+    await page.waitForFunction((prefix) => location.hash.startsWith(prefix), `#/traces/${TRACE_ID}`);
     await page.waitForSelector('.wf-row');
     // The trace's records are listed, and marked on the spans they were written in.
     const traceLogs = page.getByTestId('trace-logs');
@@ -151,10 +151,10 @@ describe('the Logs view in headless Chromium', () => {
     await page.getByTestId('live-tail').click();
     expect(await page.getByTestId('live-tail').getAttribute('aria-pressed')).toBe('true');
     // Kept in the URL: the view rendered again (as auto-refresh does) follows on.
-    await page.waitForFunction("location.hash.includes('live=1')");
+    await page.waitForFunction(() => location.hash.includes('live=1'));
     await page.locator('#refresh').click();
     await page.waitForFunction(
-      'document.querySelector("[data-testid=live-tail]")?.getAttribute("aria-pressed") === "true"',
+      () => document.querySelector('[data-testid=live-tail]')?.getAttribute('aria-pressed') === 'true',
     );
     // The tail starts when the browser connects: insert until the record shows.
     const inserting = setInterval(

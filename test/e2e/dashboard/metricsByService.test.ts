@@ -74,7 +74,7 @@ describe('the metrics view by service', () => {
 
     apiRequests.length = 0;
     await select.selectOption('search');
-    await page.waitForFunction("location.hash.includes('service=search')");
+    await page.waitForFunction(() => location.hash.includes('service=search'));
     await page.locator('figcaption', { hasText: 'percentiles of search' }).waitFor();
     await page.locator(`[data-testid=exemplars] tbody tr[data-span-id="${SLOW_SPAN}"]`).waitFor();
     expect(await exemplarSpans()).toEqual([SLOW_SPAN]);
@@ -107,7 +107,7 @@ describe('the metrics view by service', () => {
     expect(options).toContain('service.name');
     await page.locator('input[name=groupBy]').fill('service.name');
     await page.locator('form.filters button[type=submit]').click();
-    await page.waitForFunction("location.hash.includes('groupBy=service.name')");
+    await page.waitForFunction(() => location.hash.includes('groupBy=service.name'));
     await page.locator('figcaption', { hasText: 'mean observation by service.name' }).waitFor();
     const legend = await page.locator('figure.chart').first().locator('.u-legend .u-label').allTextContents();
     expect(legend).toEqual(expect.arrayContaining(['service.name=checkout', 'service.name=search']));

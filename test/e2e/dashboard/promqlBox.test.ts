@@ -52,7 +52,8 @@ async function run(query: string, mode: 'range' | 'instant'): Promise<void> {
   await box().locator('select[name=promqlMode]').selectOption(mode);
   await box().locator('button[type=submit]').click();
   await page.waitForFunction(
-    `new URLSearchParams(location.hash.split('?')[1]).get('promql') === ${JSON.stringify(query)}`,
+    (expected) => new URLSearchParams(location.hash.split('?')[1]).get('promql') === expected,
+    query,
   );
 }
 

@@ -76,7 +76,7 @@ describe('service map in headless Chromium', () => {
   it('goes from a service to its traces and its metrics', async () => {
     await page.goto(`${base}#/services?range=6h`);
     await page.locator('[data-testid=service-node][data-service=payments]').click();
-    await page.waitForFunction("location.hash.startsWith('#/traces?service=payments')");
+    await page.waitForFunction(() => location.hash.startsWith('#/traces?service=payments'));
     await page.locator('table.traces tbody tr').first().waitFor();
     await page.goto(`${base}#/services?range=6h`);
     const metrics = page

@@ -55,7 +55,7 @@ describe('trace search in headless Chromium', () => {
     expect(await page.locator('.duration-scatter circle.dot-error').count()).toBe(3);
     await screenshot(page, 'trace-search');
     await page.locator(`[data-testid=scatter-dot][data-trace-id="${T3}"]`).click();
-    await page.waitForFunction(`location.hash.startsWith('#/traces/${T3}')`);
+    await page.waitForFunction((prefix) => location.hash.startsWith(prefix), `#/traces/${T3}`);
   });
 
   it('sorts the results by duration, start, spans and errors, kept in the URL', async () => {
@@ -86,11 +86,11 @@ describe('trace search in headless Chromium', () => {
     expect(kinds).toContain('service');
     expect(kinds).toContain('operation');
     await page.keyboard.press('Enter');
-    await page.waitForFunction(`location.hash === '#/traces?service=${LONG_SERVICE}'`);
+    await page.waitForFunction((hash) => location.hash === hash, `#/traces?service=${LONG_SERVICE}`);
     await page.keyboard.press('/');
     await page.keyboard.type(T2!);
     await page.keyboard.press('Enter');
-    await page.waitForFunction(`location.hash === '#/traces/${T2}'`);
+    await page.waitForFunction((hash) => location.hash === hash, `#/traces/${T2}`);
     await page.locator('.wf-row').first().waitFor();
     await page.keyboard.press('/');
     await page.keyboard.type('no such thing');
@@ -106,7 +106,7 @@ describe('trace search in headless Chromium', () => {
     await page.locator(`tr[data-trace-id="${T1}"] input[type=checkbox]`).check();
     await page.locator(`tr[data-trace-id="${T3}"] input[type=checkbox]`).check();
     await compare.click();
-    await page.waitForFunction(`location.hash.startsWith('#/traces/compare/')`);
+    await page.waitForFunction((prefix) => location.hash.startsWith(prefix), `#/traces/compare/`);
     await page.getByTestId('compare-row').first().waitFor();
     const rows = await page
       .getByTestId('compare-row')

@@ -127,7 +127,7 @@ describe.skipIf(!onRealServer)('pgtel serve keeps what it accepted while Postgre
       expect(await spoolGauge(serve.url)).toBeGreaterThan(0);
       const status = await runPgtel(['status'], env);
       expect(status.code).toBe(1); // the database cannot be reached...
-      expect(status.stdout).toMatch(/^Spool: +\d+ request\(s\), .* waiting to be stored, oldest/m); // ...but the spool is read
+      expect(status.stdout).toMatch(/^Spool: +\d+ requests?, .* waiting to be stored, oldest/m); // ...but the spool is read
       await proxy.start();
       await eventually(
         async () => ((await spoolGauge(serve!.url)) === 0 ? true : undefined),

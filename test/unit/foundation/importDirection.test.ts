@@ -18,6 +18,7 @@ const LAYERS: Record<string, string[]> = {
     'errors.ts',
     'logger.ts',
     'packageRoot.ts',
+    'packageVersion.ts',
     'redact.ts',
     'retryDelay.ts',
   ],

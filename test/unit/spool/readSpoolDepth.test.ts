@@ -37,8 +37,8 @@ describe('readSpoolDepth', () => {
       [1, process.pid],
     ]);
     expect(renderSpoolDepth(depth, Date.parse('2026-05-01T10:01:02Z'))).toBe(
-      `Spool:    2 request(s), ${depth.bytes} B waiting to be stored, oldest 1m00s ago (${destination})\n` +
-        '          1 request(s) refused by the database kept in dead-letter.log files\n',
+      `Spool:    2 requests, ${depth.bytes} B waiting to be stored, oldest 1m00s ago (${destination})\n` +
+        '          1 request refused by the database kept in dead-letter.log files\n',
     );
     await first.close();
     await second.close();
