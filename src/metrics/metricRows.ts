@@ -77,6 +77,35 @@ export type SampleRow = [
   stale: boolean,
 ];
 
+/** The `metrics` row of one raw sample of a stored series (no exemplars, no service). Pure. */
+export function sampleRow(
+  series: { id: string; name: string; labels: Readonly<Record<string, string>> },
+  value: number,
+  at: Date,
+  stale: boolean,
+): SampleRow {
+  return [
+    series.name,
+    'sample',
+    value,
+    at,
+    series.labels,
+    1,
+    null,
+    null,
+    null,
+    null,
+    null,
+    null,
+    series.id,
+    '',
+    null,
+    null,
+    null,
+    stale,
+  ];
+}
+
 /**
  * The `exemplars` column: `[{"trace_id", "span_id", "value", "observed_at", "attributes"?}]` as JSON
  * text, or null when there are none.

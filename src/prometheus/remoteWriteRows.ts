@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors.js';
 import type { Exemplar } from '../metrics/ExemplarReservoir.js';
-import { exemplarsJson, type SampleRow } from '../metrics/metricRows.js';
+import { exemplarsJson, type SampleRow, sampleRow } from '../metrics/metricRows.js';
 import { type StoredSeries, storedSeries } from '../metrics/StoredSeries.js';
 import type { TimeWindow } from '../otlp/timeWindow.js';
 import type { RemoteExemplar, RemoteSample, RemoteWriteRequest } from './RemoteWrite.js';
@@ -79,26 +79,7 @@ export function remoteWriteRows(request: RemoteWriteRequest, window?: TimeWindow
         continue;
       }
       last = sample;
-      rows.push([
-        stored.name,
-        'sample',
-        sample.value,
-        new Date(sample.timestampMs),
-        stored.labels,
-        1,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        stored.id,
-        '',
-        null,
-        null,
-        null,
-        sample.stale,
-      ]);
+      rows.push(sampleRow(stored, sample.value, new Date(sample.timestampMs), sample.stale));
     }
     attachExemplars(rows.slice(first), remote.exemplars);
   }

@@ -1,4 +1,4 @@
-import type { SampleRow } from '../../../metrics/metricRows.js';
+import { type SampleRow, sampleRow } from '../../../metrics/metricRows.js';
 import { type StoredSeries, storedSeries } from '../../../metrics/StoredSeries.js';
 import type { RuleSeries } from '../ruleSeriesOf.js';
 import type { RecordingRule } from './RecordingRule.js';
@@ -33,26 +33,7 @@ export function recordedRows(
         `the result holds two series with the labels ${JSON.stringify(stored.labels)} once named ${rule.record} with the rule's labels`,
       );
     series.set(stored.id, stored);
-    rows.push([
-      rule.record,
-      'sample',
-      value,
-      at,
-      stored.labels,
-      1,
-      null,
-      null,
-      null,
-      null,
-      null,
-      null,
-      stored.id,
-      '',
-      null,
-      null,
-      null,
-      false,
-    ]);
+    rows.push(sampleRow(stored, value, at, false));
   }
   return { rows, series: [...series.values()] };
 }
