@@ -47,6 +47,17 @@ function echo(filter: ReturnType<typeof seriesFilter>) {
 }
 
 /** `/metrics`: the list, a metric's series over time, its percentiles and its exemplars' traces. */
+/** What a series or percentiles answer echoes of its request. */
+function seriesHeader(
+  name: string,
+  window: { from: Date; to: Date },
+  stepMs: number,
+  filter: Parameters<typeof echo>[0],
+  groupBy: string[],
+) {
+  return { name, from: window.from, to: window.to, stepMs, ...echo(filter), groupBy };
+}
+
 export function metricRoutes(deps: ApiDeps): Hono {
   const clock = deps.clock ?? systemClock;
   const app = new Hono();
@@ -75,12 +86,7 @@ export function metricRoutes(deps: ApiDeps): Hono {
       metricSeries(tx, name, { window, stepMs, ...filter, groupBy, maxLines }),
     );
     return c.json({
-      name,
-      from: window.from,
-      to: window.to,
-      stepMs,
-      ...echo(filter),
-      groupBy,
+      ...seriesHeader(name, window, stepMs, filter, groupBy),
       ...result,
     } satisfies ApiBodies['GET /metrics/:name/series']);
   });
@@ -100,12 +106,7 @@ export function metricRoutes(deps: ApiDeps): Hono {
       metricPercentiles(tx, name, { window, stepMs, ...filter, quantiles, byService: groupBy.length > 0 }),
     );
     return c.json({
-      name,
-      from: window.from,
-      to: window.to,
-      stepMs,
-      ...echo(filter),
-      groupBy,
+      ...seriesHeader(name, window, stepMs, filter, groupBy),
       ...result,
     } satisfies ApiBodies['GET /metrics/:name/percentiles']);
   });
